@@ -108,5 +108,8 @@ public sealed record DeploymentStatus(
 /// <summary>One replica: where it listens on the box and what runs it (container id or process id).</summary>
 public sealed record ReplicaStatus(int Index, IReadOnlyList<int> GpuIds, string Url, string? RuntimeId, bool Ready, string? Error);
 
-/// <summary>The deployment as a person would reproduce it by hand: compose.yaml and command lines, secrets redacted.</summary>
-public sealed record RenderedDeployment(string ComposeYaml, string CommandText);
+/// <summary>
+/// The deployment as a person would reproduce it by hand: compose.yaml (docker runtime only) and command lines,
+/// with secrets named but never given.
+/// </summary>
+public sealed record RenderedDeployment(string? ComposeYaml, string CommandText);
