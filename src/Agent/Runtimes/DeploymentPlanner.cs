@@ -76,7 +76,6 @@ public static class DeploymentPlanner
         var adminPort = freePort();
         List<string> gatewayArguments =
         [
-            $"--urls=http://127.0.0.1:{gatewayPort}",
             $"--Gateway:Deployment={id}",
             $"--Gateway:Port={gatewayPort}",
             $"--Gateway:Admin:Port={adminPort}",
