@@ -14,6 +14,10 @@ internal sealed class ConfigDiagnostics(string file)
 
     public bool HasErrors => _items.Any(d => d.IsError);
 
+    /// <summary>True when <paramref name="path"/> or a key below it already has an error (to avoid consequential ones).</summary>
+    public bool HasErrorAt(string path) =>
+        _items.Any(d => d.IsError && (d.Path == path || d.Path.StartsWith(path + ".", StringComparison.Ordinal)));
+
     public void Remember(string path, Mark mark) => _locations.TryAdd(path, mark);
 
     /// <summary>Where <paramref name="path"/> was written, or its nearest written parent.</summary>

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using GpuBench.Core.Hardware;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace GpuBench.Core.Config;
@@ -54,13 +55,20 @@ public static partial class ConfigLoader
     private static YamlMappingNode? ParseTree(string yaml, ConfigDiagnostics diagnostics)
     {
         var stream = new YamlStream();
+        var parser = new TrackingParser(new Parser(new StringReader(yaml)));
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
             diagnostics.Error("", e.Start, $"YAML syntax error: {WithoutPosition(e.InnerException?.Message ?? e.Message)}");
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner gives up this way on some unterminated flow collections at the end of the input.
+            diagnostics.Error("", parser.LastEnd, "YAML syntax error: the file ends inside an unclosed '{', '[' or quote");
             return null;
         }
 
@@ -76,6 +84,25 @@ public static partial class ConfigLoader
         }
 
         return Values.Expect<YamlMappingNode>(stream.Documents[0].RootNode, "", "a mapping of keys (workloads, models, servers, …)", diagnostics);
+    }
+
+    /// <summary>Remembers how far parsing got, to locate errors the parser reports without a position.</summary>
+    private sealed class TrackingParser(IParser inner) : IParser
+    {
+        public Mark LastEnd { get; private set; } = new(0, 1, 1);
+
+        public ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            var moved = inner.MoveNext();
+            if (inner.Current is { } current)
+            {
+                LastEnd = current.End;
+            }
+
+            return moved;
+        }
     }
 
     // YamlDotNet prefixes its messages with "(Line: 3, Col: 5, Idx: 20) - (Line: …): "; the diagnostic says where already.

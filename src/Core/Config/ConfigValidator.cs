@@ -13,7 +13,8 @@ internal static class ConfigValidator
 
         foreach (var model in config.Models.Where(m => m.Id.Length > 0))
         {
-            if (model.WeightsGb is null && model.TensorParallel is null && model.PipelineParallel is null)
+            if (model.WeightsGb is null && model.TensorParallel is null && model.PipelineParallel is null
+                && !diagnostics.HasErrorAt($"models.{model.Name}.weights_gb"))
             {
                 diagnostics.Error($"models.{model.Name}",
                     "set weights_gb so the planner can choose a layout, or set tp and pp explicitly");

@@ -13,6 +13,7 @@ internal sealed class YamlMap
     private readonly YamlMappingNode _node;
     private readonly ConfigDiagnostics _diagnostics;
     private readonly Dictionary<string, YamlNode> _values = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _suggested = new(StringComparer.Ordinal);
 
     public YamlMap(YamlMappingNode node, string path, ConfigDiagnostics diagnostics, IReadOnlyCollection<string> knownKeys)
     {
@@ -24,7 +25,13 @@ internal sealed class YamlMap
             var key = KeyText(keyNode);
             if (!knownKeys.Contains(key))
             {
-                diagnostics.Error(Child(key), keyNode.Start, $"unknown key '{key}'{Suggestions.DidYouMean(key, knownKeys)}");
+                var nearest = Suggestions.Nearest(key, knownKeys);
+                diagnostics.Error(Child(key), keyNode.Start, $"unknown key '{key}'{(nearest is null ? "" : $"; did you mean '{nearest}'?")}");
+                if (nearest is not null)
+                {
+                    _suggested.Add(nearest);
+                }
+
                 continue;
             }
 
@@ -51,7 +58,8 @@ internal sealed class YamlMap
             return node;
         }
 
-        if (required)
+        // A misspelt required key was reported already, with the spelling to use: once is enough.
+        if (required && !_suggested.Contains(key))
         {
             _diagnostics.Error(Path, Start, $"missing required key '{key}'");
         }
