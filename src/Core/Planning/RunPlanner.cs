@@ -14,8 +14,10 @@ namespace GpuBench.Core.Planning;
 /// or pp in config.yml win.
 /// </para>
 /// </summary>
-public sealed class RunPlanner(GpuCatalog catalog)
+public sealed class RunPlanner(GpuCatalog catalog, MemoryFit? memoryFit = null)
 {
+    private readonly MemoryFit _fit = memoryFit ?? MemoryFit.Default;
+
     public RunPlan Plan(BenchConfig config)
     {
         var runs = new List<PlannedRun>();
@@ -66,15 +68,15 @@ public sealed class RunPlanner(GpuCatalog catalog)
             }
 
             largest = pp;
-            if (MemoryFit.Fits(weights, pp, gpu, engine.GpuMemoryUtilization))
+            if (_fit.Fits(weights, pp, gpu, engine.GpuMemoryUtilization))
             {
                 return Explicit(count, model.Replicas, 1, pp);
             }
         }
 
         return LayoutDecision.Rejected(string.Create(CultureInfo.InvariantCulture,
-            $"does not fit: {weights:0.#} GB of weights need {MemoryFit.NeededGb(weights, largest):0.0} GB per GPU even at pp{largest} " +
-            $"(weights / {largest} + {MemoryFit.HeadroomGbPerGpu:0.#} GB headroom), but a {gpu.Id} offers {usable:0.0} GB " +
+            $"does not fit: {weights:0.#} GB of weights need {_fit.NeededGb(weights, largest):0.0} GB per GPU even at pp{largest} " +
+            $"(weights / {largest} + {_fit.HeadroomGbPerGpu:0.#} GB headroom), but a {gpu.Id} offers {usable:0.0} GB " +
             $"({gpu.VramGb:0.0} GB × gpu_memory_utilization {engine.GpuMemoryUtilization:0.##})"));
     }
 
