@@ -8,3 +8,9 @@ public sealed record Chart(string Id, string Title, string AltText, byte[] Png, 
 
 /// <summary>Tokens generated in each second of one run, from its per-request records.</summary>
 public sealed record TokenTimeline(string Label, IReadOnlyList<double> TokensPerSecond);
+
+/// <summary>A model's charts, and why a chart is missing when one is.</summary>
+public sealed record ModelCharts(IReadOnlyList<Chart> Charts, string? Note)
+{
+    public static ModelCharts None { get; } = new([], null);
+}

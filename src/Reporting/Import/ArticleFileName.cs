@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace GpuBench.Reporting.Import;
 
 /// <summary>
@@ -7,7 +5,7 @@ namespace GpuBench.Reporting.Import;
 /// server is "&lt;gpu type&gt;_x_&lt;count&gt;". Only the known prefix and suffix are split off: model names keep their
 /// underscores.
 /// </summary>
-public sealed partial record ArticleFileName(string Server, string GpuType, int GpuCount, string ModelPart)
+public sealed record ArticleFileName(ServerName Server, string ModelPart)
 {
     public const string BenchmarkSuffix = "_vllm_benchmark.txt";
     public const string SystemInfoSuffix = "_system_info.txt";
@@ -15,22 +13,14 @@ public sealed partial record ArticleFileName(string Server, string GpuType, int 
     public static bool TryParse(string fileName, out ArticleFileName name)
     {
         name = null!;
-        if (!fileName.EndsWith(BenchmarkSuffix, StringComparison.Ordinal))
+        if (!fileName.EndsWith(BenchmarkSuffix, StringComparison.Ordinal)
+            || !ServerName.TryParsePrefix(fileName[..^BenchmarkSuffix.Length], out var server, out var model)
+            || model.Length == 0)
         {
             return false;
         }
 
-        var match = ServerPrefix().Match(fileName[..^BenchmarkSuffix.Length]);
-        if (!match.Success)
-        {
-            return false;
-        }
-
-        name = new ArticleFileName(
-            match.Groups["server"].Value,
-            match.Groups["type"].Value,
-            int.Parse(match.Groups["count"].Value, System.Globalization.CultureInfo.InvariantCulture),
-            match.Groups["model"].Value);
+        name = new ArticleFileName(server, model);
         return true;
     }
 
@@ -44,7 +34,4 @@ public sealed partial record ArticleFileName(string Server, string GpuType, int 
     /// <summary>The system-info file that sits next to a benchmark file of this name.</summary>
     public static string SystemInfoPathFor(string benchmarkPath) =>
         benchmarkPath[..^BenchmarkSuffix.Length] + SystemInfoSuffix;
-
-    [GeneratedRegex(@"^(?<server>(?<type>[A-Za-z0-9]+)_x_(?<count>[0-9]+))_(?<model>.+)$")]
-    private static partial Regex ServerPrefix();
 }

@@ -42,9 +42,9 @@ public static class ArticleResultReader
         {
             // The --model flag names the model exactly; the file name only approximates it when an org has underscores.
             Model = command["--model"] ?? name.ModelFromName(),
-            Server = name.Server,
-            GpuType = name.GpuType,
-            GpuCount = name.GpuCount,
+            Server = name.Server.Name,
+            GpuType = name.Server.GpuType,
+            GpuCount = name.Server.GpuCount,
             Layout = ComposeLayout.Parse(Section(text, "Docker Compose Configuration")),
             Workload = new RunWorkload(
                 $"random {inputLen}/{outputLen}",
