@@ -1,0 +1,34 @@
+using GpuBench.Reporting.Import;
+using GpuBench.Reporting.Runs;
+
+namespace GpuBench.Reporting.Results;
+
+/// <summary>
+/// Finds every run under a folder: GpuBench's run folders (result.json or benchmark.txt) and the seed article's
+/// "*_vllm_benchmark.txt" files, in any mix and at any depth.
+/// </summary>
+public static class ResultsLoader
+{
+    public static async Task<IReadOnlyList<BenchmarkRun>> LoadAsync(string root, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(root))
+        {
+            throw new DirectoryNotFoundException($"The results folder '{root}' does not exist; pass --results DIR.");
+        }
+
+        var runs = new List<BenchmarkRun>();
+        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            if (ArticleResultReader.IsArticleResult(file))
+            {
+                runs.Add(await ArticleResultReader.ReadAsync(file, cancellationToken).ConfigureAwait(false));
+            }
+            else if (GpuBenchResultReader.IsRunResult(file))
+            {
+                runs.Add(await GpuBenchResultReader.ReadAsync(root, file, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        return runs;
+    }
+}
