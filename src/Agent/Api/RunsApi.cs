@@ -74,6 +74,11 @@ public static class RunsApi
             }
         });
 
+        runs.MapGet("/{id}/requests", (string id, RunStore store) =>
+            IsRunId(id) && store.FindRequests(id) is { } path
+                ? Results.File(path, NdjsonContentType)
+                : Results.NotFound());
+
         runs.MapDelete("/{id}", async (string id, RunManager manager) =>
             IsRunId(id) && await manager.DeleteAsync(id) ? Results.NoContent() : Results.NotFound());
 

@@ -7,7 +7,9 @@ using GpuBench.Agent.Runtimes;
 using GpuBench.Agent.Runtimes.Docker;
 using GpuBench.Agent.Runtimes.Process;
 using GpuBench.Agent.Telemetry;
+using GpuBench.Core.Contracts;
 using GpuBench.Core.Hardware;
+using GpuBench.LoadGen.Telemetry;
 
 namespace GpuBench.Agent.Hosting;
 
@@ -53,9 +55,15 @@ public static class AgentExtensions
         services.AddSingleton<TelemetrySampler>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(AgentMetrics.MeterName));
 
+        services.AddSingleton(sp => new LoadGenTelemetry(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddSingleton<ILoadRunner, LoadGenRunner>();
+        services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics.AddMeter(LoadGenTelemetry.MeterName))
+            .WithTracing(tracing => tracing.AddSource(LoadGenTelemetry.SourceName));
         services.AddSingleton<RunStore>();
         services.AddSingleton<RunManager>();
         services.AddSingleton<AgentToken>();
+        services.ConfigureHttpJsonOptions(json => ContractJson.Configure(json.SerializerOptions));
         return builder;
     }
 

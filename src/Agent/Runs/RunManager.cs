@@ -102,10 +102,11 @@ public sealed class RunManager(
             var progress = new Progress<LoadCounters>(p =>
             {
                 counters = p;
-                feed.Publish(Event(RunState.Running, p, null));
+                feed.Publish(Event(RunState.Running, p, p.Phase));
             });
             var outcome = await load.RunAsync(new Uri(plan.Gateway.Url), plan.Request.Engine.EffectiveServedModelName,
                 workload, progress, cancellationToken);
+            await store.SaveRequestsAsync(runId, outcome.Requests, cancellationToken);
             result = result with { State = RunState.Succeeded, Benchmark = outcome.Benchmark, BenchmarkText = outcome.BenchmarkText };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

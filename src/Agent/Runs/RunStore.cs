@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GpuBench.Agent.Hosting;
 using GpuBench.Core.Contracts;
+using GpuBench.Core.Metrics;
 using Microsoft.Extensions.Options;
 
 namespace GpuBench.Agent.Runs;
@@ -11,7 +12,7 @@ namespace GpuBench.Agent.Runs;
 /// </summary>
 public sealed class RunStore(IOptions<AgentOptions> options)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = new(ContractJson.Options) { WriteIndented = true };
 
     public string Directory => Path.Combine(options.Value.DataDirectory, "runs");
 
@@ -30,6 +31,24 @@ public sealed class RunStore(IOptions<AgentOptions> options)
         File.Move(temporary, path, overwrite: true);
     }
 
+    /// <summary>Every request's record (requests.jsonl), kept beside the result.</summary>
+    public async Task SaveRequestsAsync(string runId, IEnumerable<RequestRecord> requests, CancellationToken cancellationToken)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        var path = RequestsPathOf(runId);
+        var temporary = path + ".tmp";
+        await using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            await ResultJson.WriteLinesAsync(stream, requests, cancellationToken);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>The path of a run's requests.jsonl when it exists.</summary>
+    public string? FindRequests(string runId) => File.Exists(RequestsPathOf(runId)) ? RequestsPathOf(runId) : null;
+
     public async Task<RunResult?> LoadAsync(string runId, CancellationToken cancellationToken)
     {
         var path = PathOf(runId);
@@ -45,7 +64,7 @@ public sealed class RunStore(IOptions<AgentOptions> options)
     /// <summary>The runs whose results wait for acknowledgement.</summary>
     public IReadOnlyList<string> List() =>
         System.IO.Directory.Exists(Directory)
-            ? [.. System.IO.Directory.GetFiles(Directory, "*.json").Select(Path.GetFileNameWithoutExtension).OfType<string>().Order(StringComparer.Ordinal)]
+            ? [.. System.IO.Directory.GetFiles(Directory, "*.json").Where(p => !p.EndsWith(".tmp", StringComparison.Ordinal)).Select(Path.GetFileNameWithoutExtension).OfType<string>().Order(StringComparer.Ordinal)]
             : [];
 
     /// <summary>Forgets an acknowledged result; false when there was none.</summary>
@@ -58,8 +77,11 @@ public sealed class RunStore(IOptions<AgentOptions> options)
         }
 
         File.Delete(path);
+        File.Delete(RequestsPathOf(runId));
         return true;
     }
+
+    private string RequestsPathOf(string runId) => Path.ChangeExtension(PathOf(runId), ".requests.jsonl");
 
     private string PathOf(string runId)
     {

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using GpuBench.Core.Contracts;
+using GpuBench.Core.Config;
 
 namespace GpuBench.Agent.Runtimes;
 

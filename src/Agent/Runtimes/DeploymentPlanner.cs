@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
 
 namespace GpuBench.Agent.Runtimes;
@@ -40,7 +41,7 @@ public static class DeploymentPlanner
         var replicas = layout.Placements.Select(placement =>
         {
             var hostPort = freePort();
-            var environment = new SortedDictionary<string, string>(engine.Environment, StringComparer.Ordinal);
+            var environment = new SortedDictionary<string, string>(engine.Settings.Env.ToDictionary(), StringComparer.Ordinal);
             if (inventory.Simulated)
             {
                 environment[SimulatedGpuTypeVariable] = inventory.Gpus[placement.GpuIds[0]].GpuType ?? "";
@@ -60,7 +61,7 @@ public static class DeploymentPlanner
                 Placement: placement,
                 Name: $"gpubench-{id}-replica{placement.Index}",
                 SimulatedGpus: inventory.Simulated,
-                Image: engine.Image,
+                Image: engine.Settings.Image,
                 Executable: engine.Command,
                 EngineArguments: EngineArguments(engine, layout.TensorParallel, layout.PipelineParallel, listenHost, listenPort),
                 Environment: environment,
@@ -79,6 +80,7 @@ public static class DeploymentPlanner
             $"--Gateway:Deployment={id}",
             $"--Gateway:Port={gatewayPort}",
             $"--Gateway:Admin:Port={adminPort}",
+            $"--Gateway:Policy={GatewayPolicyName(request.GatewayPolicy)}",
         ];
         gatewayArguments.AddRange(replicas.Select((r, i) => $"--Gateway:Replicas:{i}={r.Url}"));
         // The gateway's admin token is a secret too, but only the gateway process receives it.
@@ -88,7 +90,7 @@ public static class DeploymentPlanner
     }
 
     /// <summary>The engine's flags after `vllm serve`, as the article passed them.</summary>
-    public static IReadOnlyList<string> EngineArguments(EngineSettings engine, int tensorParallel, int pipelineParallel, string host, int port)
+    public static IReadOnlyList<string> EngineArguments(EngineLaunch engine, int tensorParallel, int pipelineParallel, string host, int port)
     {
         var inv = CultureInfo.InvariantCulture;
         List<string> args =
@@ -100,19 +102,17 @@ public static class DeploymentPlanner
             "--tensor-parallel-size", tensorParallel.ToString(inv),
             "--pipeline-parallel-size", pipelineParallel.ToString(inv),
         ];
-        if (engine.MaxModelLen is { } maxModelLen)
+        var settings = engine.Settings;
+        args.AddRange(["--max-model-len", settings.MaxModelLen.ToString(inv)]);
+        if (!string.IsNullOrEmpty(settings.KvCacheDtype))
         {
-            args.AddRange(["--max-model-len", maxModelLen.ToString(inv)]);
+            args.AddRange(["--kv-cache-dtype", settings.KvCacheDtype]);
         }
 
-        if (!string.IsNullOrEmpty(engine.KvCacheDtype))
+        args.AddRange(["--gpu-memory-utilization", settings.GpuMemoryUtilization.ToString(inv)]);
+        if (settings.MaxNumSeqs is { } maxNumSeqs)
         {
-            args.AddRange(["--kv-cache-dtype", engine.KvCacheDtype]);
-        }
-
-        if (engine.GpuMemoryUtilization is { } utilization)
-        {
-            args.AddRange(["--gpu-memory-utilization", utilization.ToString(inv)]);
+            args.AddRange(["--max-num-seqs", maxNumSeqs.ToString(inv)]);
         }
 
         if (engine.TrustRemoteCode)
@@ -120,7 +120,7 @@ public static class DeploymentPlanner
             args.Add("--trust-remote-code");
         }
 
-        args.AddRange(engine.ExtraArgs);
+        args.AddRange(settings.ExtraArgs);
         return args;
     }
 
@@ -154,6 +154,14 @@ public static class DeploymentPlanner
             throw new DeploymentPlanException($"GPU {string.Join(',', shared)} is given to more than one replica.");
         }
     }
+
+    /// <summary>The gateway's name for a policy (src/Gateway/LoadBalancing/BalancingPolicies.cs).</summary>
+    public static string GatewayPolicyName(GatewayPolicy policy) => policy switch
+    {
+        GatewayPolicy.RoundRobin => "round-robin",
+        GatewayPolicy.PowerOfTwo => "power-of-two-choices",
+        _ => "least-requests",
+    };
 
     /// <summary>A free TCP port on 127.0.0.1, as the OS hands it out.</summary>
     public static int FreePort()

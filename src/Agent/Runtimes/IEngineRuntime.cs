@@ -1,3 +1,4 @@
+using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
 
 namespace GpuBench.Agent.Runtimes;

@@ -1,3 +1,4 @@
+using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
 using GpuBench.Core.Planning;
 

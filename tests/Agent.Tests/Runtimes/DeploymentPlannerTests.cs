@@ -1,6 +1,6 @@
 using GpuBench.Agent.Runtimes;
 using GpuBench.Agent.Tests.Support;
-using GpuBench.Core.Contracts;
+using GpuBench.Core.Config;
 using GpuBench.Core.Planning;
 
 namespace GpuBench.Agent.Tests.Runtimes;

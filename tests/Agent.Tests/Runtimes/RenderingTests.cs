@@ -1,7 +1,7 @@
 using GpuBench.Agent.Runtimes;
 using GpuBench.Agent.Runtimes.Docker;
 using GpuBench.Agent.Tests.Support;
-using GpuBench.Core.Contracts;
+using GpuBench.Core.Config;
 using GpuBench.Core.Planning;
 using YamlDotNet.Serialization;
 

@@ -1,4 +1,5 @@
 using GpuBench.Agent.Runtimes;
+using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
 using GpuBench.Core.Planning;
 
@@ -21,12 +22,12 @@ internal static class Plans
         Run = "h200x4/llama70b",
         Runtime = runtime,
         Layout = layout,
-        Engine = new EngineSettings
+        Engine = new EngineLaunch
         {
+            Settings = new EngineSettings { KvCacheDtype = "fp8", Env = new Dictionary<string, string> { ["VLLM_LOGGING_LEVEL"] = "INFO" } },
             Model = "/hf_models/ibnzterrell/Meta-Llama-3.3-70B-Instruct-AWQ-INT4",
             ServedModelName = "ibnzterrell/Meta-Llama-3.3-70B-Instruct-AWQ-INT4",
             ModelCacheDir = "/hf_models",
-            Environment = new() { ["VLLM_LOGGING_LEVEL"] = "INFO" },
         },
         HuggingFaceToken = HfToken,
     };

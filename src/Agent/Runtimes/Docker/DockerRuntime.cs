@@ -4,6 +4,7 @@ using Docker.DotNet.Models;
 using GpuBench.Agent.Hosting;
 using GpuBench.Agent.Inventory;
 using GpuBench.Agent.Processes;
+using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
 using Microsoft.Extensions.Options;
 
@@ -133,11 +134,11 @@ public sealed class DockerRuntime(IOptions<AgentOptions> options, ILogger<Docker
 
     public async Task<EngineIdentity> IdentifyAsync(DeploymentPlan plan, CancellationToken cancellationToken)
     {
-        var image = await Client.Images.InspectImageAsync(plan.Request.Engine.Image, cancellationToken);
+        var image = await Client.Images.InspectImageAsync(plan.Request.Engine.Settings.Image, cancellationToken);
         // A pulled image has a registry digest; a locally built one only its content id.
         var digest = image.RepoDigests?.FirstOrDefault() ?? image.ID;
-        return new EngineIdentity("docker", plan.Request.Engine.Image, digest, Version: null,
-            Simulated: plan.Request.Engine.Kind == EngineKind.Sim);
+        return new EngineIdentity("docker", plan.Request.Engine.Settings.Image, digest, Version: null,
+            Simulated: plan.Request.Engine.Settings.Kind == EngineKind.Sim);
     }
 
     public async Task<string?> GetVersionAsync(CancellationToken cancellationToken)

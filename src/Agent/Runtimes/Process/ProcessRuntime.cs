@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using GpuBench.Agent.Hosting;
 using GpuBench.Agent.Processes;
+using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
 using Microsoft.Extensions.Options;
 
@@ -59,5 +60,5 @@ public sealed class ProcessRuntime(IOptions<AgentOptions> options) : IEngineRunt
 
     public Task<EngineIdentity> IdentifyAsync(DeploymentPlan plan, CancellationToken cancellationToken) =>
         Task.FromResult(new EngineIdentity("process", Image: null, ImageDigest: null, Version: null,
-            Simulated: plan.Request.Engine.Kind == EngineKind.Sim));
+            Simulated: plan.Request.Engine.Settings.Kind == EngineKind.Sim));
 }
