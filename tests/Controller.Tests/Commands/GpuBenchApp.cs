@@ -8,10 +8,12 @@ namespace GpuBench.Controller.Tests.Commands;
 /// <summary>The `gpubench` app as Program.cs builds it, run in-process against a console that records its output.</summary>
 internal static class GpuBenchApp
 {
-    public static CommandAppResult Run(params string[] args)
+    public static CommandAppResult Run(params string[] args) => RunAtWidth(250, args);
+
+    /// <summary>Runs with a console <paramref name="width"/> columns wide (250 by default: no table wraps, tests read whole rows).</summary>
+    public static CommandAppResult RunAtWidth(int width, params string[] args)
     {
-        // Wide enough that no table wraps: tests read whole rows.
-        var console = new TestConsole().Width(250);
+        var console = new TestConsole().Width(width);
         var services = new ServiceCollection().AddGpuBenchCli(console);
         var app = new CommandAppTester(new TypeRegistrar(services), new CommandAppTesterSettings(), console);
         app.Configure(config => config.AddGpuBenchCommands());

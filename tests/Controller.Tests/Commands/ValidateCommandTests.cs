@@ -38,6 +38,16 @@ public class ValidateCommandTests
     }
 
     [Fact]
+    public void Diagnostics_stay_on_one_line_on_a_narrow_console()
+    {
+        var path = GpuBenchApp.WriteConfig(ConfigWithTwoErrorsAndAWarning);
+
+        var result = GpuBenchApp.RunAtWidth(40, "validate", "--config", path);
+
+        Assert.Contains($"{path}:11:34: servers[0].gpu.count: expected a positive integer, got \"four\"\n", result.Output);
+    }
+
+    [Fact]
     public void Validate_shows_warnings_but_succeeds_when_there_are_no_errors()
     {
         var path = GpuBenchApp.WriteConfig(ConfigWithTwoErrorsAndAWarning.Replace("-100", "100").Replace("four", "4"));
