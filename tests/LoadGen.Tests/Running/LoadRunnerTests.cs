@@ -153,6 +153,7 @@ public sealed class LoadRunnerTests : IAsyncLifetime
 
         Assert.Equal(4, m.Completed);
         Assert.Equal(4, m.Failed);
+        Assert.Equal(8, _server.Received.Count);  // a failed request is never retried
         Assert.Equal(40, m.TotalOutputTokens);
         Assert.InRange(m.Ttft.Median, 19, 20 + 150);  // a failed request answers at once; it would drag TTFT down
         var failed = result.Requests.Where(r => !r.Success).ToArray();
