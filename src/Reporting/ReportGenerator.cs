@@ -75,7 +75,7 @@ public static class ReportGenerator
         foreach (var row in model.Rows.Where(r => r.Run.RequestsPath is not null))
         {
             var perSecond = await RequestTimeline.ReadAsync(row.Run.RequestsPath!, cancellationToken).ConfigureAwait(false);
-            timelines.Add(new TokenTimeline(ReportCharts.AxisLabel(row), perSecond));
+            timelines.Add(new TokenTimeline(ReportCharts.LegendLabel(row), perSecond));
         }
 
         var without = model.Rows.Where(r => r.Run.RequestsPath is null).Select(r => r.Label).ToList();

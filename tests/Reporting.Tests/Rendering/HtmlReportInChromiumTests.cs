@@ -66,5 +66,17 @@ public class HtmlReportInChromiumTests
         Assert.True(new FileInfo(screenshot).Length > 10_000, "the screenshot is empty");
     }
 
-    private sealed record RenderedChart(string Id, bool Complete, int NaturalWidth, double Width, double Height);
+    /// <summary>Filled by Playwright from the page's answer, so it needs a parameterless constructor and setters.</summary>
+    private sealed class RenderedChart
+    {
+        public string Id { get; set; } = "";
+
+        public bool Complete { get; set; }
+
+        public int NaturalWidth { get; set; }
+
+        public double Width { get; set; }
+
+        public double Height { get; set; }
+    }
 }

@@ -75,7 +75,7 @@ public class SeedResultsReportTests
         foreach (var chart in new[] { "throughput", "cost", "ttft", "tpot" })
         {
             var tag = html[html.IndexOf($"id=\"{slug}-{chart}\"", StringComparison.Ordinal)..];
-            Assert.Contains($"[{Mark.ToUpperInvariant()}]", tag[..tag.IndexOf('>', StringComparison.Ordinal)], StringComparison.Ordinal);
+            Assert.Contains($"2× l40s · 2 × 1 — {Mark.ToUpperInvariant()}", tag[..tag.IndexOf('>', StringComparison.Ordinal)], StringComparison.Ordinal);
         }
     }
 
