@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using GpuBench.Controller.Ssh;
 using GpuBench.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -110,6 +110,11 @@ public sealed class SshdFixture : IAsyncLifetime
     }
 
     public static SshConnector Connector() => new(NullLogger<SshConnector>.Instance);
+
+    /// <summary>A link to this server with its host key pinned.</summary>
+    public async Task<SshLink> LinkAsync(ReconnectPolicy? policy = null) => await SshLink.ConnectAsync(
+        await PinnedOptionsAsync(), Connector(), NullLogger<SshLink>.Instance, policy,
+        cancellationToken: TestContext.Current.CancellationToken);
 
     /// <summary>Cuts every client's link by killing the per-connection sshd processes; the listener stays.</summary>
     public int KillSessions()
