@@ -58,6 +58,7 @@ public sealed class RemoteAgentLauncherTests(SshdFixture sshd) : IClassFixture<S
             var token = Path.Combine(agent.Directory, "token");
             Assert.Equal(agent.Token, await File.ReadAllTextAsync(token, Ct));
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(token));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(agent.Directory, "agent.env")));
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(agent.Directory));
             Assert.Equal(agent.ProcessId.ToString(CultureInfo.InvariantCulture), (await File.ReadAllTextAsync(Path.Combine(agent.Directory, "agent.pid"), Ct)).Trim());
             Assert.Contains("Now listening on", await File.ReadAllTextAsync(agent.LogPath, Ct), StringComparison.Ordinal);
