@@ -77,8 +77,7 @@ public sealed class ModelProvisioner
 
             _logger.LogInformation("Model {Model} at {Revision} ({Commit}) from {Endpoint}: {Files} files, {Missing} to fetch ({Bytes} bytes)",
                 request.ModelId, request.Revision, commit, endpoint, files.Length, missing.Count, total - onDisk);
-            var tracker = new TransferProgress(request.ModelId, commit, total, missing.Count, progress, _time, _options.ProgressInterval);
-            tracker.Add("", onDisk);
+            var tracker = new TransferProgress(request.ModelId, commit, total, onDisk, missing.Count, progress, _time, _options.ProgressInterval);
             var downloader = new BlobDownloader(hub, cache, commit, retry, _options, tracker);
             var byBlob = files.ToLookup(f => f.BlobId);
             await Parallel.ForEachAsync(missing, new ParallelOptions
@@ -131,8 +130,8 @@ public sealed class ModelProvisioner
     }
 
     /// <summary>
-    /// The blobs to fetch, one per blob id: absent, or present with the wrong size (or hash, when asked). A bad
-    /// blob is deleted here so that nothing can link to it.
+    /// The blobs to fetch, one per blob id, largest first (so the longest transfers start at once): absent, or
+    /// present with the wrong size (or hash, when asked). A bad blob is deleted here so that nothing links to it.
     /// </summary>
     private async Task<IReadOnlyList<HubFile>> FindMissingAsync(RepoCache cache, IReadOnlyList<HubFile> files, CancellationToken cancellationToken)
     {
@@ -157,7 +156,7 @@ public sealed class ModelProvisioner
             }
         }
 
-        return missing;
+        return missing.OrderByDescending(f => f.Size).ToArray();
     }
 
     private static long PartialLength(RepoCache cache, HubFile file)

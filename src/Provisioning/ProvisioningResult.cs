@@ -19,6 +19,8 @@ public sealed record ProvisioningResult(
 {
     public bool Succeeded => Outcome != ProvisioningOutcome.Failed;
 
+    public double ElapsedSeconds => Elapsed.TotalSeconds;
+
     /// <summary>Bytes received over the network per second of the whole provisioning (listing, transfer, checks).</summary>
     public double DownloadBytesPerSecond => Elapsed > TimeSpan.Zero ? BytesDownloaded / Elapsed.TotalSeconds : 0;
 
