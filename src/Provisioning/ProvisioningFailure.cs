@@ -15,6 +15,9 @@ public enum ProvisioningFailureKind
 
     RevisionNotFound,
 
+    /// <summary>A file the listing named was not found when fetched.</summary>
+    FileNotFound,
+
     /// <summary>The revision exists but none of its files match the requested patterns.</summary>
     NoMatchingFiles,
 
