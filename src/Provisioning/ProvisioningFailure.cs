@@ -23,6 +23,9 @@ public enum ProvisioningFailureKind
 
     InsufficientDiskSpace,
 
+    /// <summary>Offline, and the cache holds no whole snapshot of the revision.</summary>
+    NotCached,
+
     /// <summary>The Hub could not be reached, or kept failing, after every retry.</summary>
     NetworkFailure,
 

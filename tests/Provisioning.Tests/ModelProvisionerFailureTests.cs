@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using GpuBench.Provisioning.Cache;
 using GpuBench.Provisioning.Hub;
 using GpuBench.Provisioning.Tests.TestHub;
@@ -106,12 +104,12 @@ public sealed class ModelProvisionerFailureTests : ProvisioningTestBase
     [Fact]
     public async Task Unreachable_endpoint_gives_a_network_failure_after_the_retries()
     {
-        var closed = HubEndpoint.Parse($"http://127.0.0.1:{ClosedPort()}");
+        var unreachable = UnreachableEndpoint();
 
-        var result = await Provisioner().EnsureAsync(Request() with { Endpoint = closed }, cancellationToken: Cancel);
+        var result = await Provisioner().EnsureAsync(Request() with { Endpoint = unreachable }, cancellationToken: Cancel);
 
         Assert.Equal(ProvisioningFailureKind.NetworkFailure, result.Failure?.Kind);
-        Assert.Contains($"on {closed} failed after 3 attempts", result.Failure!.Message, StringComparison.Ordinal);
+        Assert.Contains($"on {unreachable} failed after 3 attempts", result.Failure!.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -134,13 +132,6 @@ public sealed class ModelProvisionerFailureTests : ProvisioningTestBase
 
         Assert.Equal(ProvisioningFailureKind.InvalidRequest, result.Failure?.Kind);
         Assert.Empty(Hub.Requests);
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private sealed class FixedFreeSpace(long bytes) : IFreeSpaceProbe

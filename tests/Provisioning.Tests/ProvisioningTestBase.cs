@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using GpuBench.Provisioning.Cache;
 using GpuBench.Provisioning.Hub;
@@ -87,6 +89,14 @@ public abstract class ProvisioningTestBase : IAsyncLifetime
     }
 
     protected ProvisioningRequest Request(string modelId = ModelId) => new(modelId, HfHome) { Endpoint = Hub.Endpoint };
+
+    /// <summary>An endpoint on a loopback port nothing listens on: connections are refused.</summary>
+    protected static HubEndpoint UnreachableEndpoint()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return HubEndpoint.Parse($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
+    }
 
     protected string BlobPath(string path) => Path.Combine(RepositoryDirectory, "blobs", HubRepository.BlobId(path, TinyFiles[path]));
 
