@@ -1,4 +1,5 @@
 using System.Text;
+using GpuBench.Core.Planning;
 using GpuBench.Reporting.Analysis;
 using GpuBench.Reporting.Charts;
 using GpuBench.Reporting.Pricing;
@@ -8,8 +9,11 @@ using GpuBench.Reporting.Runs;
 
 namespace GpuBench.Reporting;
 
-/// <summary>What to report on and where to put it.</summary>
-public sealed record ReportRequest(string ResultsDirectory, string OutputDirectory, PriceTable Prices);
+/// <summary>What to report on and where to put it; <see cref="Plan"/> is the campaign's plan when config.yml is known.</summary>
+public sealed record ReportRequest(string ResultsDirectory, string OutputDirectory, PriceTable Prices)
+{
+    public RunPlan? Plan { get; init; }
+}
 
 /// <summary>The files a report wrote, and what it said.</summary>
 public sealed record ReportOutput(
@@ -29,7 +33,7 @@ public static class ReportGenerator
 
     public static async Task<ReportOutput> GenerateAsync(ReportRequest request, CancellationToken cancellationToken)
     {
-        var runs = await ResultsLoader.LoadAsync(request.ResultsDirectory, cancellationToken).ConfigureAwait(false);
+        var runs = await ResultsLoader.LoadAsync(request.ResultsDirectory, request.Plan, cancellationToken).ConfigureAwait(false);
         if (runs.Count == 0)
         {
             throw new InvalidOperationException(
@@ -75,7 +79,7 @@ public static class ReportGenerator
         foreach (var row in model.Rows.Where(r => r.Run.RequestsPath is not null))
         {
             var perSecond = await RequestTimeline.ReadAsync(row.Run.RequestsPath!, cancellationToken).ConfigureAwait(false);
-            timelines.Add(new TokenTimeline(ReportCharts.AxisLabel(row), perSecond));
+            timelines.Add(new TokenTimeline(ReportCharts.LegendLabel(row), perSecond));
         }
 
         var without = model.Rows.Where(r => r.Run.RequestsPath is null).Select(r => r.Label).ToList();

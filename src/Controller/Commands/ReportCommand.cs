@@ -1,9 +1,12 @@
 using System.ComponentModel;
+using GpuBench.Core.Config;
+using GpuBench.Core.Hardware;
+using GpuBench.Core.Planning;
 using GpuBench.Reporting;
 using GpuBench.Reporting.Pricing;
+using GpuBench.Reporting.Rendering;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using YamlDotNet.RepresentationModel;
 
 namespace GpuBench.Controller.Commands;
 
@@ -53,16 +56,35 @@ public sealed class ReportCommand(IAnsiConsole console) : AsyncCommand<ReportCom
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var configPath = settings.Config ?? (File.Exists("config.yml") ? "config.yml" : null);
-        var config = configPath is null ? ConfigPrices.None : await ConfigPrices.ReadAsync(configPath, cancellationToken).ConfigureAwait(false);
-        var prices = config.Prices.With(settings.Prices.Select(PriceTable.ParseOverride));
-        var results = settings.Results ?? config.ResultsDirectory ?? "results";
+        var configPath = settings.Config ?? (File.Exists(ConfigLoader.DefaultFileName) ? ConfigLoader.DefaultFileName : null);
+        BenchConfig? config = null;
+        if (configPath is not null)
+        {
+            var loaded = ConfigLoader.Load(configPath);
+            foreach (var diagnostic in loaded.Diagnostics)
+            {
+                console.MarkupLineInterpolated($"[{(diagnostic.IsError ? "red" : "yellow")}]{diagnostic.ToString()}[/]");
+            }
+
+            if (loaded.Config is null)
+            {
+                return 2;
+            }
+
+            config = loaded.Config;
+        }
+
+        var prices = new PriceTable(config?.Prices.Select(p => KeyValuePair.Create(p.Key, (double)p.Value)) ?? [])
+            .With(settings.Prices.Select(PriceTable.ParseOverride));
+        var request = new ReportRequest(settings.Results ?? config?.ResultsDir ?? "results", settings.Out, prices)
+        {
+            Plan = config is null ? null : new RunPlanner(GpuCatalog.Default).Plan(config),
+        };
 
         ReportOutput output;
         try
         {
-            output = await ReportGenerator.GenerateAsync(new ReportRequest(results, settings.Out, prices), cancellationToken)
-                .ConfigureAwait(false);
+            output = await ReportGenerator.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is InvalidOperationException or DirectoryNotFoundException or FormatException)
         {
@@ -70,17 +92,28 @@ public sealed class ReportCommand(IAnsiConsole console) : AsyncCommand<ReportCom
             return 2;
         }
 
+        Summarize(output);
+        return 0;
+    }
+
+    private void Summarize(ReportOutput output)
+    {
         foreach (var model in output.Report.Models)
         {
             console.MarkupLineInterpolated($"[bold]{model.Model}[/]: {model.Rows.Count} configurations");
             if (model.ThroughputWinner is { } fastest)
             {
-                console.MarkupLineInterpolated($"  fastest: {fastest.Label}, {fastest.Run.Metrics.TotalTokensPerS:N0} total tok/s");
+                console.MarkupLineInterpolated($"  fastest:  {fastest.Label}, {Numbers.TokensPerS(fastest.Run.Metrics.TotalTokensPerS)} total tok/s");
             }
 
             if (model.CostWinner is { } cheapest)
             {
-                console.MarkupLineInterpolated($"  cheapest: {cheapest.Label}, ${cheapest.UsdPerMtokTotal:0.000}/Mtok (total-token basis)");
+                console.MarkupLineInterpolated($"  cheapest: {cheapest.Label}, {Numbers.UsdPerMtok(cheapest.UsdPerMtokTotal)}/Mtok (total-token basis)");
+            }
+
+            foreach (var flagged in model.Rows.Where(r => r.Run.Status != "ok"))
+            {
+                console.MarkupLineInterpolated($"  [yellow]{flagged.Label}: {flagged.Run.Status}[/]");
             }
         }
 
@@ -90,35 +123,6 @@ public sealed class ReportCommand(IAnsiConsole console) : AsyncCommand<ReportCom
         }
 
         console.MarkupLineInterpolated($"Wrote {output.MarkdownPath}, {output.HtmlPath}, {output.CsvPath} and {output.ChartPaths.Count} charts.");
-        return 0;
-    }
-
-    /// <summary>The parts of config.yml the report needs: prices: and results_dir:.</summary>
-    private sealed record ConfigPrices(PriceTable Prices, string? ResultsDirectory)
-    {
-        public static ConfigPrices None { get; } = new(PriceTable.Empty, null);
-
-        public static async Task<ConfigPrices> ReadAsync(string path, CancellationToken cancellationToken)
-        {
-            var yaml = new YamlStream();
-            yaml.Load(new StringReader(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)));
-            if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root)
-            {
-                return None;
-            }
-
-            var prices = new List<KeyValuePair<string, double>>();
-            if (root.Children.TryGetValue(new YamlScalarNode("prices"), out var node) && node is YamlMappingNode map)
-            {
-                foreach (var (key, value) in map.Children)
-                {
-                    prices.Add(PriceTable.ParseOverride($"{key}={value}"));
-                }
-            }
-
-            var resultsDir = root.Children.TryGetValue(new YamlScalarNode("results_dir"), out var dir) ? dir.ToString() : null;
-            return new ConfigPrices(new PriceTable(prices), resultsDir);
-        }
     }
 }
 

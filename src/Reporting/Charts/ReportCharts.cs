@@ -25,28 +25,28 @@ public static class ReportCharts
         {
             Bars(
                 $"{modelId}-throughput",
-                $"Throughput by configuration — {model.Model}",
+                $"Throughput by configuration\n{model.Model}",
                 "tokens/s",
                 rows,
                 [("total tok/s", Total, r => r.Run.Metrics.TotalTokensPerS), ("output tok/s", Output, r => r.Run.Metrics.OutputTokensPerS)],
                 "N0"),
             Bars(
                 $"{modelId}-cost",
-                $"$ per million tokens by configuration — {model.Model}",
+                $"$ per million tokens by configuration\n{model.Model}",
                 "$ per million tokens (lower is better)",
                 rows,
                 [("$/Mtok, total-token basis", Total, r => r.UsdPerMtokTotal), ("$/Mtok, output-token basis", Output, r => r.UsdPerMtokOutput)],
                 "0.000"),
             Bars(
                 $"{modelId}-ttft",
-                $"Time to first token — {model.Model}",
+                $"Time to first token\n{model.Model}",
                 "TTFT (s)",
                 rows,
                 [("median", Median, r => r.Run.Metrics.Ttft.MedianMs / 1000), ("p99", P99, r => r.Run.Metrics.Ttft.P99Ms / 1000)],
                 "N1"),
             Bars(
                 $"{modelId}-tpot",
-                $"Time per output token — {model.Model}",
+                $"Time per output token\n{model.Model}",
                 "TPOT (ms)",
                 rows,
                 [("median", Median, r => r.Run.Metrics.Tpot.MedianMs), ("p99", P99, r => r.Run.Metrics.Tpot.P99Ms)],
@@ -54,15 +54,18 @@ public static class ReportCharts
         };
         if (timelines.Count > 0)
         {
-            charts.Add(Timeline($"{modelId}-timeline", $"Output tokens/s over the run — {model.Model}", timelines));
+            charts.Add(Timeline($"{modelId}-timeline", $"Output tokens/s over the run\n{model.Model}", timelines));
         }
 
         return charts;
     }
 
-    /// <summary>The name a chart gives a configuration: its label, with the run's status when that is not "ok".</summary>
+    /// <summary>The name a chart gives a configuration: its label, and under it the run's status when that is not "ok".</summary>
     public static string AxisLabel(ConfigurationRow row) =>
-        row.Run.Status == "ok" ? row.Label : $"{row.Label} [{row.Run.Status.ToUpperInvariant()}]";
+        row.Run.Status == "ok" ? row.Label : $"{row.Label}\n{row.Run.Status.ToUpperInvariant()}";
+
+    /// <summary><see cref="AxisLabel"/> on one line, for legends and alt text.</summary>
+    public static string LegendLabel(ConfigurationRow row) => OneLine(AxisLabel(row));
 
     private static Chart Bars(
         string id,
@@ -132,10 +135,11 @@ public static class ReportCharts
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = name, FillColor = color });
         }
 
-        plot.ShowLegend(Alignment.LowerRight);
-        var height = 140 + 46 * rows.Count;
-        var alt = $"{title}. " + string.Join("; ", rows.Select(r =>
-            $"{AxisLabel(r)}: " + string.Join(", ", series.Select(s =>
+        plot.ShowLegend(Edge.Bottom);
+        plot.Legend.Orientation = Orientation.Horizontal;
+        var height = 200 + 46 * rows.Count;
+        var alt = $"{OneLine(title)}. " + string.Join("; ", rows.Select(r =>
+            $"{LegendLabel(r)}: " + string.Join(", ", series.Select(s =>
                 $"{s.Name} {(s.Value(r) is { } v ? v.ToString(valueFormat, System.Globalization.CultureInfo.InvariantCulture) : "no price")}"))));
         return Render(id, title, alt, plot, height);
     }
@@ -156,7 +160,7 @@ public static class ReportCharts
         plot.YLabel("output tokens/s");
         plot.Axes.Margins(bottom: 0);
         plot.ShowLegend(Alignment.UpperRight);
-        var alt = $"{title}. " + string.Join("; ", timelines.Select(t =>
+        var alt = $"{OneLine(title)}. " + string.Join("; ", timelines.Select(t =>
             $"{t.Label}: {t.TokensPerSecond.Count} s, peak {t.TokensPerSecond.DefaultIfEmpty(0).Max():N0} tok/s"));
         return Render(id, title, alt, plot, 420);
     }
@@ -172,6 +176,8 @@ public static class ReportCharts
     private static Chart Render(string id, string title, string alt, Plot plot, int height)
     {
         var png = plot.GetImageBytes(Width, height, ImageFormat.Png);
-        return new Chart(id, title, alt, png, Width, height);
+        return new Chart(id, OneLine(title), alt, png, Width, height);
     }
+
+    private static string OneLine(string text) => text.Replace("\n", " — ", StringComparison.Ordinal);
 }

@@ -19,7 +19,7 @@ public static class ArticleResultReader
         }
 
         var text = await File.ReadAllTextAsync(benchmarkPath, cancellationToken).ConfigureAwait(false);
-        var hardware = await SystemInfo.ReadAsync(ArticleFileName.SystemInfoPathFor(benchmarkPath), cancellationToken)
+        var hardware = await SystemInfoText.ReadAsync(ArticleFileName.SystemInfoPathFor(benchmarkPath), cancellationToken)
             .ConfigureAwait(false);
         try
         {

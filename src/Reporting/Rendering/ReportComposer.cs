@@ -27,7 +27,8 @@ public static class ReportComposer
                 "$/Mtok (total-token basis) = $ per GPU-hour × GPUs / (total tok/s × 3600) × 10⁶, the seed article's figure: input and "
                 + "output tokens both count. $/Mtok (output-token basis) divides by output tok/s instead: what generated text costs. "
                 + "Scaling efficiency is total tok/s per GPU over the 1-GPU configuration of the same GPU type. "
-                + "Runs whose requests failed or that ran on the simulator are marked ⚠ in every table and chart, and are never winners."),
+                + "Runs whose requests failed are marked ⚠ invalid and are never winners: they measured a lighter load than was asked. "
+                + "Runs served by GpuBench's simulator are marked ⚠ simulated: modelled figures, not measurements."),
         };
         foreach (var model in report.Models)
         {

@@ -1,3 +1,4 @@
+using GpuBench.Core.Planning;
 using GpuBench.Reporting.Import;
 using GpuBench.Reporting.Runs;
 
@@ -9,7 +10,10 @@ namespace GpuBench.Reporting.Results;
 /// </summary>
 public static class ResultsLoader
 {
-    public static async Task<IReadOnlyList<BenchmarkRun>> LoadAsync(string root, CancellationToken cancellationToken)
+    /// <param name="root">The folder to search.</param>
+    /// <param name="plan">The campaign's plan from config.yml, when known: it says what each GpuBench run folder ran.</param>
+    /// <param name="cancellationToken">Stops the search.</param>
+    public static async Task<IReadOnlyList<BenchmarkRun>> LoadAsync(string root, RunPlan? plan, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(root))
         {
@@ -25,7 +29,7 @@ public static class ResultsLoader
             }
             else if (GpuBenchResultReader.IsRunResult(file))
             {
-                runs.Add(await GpuBenchResultReader.ReadAsync(root, file, cancellationToken).ConfigureAwait(false));
+                runs.Add(await GpuBenchResultReader.ReadAsync(root, file, plan, cancellationToken).ConfigureAwait(false));
             }
         }
 

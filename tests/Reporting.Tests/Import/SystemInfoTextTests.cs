@@ -4,12 +4,12 @@ using GpuBench.TestSupport;
 
 namespace GpuBench.Reporting.Tests.Import;
 
-public class SystemInfoTests
+public class SystemInfoTextTests
 {
     [Fact]
     public async Task Reads_gpu_driver_cuda_and_cpu_from_the_article_system_info()
     {
-        var info = await SystemInfo.ReadAsync(
+        var info = await SystemInfoText.ReadAsync(
             Fixtures.PathOf("seed-results", "rtx4090_x_4_QuantTrio_Qwen3-Coder-30B-A3B-Instruct-AWQ_system_info.txt"),
             TestContext.Current.CancellationToken);
 
@@ -20,5 +20,5 @@ public class SystemInfoTests
     public async Task A_missing_file_gives_unknown_hardware() =>
         Assert.Equal(
             HardwareInfo.Unknown,
-            await SystemInfo.ReadAsync("/nonexistent/system_info.txt", TestContext.Current.CancellationToken));
+            await SystemInfoText.ReadAsync("/nonexistent/system_info.txt", TestContext.Current.CancellationToken));
 }

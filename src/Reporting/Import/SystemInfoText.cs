@@ -4,7 +4,7 @@ using GpuBench.Reporting.Runs;
 namespace GpuBench.Reporting.Import;
 
 /// <summary>Reads GPU name, driver, CUDA version and CPU from a system-info file ("=== GPU INFORMATION ===" sections, nvidia-smi output, lscpu).</summary>
-public static partial class SystemInfo
+public static partial class SystemInfoText
 {
     public static HardwareInfo Parse(string text)
     {
