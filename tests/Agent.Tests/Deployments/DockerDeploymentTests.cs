@@ -12,6 +12,7 @@ using YamlDotNet.Serialization;
 namespace GpuBench.Agent.Tests.Deployments;
 
 /// <summary>The agent driving a real dockerd: simulator containers built locally, no registry.</summary>
+[Collection(AgentProcessCollection.Name)]
 public sealed class DockerDeploymentTests(DockerFixture docker) : IClassFixture<DockerFixture>, IDisposable
 {
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("gpubench-agent-docker-").FullName;

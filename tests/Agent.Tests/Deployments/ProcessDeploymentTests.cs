@@ -8,6 +8,7 @@ using GpuBench.Core.Contracts;
 namespace GpuBench.Agent.Tests.Deployments;
 
 /// <summary>The agent as a process, deploying the simulator as child processes, and a gateway over them.</summary>
+[Collection(AgentProcessCollection.Name)]
 public sealed class ProcessDeploymentTests : IDisposable
 {
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("gpubench-agent-test-").FullName;
@@ -73,7 +74,8 @@ public sealed class ProcessDeploymentTests : IDisposable
         var failed = await agent.WaitSettledAsync(created.Id, ct);
 
         Assert.Equal(DeploymentState.Failed, failed.State);
-        Assert.Contains("Replica 0 (GPU 0) stopped while starting: the engine process exited with code", failed.Error, StringComparison.Ordinal);
+        // An unhandled .NET exception aborts (exit code 134): the reason names that, the log tail says why.
+        Assert.Contains("Replica 0 (GPU 0) stopped while starting: the engine process aborted", failed.Error, StringComparison.Ordinal);
         Assert.Contains("--max-num-seqs expects an integer, got 'plenty'", failed.Error, StringComparison.Ordinal);
         Assert.Contains("--max-num-seqs expects an integer", await agent.Client.GetStringAsync($"/deployments/{created.Id}/logs?replica=0", ct), StringComparison.Ordinal);
     }

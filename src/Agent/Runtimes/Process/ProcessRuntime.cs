@@ -44,6 +44,7 @@ public sealed class ProcessRuntime(IOptions<AgentOptions> options) : IEngineRunt
     /// <summary>Exit codes above 128 mean a signal; 137 (SIGKILL) is what the kernel's OOM killer leaves.</summary>
     public static string ExitReason(int exitCode) => exitCode switch
     {
+        134 => "the engine process aborted (SIGABRT, e.g. an unhandled error)",
         137 => "the engine process was killed (SIGKILL, often the kernel's out-of-memory killer)",
         > 128 and < 160 => $"the engine process was killed by signal {exitCode - 128}",
         _ => $"the engine process exited with code {exitCode}",
