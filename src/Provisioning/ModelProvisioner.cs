@@ -160,25 +160,32 @@ public sealed class ModelProvisioner
     private async Task<IReadOnlyList<HubFile>> FindMissingAsync(RepoCache cache, IReadOnlyList<HubFile> files, CancellationToken cancellationToken)
     {
         var missing = new List<HubFile>();
-        foreach (var file in files.DistinctBy(f => f.BlobId))
+        // Re-hashing is CPU-bound: blobs are checked as many at once as downloads run.
+        await Parallel.ForEachAsync(files.DistinctBy(f => f.BlobId), new ParallelOptions
+        {
+            MaxDegreeOfParallelism = _options.MaxParallelDownloads,
+            CancellationToken = cancellationToken,
+        }, async (file, token) =>
         {
             var blob = new FileInfo(cache.BlobPath(file.BlobId));
-            if (!blob.Exists)
-            {
-                missing.Add(file);
-                continue;
-            }
-
-            var why = blob.Length != file.Size ? $"{blob.Length} bytes instead of {file.Size}"
-                : _options.VerifyExistingFiles && !await BlobHasher.MatchesAsync(file, blob.FullName, cancellationToken).ConfigureAwait(false)
+            var why = !blob.Exists ? null
+                : blob.Length != file.Size ? $"{blob.Length} bytes instead of {file.Size}"
+                : _options.VerifyExistingFiles && !await BlobHasher.MatchesAsync(file, blob.FullName, token).ConfigureAwait(false)
                     ? "a hash that does not match the Hub's" : null;
             if (why is not null)
             {
                 _logger.LogWarning("Cached blob {Blob} of {Path} has {Why}: fetching it again", blob.FullName, file.Path, why);
                 blob.Delete();
-                missing.Add(file);
             }
-        }
+
+            if (!blob.Exists || why is not null)
+            {
+                lock (missing)
+                {
+                    missing.Add(file);
+                }
+            }
+        }).ConfigureAwait(false);
 
         return missing.OrderByDescending(f => f.Size).ToArray();
     }

@@ -54,6 +54,18 @@ public sealed class ModelProvisionerFailureTests : ProvisioningTestBase
     }
 
     [Fact]
+    public async Task Listed_file_that_cannot_be_fetched_fails_the_model_while_other_downloads_run()
+    {
+        Hub.Remove("merges.txt");
+
+        var result = await Provisioner().EnsureAsync(Request(), cancellationToken: Cancel);
+
+        Assert.Equal(ProvisioningFailureKind.FileNotFound, result.Failure?.Kind);
+        Assert.Contains("merges.txt", result.Failure!.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(RepositoryDirectory, "refs", "main")));
+    }
+
+    [Fact]
     public async Task Full_disk_refuses_before_any_transfer_with_needed_and_available_bytes()
     {
         var result = await Provisioner(freeSpace: new FixedFreeSpace(100_000)).EnsureAsync(Request(), cancellationToken: Cancel);

@@ -22,6 +22,7 @@ public sealed partial class TestHubServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, HubRepository> _repositories = new();
     private readonly ConcurrentDictionary<string, long> _cutAfter = new();
     private readonly ConcurrentDictionary<string, int> _corrupt = new();
+    private readonly ConcurrentDictionary<string, bool> _gone = new();
     private int _apiFailures;
     private WebApplication? _hub;
     private WebApplication? _cdn;
@@ -70,6 +71,9 @@ public sealed partial class TestHubServer : IAsyncDisposable
 
     /// <summary>The next <paramref name="times"/> bodies of this file arrive with one byte flipped.</summary>
     public void Corrupt(string path, int times = 1) => _corrupt[path] = times;
+
+    /// <summary>The file stays listed but resolving it answers 404 EntryNotFound.</summary>
+    public void Remove(string path) => _gone[path] = true;
 
     /// <summary>The next <paramref name="times"/> API requests are answered 503.</summary>
     public void FailApi(int times) => Volatile.Write(ref _apiFailures, times);
@@ -220,7 +224,7 @@ public sealed partial class TestHubServer : IAsyncDisposable
 
     private IResult Resolve(HttpContext context, HubRepository repository, string commit, string path)
     {
-        if (!repository.FilesAt(commit)!.TryGetValue(path, out var content))
+        if (!repository.FilesAt(commit)!.TryGetValue(path, out var content) || _gone.ContainsKey(path))
         {
             return Error(context, 404, "EntryNotFound");
         }
