@@ -23,6 +23,7 @@ public sealed partial class TestHubServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, long> _cutAfter = new();
     private readonly ConcurrentDictionary<string, int> _corrupt = new();
     private readonly ConcurrentDictionary<string, bool> _gone = new();
+    private readonly ConcurrentDictionary<string, long> _endAfter = new();
     private int _apiFailures;
     private WebApplication? _hub;
     private WebApplication? _cdn;
@@ -68,6 +69,9 @@ public sealed partial class TestHubServer : IAsyncDisposable
 
     /// <summary>The next body of this file stops after <paramref name="bytes"/> bytes and the connection is dropped.</summary>
     public void CutOnce(string path, long bytes) => _cutAfter[path] = bytes;
+
+    /// <summary>The next body of this file is sent without a length and ends cleanly after <paramref name="bytes"/> bytes.</summary>
+    public void EndEarlyOnce(string path, long bytes) => _endAfter[path] = bytes;
 
     /// <summary>The next <paramref name="times"/> bodies of this file arrive with one byte flipped.</summary>
     public void Corrupt(string path, int times = 1) => _corrupt[path] = times;
@@ -265,6 +269,12 @@ public sealed partial class TestHubServer : IAsyncDisposable
         }
 
         var body = content.AsMemory((int)offset);
+        if (_endAfter.TryRemove(path, out var end) && end > offset)
+        {
+            await context.Response.Body.WriteAsync(body[..(int)(end - offset)]);
+            return;
+        }
+
         context.Response.ContentLength = body.Length;
         if (_cutAfter.TryRemove(path, out var cut) && cut > offset)
         {
