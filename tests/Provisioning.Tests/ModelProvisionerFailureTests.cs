@@ -90,6 +90,18 @@ public sealed class ModelProvisionerFailureTests : ProvisioningTestBase
     }
 
     [Fact]
+    public async Task Cache_that_cannot_be_written_is_a_cache_failure_naming_the_path()
+    {
+        Directory.CreateDirectory(HfHome);
+        File.WriteAllText(Path.Combine(HfHome, "hub"), "a file where the hub folder belongs");
+
+        var result = await Provisioner().EnsureAsync(Request(), cancellationToken: Cancel);
+
+        Assert.Equal(ProvisioningFailureKind.CacheFailure, result.Failure?.Kind);
+        Assert.Contains(HfHome, result.Failure!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Hub_answering_503_is_retried_with_backoff_until_it_recovers()
     {
         Hub.FailApi(2);
