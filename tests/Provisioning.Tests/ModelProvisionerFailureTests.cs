@@ -136,6 +136,18 @@ public sealed class ModelProvisionerFailureTests : ProvisioningTestBase
         Assert.Contains($"on {unreachable} failed after 3 attempts", result.Failure!.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Endpoint_answering_a_web_page_says_it_is_not_the_hub()
+    {
+        var portal = HubEndpoint.Parse(new Uri(Hub.HubAddress, "portal").ToString());
+
+        var result = await Provisioner().EnsureAsync(Request() with { Endpoint = portal }, cancellationToken: Cancel);
+
+        Assert.Equal(ProvisioningFailureKind.NetworkFailure, result.Failure?.Kind);
+        Assert.Contains("answered text/html that is not the Hub's JSON; check HF_ENDPOINT", result.Failure!.Message, StringComparison.Ordinal);
+        Assert.Single(Hub.Requests);
+    }
+
     [Theory]
     [InlineData("../etc")]
     [InlineData("acme/../../x")]

@@ -139,6 +139,9 @@ public sealed partial class TestHubServer : IAsyncDisposable
 
     private void MapHub(WebApplication app)
     {
+        // What a proxy's sign-in page looks like to a client that expects the Hub.
+        app.MapGet("/portal/{**rest}", () => Results.Content("<html><body>Sign in</body></html>", "text/html"));
+
         app.MapGet("/api/models/{org}/{name}/revision/{revision}", (HttpContext context, string org, string name, string revision) =>
             Api(context, $"{org}/{name}", revision, (repository, commit) =>
                 Results.Json(new { id = repository.Id, sha = commit, siblings = repository.FilesAt(commit)!.Keys.Select(k => new { rfilename = k }) })));
