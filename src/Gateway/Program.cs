@@ -1,8 +1,3 @@
-using GpuBench.ServiceDefaults;
+using GpuBench.Gateway.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
-
-var app = builder.Build();
-app.MapDefaultEndpoints();
-app.Run();
+await GatewayHost.Create(args).RunAsync();

@@ -1,0 +1,31 @@
+namespace GpuBench.Agent.Hosting;
+
+/// <summary>The agent's settings (section "Agent").</summary>
+public sealed class AgentOptions
+{
+    public const string Section = "Agent";
+
+    /// <summary>The campaign's bearer token; every call but /health and /alive must carry it.</summary>
+    public string Token { get; set; } = "";
+
+    /// <summary>Where run results wait for the controller's acknowledgement, and engine logs are kept.</summary>
+    public string DataDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "gpubench-agent");
+
+    /// <summary>The GPUs to simulate when the box has no nvidia-smi.</summary>
+    public SimulatedGpuOptions SimulatedGpus { get; set; } = new();
+
+    /// <summary>The Docker Engine endpoint.</summary>
+    public string DockerEndpoint { get; set; } = "unix:///var/run/docker.sock";
+
+    /// <summary>The gateway executable and leading arguments, e.g. ["dotnet", "GpuBench.Gateway.dll"].</summary>
+    public List<string> GatewayCommand { get; set; } = [];
+
+    /// <summary>How often GPU and engine telemetry is sampled during a run.</summary>
+    public TimeSpan TelemetryInterval { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+public sealed class SimulatedGpuOptions
+{
+    public string Type { get; set; } = "pro6000";
+    public int Count { get; set; } = 1;
+}

@@ -1,0 +1,139 @@
+using System.ComponentModel;
+using GpuBench.Core.Config;
+using GpuBench.Core.Hardware;
+using GpuBench.Core.Planning;
+using GpuBench.Reporting;
+using GpuBench.Reporting.Pricing;
+using GpuBench.Reporting.Rendering;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace GpuBench.Controller.Commands;
+
+/// <summary>
+/// <c>gpubench report</c>: turns a results folder (GpuBench's, the article's, or both) into report.md, report.html and
+/// summary.csv. Prices come from config.yml and can be overridden per GPU type without re-running anything.
+/// </summary>
+public sealed class ReportCommand(IAnsiConsole console) : AsyncCommand<ReportCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--results <DIR>")]
+        [Description("Folder of results: GpuBench run folders and/or the article's *_vllm_benchmark.txt files. Default: config's results_dir, else ./results.")]
+        public string? Results { get; init; }
+
+        [CommandOption("--out <DIR>")]
+        [Description("Where report.md, report.html, summary.csv and charts/ go. Default: ./report.")]
+        public string Out { get; init; } = "report";
+
+        [CommandOption("--config <FILE>")]
+        [Description("config.yml whose prices: ($ per GPU-hour by GPU type) the report uses. Default: ./config.yml when present.")]
+        public string? Config { get; init; }
+
+        [CommandOption("--price <TYPE=USD>")]
+        [Description("Overrides one GPU type's $ per GPU-hour, e.g. --price rtx4090=0.45. Repeatable.")]
+        public string[] Prices { get; init; } = [];
+
+        public override ValidationResult Validate()
+        {
+            foreach (var price in Prices)
+            {
+                try
+                {
+                    PriceTable.ParseOverride(price);
+                }
+                catch (FormatException e)
+                {
+                    return ValidationResult.Error(e.Message);
+                }
+            }
+
+            return Config is not null && !File.Exists(Config)
+                ? ValidationResult.Error($"--config {Config}: no such file.")
+                : ValidationResult.Success();
+        }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var configPath = settings.Config ?? (File.Exists(ConfigLoader.DefaultFileName) ? ConfigLoader.DefaultFileName : null);
+        BenchConfig? config = null;
+        if (configPath is not null)
+        {
+            var loaded = ConfigLoader.Load(configPath);
+            foreach (var diagnostic in loaded.Diagnostics)
+            {
+                console.MarkupLineInterpolated($"[{(diagnostic.IsError ? "red" : "yellow")}]{diagnostic.ToString()}[/]");
+            }
+
+            if (loaded.Config is null)
+            {
+                return 2;
+            }
+
+            config = loaded.Config;
+        }
+
+        var prices = new PriceTable(config?.Prices.Select(p => KeyValuePair.Create(p.Key, (double)p.Value)) ?? [])
+            .With(settings.Prices.Select(PriceTable.ParseOverride));
+        var request = new ReportRequest(settings.Results ?? config?.ResultsDir ?? "results", settings.Out, prices)
+        {
+            Plan = config is null ? null : new RunPlanner(GpuCatalog.Default).Plan(config),
+        };
+
+        ReportOutput output;
+        try
+        {
+            output = await ReportGenerator.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or DirectoryNotFoundException or FormatException)
+        {
+            console.MarkupLineInterpolated($"[red]gpubench report:[/] {e.Message}");
+            return 2;
+        }
+
+        Summarize(output);
+        return 0;
+    }
+
+    private void Summarize(ReportOutput output)
+    {
+        foreach (var model in output.Report.Models)
+        {
+            console.MarkupLineInterpolated($"[bold]{model.Model}[/]: {model.Rows.Count} configurations");
+            if (model.ThroughputWinner is { } fastest)
+            {
+                console.MarkupLineInterpolated($"  fastest:  {fastest.Label}, {Numbers.TokensPerS(fastest.Run.Metrics.TotalTokensPerS)} total tok/s");
+            }
+
+            if (model.CostWinner is { } cheapest)
+            {
+                console.MarkupLineInterpolated($"  cheapest: {cheapest.Label}, {Numbers.UsdPerMtok(cheapest.UsdPerMtokTotal)}/Mtok (total-token basis)");
+            }
+
+            foreach (var flagged in model.Rows.Where(r => r.Run.Status != "ok"))
+            {
+                console.MarkupLineInterpolated($"  [yellow]{flagged.Label}: {flagged.Run.Status}[/]");
+            }
+        }
+
+        foreach (var note in output.Notes)
+        {
+            console.MarkupLineInterpolated($"[yellow]note:[/] tokens/s over the run {note}");
+        }
+
+        console.MarkupLineInterpolated($"Wrote {output.MarkdownPath}, {output.HtmlPath}, {output.CsvPath} and {output.ChartPaths.Count} charts.");
+    }
+}
+
+/// <summary>Registers <c>gpubench report</c>.</summary>
+public static class ReportCommandRegistration
+{
+    public static IConfigurator AddReportCommand(this IConfigurator configurator)
+    {
+        configurator.AddCommand<ReportCommand>("report")
+            .WithDescription("Write report.md, report.html and summary.csv from a results folder, with $ per million tokens and charts.")
+            .WithExample("report", "--results", "results", "--price", "rtx4090=0.45");
+        return configurator;
+    }
+}

@@ -1,0 +1,75 @@
+using Renci.SshNet;
+
+namespace GpuBench.Controller.Ssh;
+
+/// <summary>
+/// A local port forward: 127.0.0.1:<see cref="LocalPort"/> on this machine reaches <see cref="RemoteHost"/>:
+/// <see cref="RemotePort"/> as seen from the box. It keeps its local port across reconnects.
+/// </summary>
+public sealed class LocalForward
+{
+    internal LocalForward(string remoteHost, int remotePort) => (RemoteHost, RemotePort) = (remoteHost, remotePort);
+
+    public string RemoteHost { get; }
+
+    public int RemotePort { get; }
+
+    public int LocalPort { get; private set; }
+
+    /// <summary>The base address to reach the forwarded service through.</summary>
+    public Uri Uri => new($"http://127.0.0.1:{LocalPort}/");
+
+    internal ForwardedPortLocal? Port { get; private set; }
+
+    internal void Open(SshClient client)
+    {
+        var port = new ForwardedPortLocal("127.0.0.1", (uint)LocalPort, RemoteHost, (uint)RemotePort);
+        client.AddForwardedPort(port);
+        port.Start();
+        LocalPort = (int)port.BoundPort;
+        Port = port;
+    }
+}
+
+/// <summary>
+/// A remote port forward: 127.0.0.1:<see cref="BoxPort"/> on the box reaches <see cref="LocalHost"/>:
+/// <see cref="LocalPort"/> on this machine (how the box's agent exports OTLP to the local dashboard). It keeps its
+/// box port across reconnects, because the agent was told that port when it started.
+/// </summary>
+public sealed class RemoteForward
+{
+    internal RemoteForward(string localHost, int localPort, int boxPort) =>
+        (LocalHost, LocalPort, BoxPort) = (localHost, localPort, boxPort);
+
+    public string LocalHost { get; }
+
+    public int LocalPort { get; }
+
+    public int BoxPort { get; private set; }
+
+    internal ForwardedPortRemote? Port { get; private set; }
+
+    internal void Open(SshClient client)
+    {
+        // Port 0 asks sshd for a free port, which SSH.NET reports back; a reconnect asks for that same port again.
+        Port = Start(client, BoxPort);
+        BoxPort = (int)Port.BoundPort;
+    }
+
+    private ForwardedPortRemote Start(SshClient client, int boxPort)
+    {
+        var port = new ForwardedPortRemote("127.0.0.1", (uint)boxPort, LocalHost, (uint)LocalPort);
+        client.AddForwardedPort(port);
+        try
+        {
+            port.Start();
+            return port;
+        }
+        catch
+        {
+            client.RemoveForwardedPort(port);
+            port.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace GpuBench.Controller.Ssh;
+
+/// <summary>What to start from an uploaded bundle, and on which box port (0: the agent picks one).</summary>
+public sealed record AgentLaunchSpec
+{
+    /// <summary>The program, relative to the bundle directory (e.g. <c>agent/GpuBench.Agent</c>).</summary>
+    public required string Executable { get; init; }
+
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+
+    /// <summary>Extra environment for the agent (e.g. the OTLP endpoint of a remote forward).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The 127.0.0.1 port to listen on; 0 lets the agent pick a free one, read back from its log.</summary>
+    public int Port { get; init; }
+
+    /// <summary>How long the agent may take to say it listens.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>An agent running detached on a box: its process, its 127.0.0.1 port there and the token it requires.</summary>
+public sealed record RemoteAgent(int ProcessId, int Port, string Token, string Directory)
+{
+    public string LogPath => $"{Directory}/{RemoteAgentLauncher.LogName}";
+
+    /// <summary>Never the token: records print in logs.</summary>
+    public override string ToString() => $"RemoteAgent {{ ProcessId = {ProcessId}, Port = {Port}, Directory = {Directory} }}";
+}
+
+/// <summary>
+/// Starts the agent on a box so it outlives the SSH session (own session via setsid, no terminal, output to a log,
+/// pid in a file), bound to 127.0.0.1, with a fresh token that travels over the SSH channel's stdin into 0600 files
+/// and from there into the agent's environment — never onto a command line, where <c>ps</c> would show it.
+/// </summary>
+public sealed partial class RemoteAgentLauncher(ILogger<RemoteAgentLauncher> logger, TimeProvider time)
+{
+    /// <summary>Environment variable carrying the bearer token the agent must require.</summary>
+    public const string TokenVariable = "GPUBENCH_AGENT_TOKEN";
+
+    /// <summary>Environment variable naming the 0600 file that holds the same token.</summary>
+    public const string TokenFileVariable = "GPUBENCH_AGENT_TOKEN_FILE";
+
+    /// <summary>ASP.NET Core's listen address setting; it binds the agent to 127.0.0.1 only.</summary>
+    public const string UrlsVariable = "ASPNETCORE_URLS";
+
+    public const string LogName = "agent.log";
+
+    private const string PidName = "agent.pid";
+    private const string TokenName = "token";
+    private const string EnvironmentName = "agent.env";
+
+    public async Task<RemoteAgent> StartAsync(
+        SshLink link, RemoteBundle bundle, AgentLaunchSpec spec, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        ArgumentNullException.ThrowIfNull(bundle);
+        ArgumentNullException.ThrowIfNull(spec);
+        var home = await RunCheckedAsync(link, "printf '%s' \"$HOME\"", null, "find the home directory", cancellationToken).ConfigureAwait(false);
+        var paths = RemotePaths.For(link.Server, home);
+        var id = $"{time.GetUtcNow():yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+        var directory = $"{paths.Agents}/{id}";
+        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var tokenFile = $"{directory}/{TokenName}";
+
+        // The token and every environment value (some may be secrets, like an OTLP API key) travel over the SSH
+        // channel's stdin into 0600 files; the launch script only sources them, so no value is on any command line.
+        var environment = new StringBuilder()
+            .Append(ShellQuote.Assignment(TokenVariable, token)).Append('\n')
+            .Append(ShellQuote.Assignment(TokenFileVariable, tokenFile)).Append('\n')
+            .Append(ShellQuote.Assignment(UrlsVariable, $"http://127.0.0.1:{spec.Port.ToString(CultureInfo.InvariantCulture)}")).Append('\n');
+        foreach (var (name, value) in spec.Environment)
+        {
+            environment.Append(ShellQuote.Assignment(name, value)).Append('\n');
+        }
+
+        await RunCheckedAsync(
+            link,
+            $"umask 077 && mkdir -p -- {ShellQuote.Quote(directory)} && cd -- {ShellQuote.Quote(directory)} && " +
+            $"IFS= read -r t && printf '%s' \"$t\" > {TokenName} && cat > {EnvironmentName}",
+            token + "\n" + environment,
+            "write the agent's token and environment",
+            cancellationToken).ConfigureAwait(false);
+
+        var argv = new List<string> { $"{bundle.Path}/{spec.Executable}" };
+        argv.AddRange(spec.Arguments);
+
+        // A background simple command in a non-interactive shell is not a process group leader, so setsid and
+        // nohup both exec in place and $! is the agent's own pid.
+        var script =
+            $"cd -- {ShellQuote.Quote(directory)} || exit 1\n" +
+            "umask 077\n" +
+            $"set -a; . ./{EnvironmentName} || exit 1; set +a\n" +
+            $"setsid nohup {ShellQuote.Join(argv)} > {LogName} 2>&1 < /dev/null &\n" +
+            $"echo $! > {PidName}\n" +
+            "echo $!\n";
+        var pidText = await RunCheckedAsync(link, script, null, "start the agent", cancellationToken).ConfigureAwait(false);
+        var pid = int.Parse(pidText.Trim(), CultureInfo.InvariantCulture);
+        logger.LogInformation("Started the agent on {Server} as pid {Pid} in {Directory}", link.Server.Display, pid, directory);
+
+        var port = await ReadPortAsync(link, pid, directory, spec.StartTimeout, cancellationToken).ConfigureAwait(false);
+        return new RemoteAgent(pid, port, token, directory);
+    }
+
+    /// <summary>Whether the agent's process is still there (e.g. after a reconnect).</summary>
+    public async Task<bool> IsRunningAsync(SshLink link, RemoteAgent agent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        ArgumentNullException.ThrowIfNull(agent);
+        var result = await link.RunShellAsync(
+            $"kill -0 {Pid(agent.ProcessId)} 2>/dev/null", null, cancellationToken).ConfigureAwait(false);
+        return result.Succeeded;
+    }
+
+    /// <summary>Asks the agent to stop (SIGTERM), and kills it when it has not within <paramref name="grace"/>.</summary>
+    public async Task StopAsync(SshLink link, RemoteAgent agent, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        ArgumentNullException.ThrowIfNull(agent);
+        var pid = Pid(agent.ProcessId);
+        var tenths = Math.Max(1, (int)(grace.TotalSeconds * 10)).ToString(CultureInfo.InvariantCulture);
+        var script =
+            $"kill {pid} 2>/dev/null || exit 0\n" +
+            $"i=0; while [ $i -lt {tenths} ]; do kill -0 {pid} 2>/dev/null || exit 0; sleep 0.1; i=$((i+1)); done\n" +
+            $"kill -9 {pid} 2>/dev/null; exit 0\n";
+        await RunCheckedAsync(link, script, null, "stop the agent", cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("Stopped the agent pid {Pid} on {Server}", agent.ProcessId, link.Server.Display);
+    }
+
+    private async Task<int> ReadPortAsync(
+        SshLink link, int pid, string directory, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + timeout;
+        var probe =
+            $"kill -0 {Pid(pid)} 2>/dev/null && echo running || echo exited\n" +
+            $"tail -c 65536 -- {ShellQuote.Quote($"{directory}/{LogName}")} 2>/dev/null; exit 0\n";
+        while (true)
+        {
+            var output = await RunCheckedAsync(link, probe, null, "read the agent's log", cancellationToken).ConfigureAwait(false);
+            var newline = output.IndexOf('\n', StringComparison.Ordinal);
+            var status = newline < 0 ? output : output[..newline];
+            var log = newline < 0 ? "" : output[(newline + 1)..];
+            if (ListeningLine().Match(log) is { Success: true } match)
+            {
+                return int.Parse(match.Groups["port"].ValueSpan, CultureInfo.InvariantCulture);
+            }
+
+            if (status.Trim() != "running")
+            {
+                throw new SshTransportException(
+                    SshFailure.RemoteCommand,
+                    $"The agent on {link.Server.Display} exited before listening. The end of {directory}/{LogName}:\n{Tail(log)}");
+            }
+
+            if (time.GetUtcNow() >= deadline)
+            {
+                throw new SshTransportException(
+                    SshFailure.RemoteCommand,
+                    $"The agent on {link.Server.Display} (pid {pid}) did not report a listening address within " +
+                    $"{timeout.TotalSeconds:0} s. The end of {directory}/{LogName}:\n{Tail(log)}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<string> RunCheckedAsync(
+        SshLink link, string script, string? input, string what, CancellationToken cancellationToken)
+    {
+        var result = await link.RunShellAsync(script, input, cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw new SshTransportException(
+                SshFailure.RemoteCommand,
+                $"Could not {what} on {link.Server.Display} (exit status {result.ExitStatus?.ToString(CultureInfo.InvariantCulture) ?? "none"}): {result.Error.Trim()}");
+        }
+
+        return result.Output;
+    }
+
+    private static string Pid(int pid) => ShellQuote.Quote(pid.ToString(CultureInfo.InvariantCulture));
+
+    private static string Tail(string log)
+    {
+        var lines = log.TrimEnd().Split('\n');
+        return string.Join('\n', lines.TakeLast(20));
+    }
+
+    /// <summary>The line ASP.NET Core logs once Kestrel listens: <c>Now listening on: http://127.0.0.1:PORT</c>.</summary>
+    [GeneratedRegex(@"Now listening on: https?://(?:127\.0\.0\.1|localhost|\[::1\]):(?<port>\d{1,5})\b")]
+    private static partial Regex ListeningLine();
+}

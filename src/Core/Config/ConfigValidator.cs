@@ -1,0 +1,131 @@
+using GpuBench.Core.Hardware;
+
+namespace GpuBench.Core.Config;
+
+/// <summary>Checks between sections of config.yml: references, GPU types, prices, capacity, files.</summary>
+internal static class ConfigValidator
+{
+    public static void Validate(BenchConfig config, GpuCatalog catalog, ConfigDiagnostics diagnostics)
+    {
+        CheckUnique(config.Workloads.Select((w, i) => (w.Name, $"workloads[{i}].name")), "workload", diagnostics);
+        CheckUnique(config.Servers.Select((s, i) => (s.Name, $"servers[{i}].name")), "server", diagnostics);
+        CheckPrices(config, catalog, diagnostics);
+
+        foreach (var model in config.Models.Where(m => m.Id.Length > 0))
+        {
+            if (model.WeightsGb is null && model.TensorParallel is null && model.PipelineParallel is null
+                && !diagnostics.HasErrorAt($"models.{model.Name}.weights_gb"))
+            {
+                diagnostics.Error($"models.{model.Name}",
+                    "set weights_gb so the planner can choose a layout, or set tp and pp explicitly");
+            }
+        }
+
+        for (var i = 0; i < config.Servers.Count; i++)
+        {
+            CheckServer(config, config.Servers[i], $"servers[{i}]", catalog, diagnostics);
+        }
+
+        WarnUnused(config, diagnostics);
+    }
+
+    private static void CheckServer(BenchConfig config, ServerSpec server, string path, GpuCatalog catalog, ConfigDiagnostics diagnostics)
+    {
+        var gpuType = server.Gpu.Type;
+        if (gpuType.Length > 0 && !catalog.TryGet(gpuType, out _))
+        {
+            diagnostics.Error($"{path}.gpu.type",
+                $"unknown GPU type '{gpuType}'{Suggestions.DidYouMean(gpuType, catalog.Ids)} (known: {string.Join(", ", catalog.Ids)})");
+        }
+
+        var modelNames = config.Models.Select(m => m.Name).ToArray();
+        for (var j = 0; j < server.Models.Count; j++)
+        {
+            var name = server.Models[j];
+            var model = config.Models.FirstOrDefault(m => m.Name == name);
+            if (model is null)
+            {
+                diagnostics.Error($"{path}.models[{j}]",
+                    $"unknown model '{name}'{Suggestions.DidYouMean(name, modelNames)} (defined: {string.Join(", ", modelNames)})");
+                continue;
+            }
+
+            var gpus = (model.Replicas ?? 1) * (model.TensorParallel ?? 1) * (model.PipelineParallel ?? 1);
+            if (server.Gpu.Count > 0 && gpus > server.Gpu.Count)
+            {
+                diagnostics.Error($"{path}.models[{j}]",
+                    $"model '{name}' asks for replicas × tp × pp = {model.Replicas ?? 1} × {model.TensorParallel ?? 1} × " +
+                    $"{model.PipelineParallel ?? 1} = {gpus} GPUs, but server '{server.Name}' has {server.Gpu.Count}");
+            }
+        }
+
+        var workloadNames = config.Workloads.Select(w => w.Name).ToArray();
+        for (var j = 0; j < server.Workloads.Count; j++)
+        {
+            var name = server.Workloads[j];
+            if (!workloadNames.Contains(name))
+            {
+                diagnostics.Error($"{path}.workloads[{j}]",
+                    $"unknown workload '{name}'{Suggestions.DidYouMean(name, workloadNames)} (defined: {string.Join(", ", workloadNames)})");
+            }
+        }
+
+        if (server.Ssh is { KeyPath.Length: > 0 } ssh && !File.Exists(ssh.KeyPath))
+        {
+            diagnostics.Error($"{path}.ssh.key", $"key file '{ssh.KeyPath}' does not exist");
+        }
+    }
+
+    private static void CheckPrices(BenchConfig config, GpuCatalog catalog, ConfigDiagnostics diagnostics)
+    {
+        foreach (var gpuType in config.Prices.Keys.Where(t => !catalog.TryGet(t, out _)))
+        {
+            diagnostics.Error($"prices.{gpuType}",
+                $"unknown GPU type '{gpuType}'{Suggestions.DidYouMean(gpuType, catalog.Ids)} (known: {string.Join(", ", catalog.Ids)})");
+        }
+
+        var unpriced = config.Servers
+            .Select((server, i) => (server.Gpu.Type, Path: $"servers[{i}].gpu.type"))
+            .Where(s => s.Type.Length > 0 && catalog.TryGet(s.Type, out _) && !config.Prices.ContainsKey(s.Type))
+            .DistinctBy(s => s.Type);
+        foreach (var (gpuType, path) in unpriced)
+        {
+            diagnostics.Warning(path, $"no price for GPU type '{gpuType}' (add prices.{gpuType}: <$ per GPU-hour>); reports will say \"no price\"");
+        }
+    }
+
+    private static void CheckUnique(IEnumerable<(string Name, string Path)> names, string what, ConfigDiagnostics diagnostics)
+    {
+        // Case-insensitively: the names become folders, and some file systems do not tell "A" from "a".
+        var first = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, path) in names.Where(n => n.Name.Length > 0))
+        {
+            if (first.TryGetValue(name, out var firstPath))
+            {
+                var at = diagnostics.Locate(firstPath);
+                diagnostics.Error(path, $"duplicate {what} name '{name}' (first used at line {at.Line})");
+            }
+            else
+            {
+                first[name] = path;
+            }
+        }
+    }
+
+    private static void WarnUnused(BenchConfig config, ConfigDiagnostics diagnostics)
+    {
+        foreach (var model in config.Models.Where(m => !config.Servers.Any(s => s.Models.Contains(m.Name))))
+        {
+            diagnostics.Warning($"models.{model.Name}", $"model '{model.Name}' is not listed by any server, so it is never run");
+        }
+
+        for (var i = 0; i < config.Workloads.Count; i++)
+        {
+            var name = config.Workloads[i].Name;
+            if (name.Length > 0 && !config.Servers.Any(s => s.Workloads.Contains(name)))
+            {
+                diagnostics.Warning($"workloads[{i}]", $"workload '{name}' is not listed by any server, so it is never run");
+            }
+        }
+    }
+}

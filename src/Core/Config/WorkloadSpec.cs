@@ -1,0 +1,56 @@
+namespace GpuBench.Core.Config;
+
+/// <summary>The API a workload's requests use, as `vllm bench serve --backend` names it.</summary>
+public enum WorkloadBackend
+{
+    /// <summary>`openai-chat`: POST /v1/chat/completions.</summary>
+    OpenAiChat,
+
+    /// <summary>`openai`: POST /v1/completions.</summary>
+    OpenAi,
+}
+
+/// <summary>One load shape, with the meaning `vllm bench serve` gives each parameter (random dataset).</summary>
+public sealed record WorkloadSpec
+{
+    public required string Name { get; init; }
+
+    public required int InputLen { get; init; }
+
+    public required int OutputLen { get; init; }
+
+    public required int NumPrompts { get; init; }
+
+    /// <summary>Most requests in flight at once; null means no limit (as in vLLM).</summary>
+    public int? MaxConcurrency { get; init; }
+
+    /// <summary>Requests per second; <see cref="double.PositiveInfinity"/> sends them all at once ("inf").</summary>
+    public double RequestRate { get; init; } = double.PositiveInfinity;
+
+    /// <summary>Gamma shape of the arrival process: 1 is Poisson, lower is burstier.</summary>
+    public double Burstiness { get; init; } = 1.0;
+
+    /// <summary>Lengths vary uniformly in [len·(1−r), len·(1+r)].</summary>
+    public double RangeRatio { get; init; }
+
+    /// <summary>Tokens of a prefix shared by every prompt (exercises prefix caching).</summary>
+    public int PrefixLen { get; init; }
+
+    public int Seed { get; init; }
+
+    public int NumWarmups { get; init; }
+
+    /// <summary>Keeps generating to output_len even past an end-of-sequence token, so every run does the same work.</summary>
+    public bool IgnoreEos { get; init; } = true;
+
+    public WorkloadBackend Backend { get; init; } = WorkloadBackend.OpenAiChat;
+
+    /// <summary>The request path, e.g. /v1/chat/completions.</summary>
+    public required string Endpoint { get; init; }
+
+    public static string DefaultEndpoint(WorkloadBackend backend) => backend switch
+    {
+        WorkloadBackend.OpenAi => "/v1/completions",
+        _ => "/v1/chat/completions",
+    };
+}

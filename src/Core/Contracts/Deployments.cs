@@ -1,0 +1,91 @@
+using System.Text.Json.Serialization;
+using GpuBench.Core.Config;
+using GpuBench.Core.Planning;
+
+namespace GpuBench.Core.Contracts;
+
+/// <summary>
+/// The engine of one deployment: config.yml's engine settings plus what the agent needs to launch it (the model as
+/// the engine loads it, the model cache, the process command). The layout adds the per-replica parts.
+/// </summary>
+public sealed record EngineLaunch
+{
+    public EngineSettings Settings { get; init; } = new();
+
+    /// <summary>The model as the engine loads it: a Hugging Face id or a path inside the model cache.</summary>
+    public required string Model { get; init; }
+
+    /// <summary>The name clients ask for; the model id when empty.</summary>
+    public string? ServedModelName { get; init; }
+
+    /// <summary>Executable and leading arguments (runtime process), e.g. ["vllm", "serve"] or the simulator's path.</summary>
+    public string[] Command { get; init; } = ["vllm", "serve"];
+
+    public bool TrustRemoteCode { get; init; } = true;
+
+    /// <summary>The model cache on the host, mounted at the same path in containers (the article: /hf_models).</summary>
+    public string? ModelCacheDir { get; init; }
+
+    public long ShmSizeBytes { get; init; } = 16L * 1024 * 1024 * 1024;
+
+    /// <summary>The port the engine listens on inside its container.</summary>
+    public int ContainerPort { get; init; } = 8000;
+
+    public string EffectiveServedModelName => string.IsNullOrWhiteSpace(ServedModelName) ? Model : ServedModelName;
+}
+
+/// <summary>POST /deployments: start this layout of this engine and a gateway over it.</summary>
+public sealed record DeploymentRequest
+{
+    /// <summary>Labels every container and names the deployment in logs.</summary>
+    public required string Campaign { get; init; }
+
+    /// <summary>The run in the campaign's matrix this deployment serves (server/model/layout), for labels.</summary>
+    public required string Run { get; init; }
+
+    public RuntimeKind Runtime { get; init; } = RuntimeKind.Docker;
+    public required Layout Layout { get; init; }
+    public required EngineLaunch Engine { get; init; }
+
+    /// <summary>How the gateway spreads requests over the replicas.</summary>
+    public GatewayPolicy GatewayPolicy { get; init; } = GatewayPolicy.LeastRequests;
+
+    /// <summary>Secret: reaches the engines' environment only. Never echoed back, rendered or logged.</summary>
+    public string? HuggingFaceToken { get; init; }
+
+    /// <summary>How long every replica has to answer /health and list the model; loading 70B weights takes minutes.</summary>
+    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromMinutes(20);
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<DeploymentState>))]
+public enum DeploymentState
+{
+    Starting,
+    Ready,
+    Failed,
+    Stopped,
+}
+
+/// <summary>GET /deployments/{id}: where a deployment stands, and what a result needs to record about it.</summary>
+public sealed record DeploymentStatus(
+    string Id,
+    string Campaign,
+    string Run,
+    RuntimeKind Runtime,
+    string Layout,
+    DeploymentState State,
+    string? Error,
+    string? GatewayUrl,
+    IReadOnlyList<ReplicaStatus> Replicas,
+    EngineIdentity? Engine,
+    RenderedDeployment Rendered,
+    DateTimeOffset CreatedAt);
+
+/// <summary>One replica: where it listens on the box and what runs it (container id or process id).</summary>
+public sealed record ReplicaStatus(int Index, IReadOnlyList<int> GpuIds, string Url, string? RuntimeId, bool Ready, string? Error);
+
+/// <summary>
+/// The deployment as a person would reproduce it by hand: compose.yaml (docker runtime only) and command lines,
+/// with secrets named but never given.
+/// </summary>
+public sealed record RenderedDeployment(string? ComposeYaml, string CommandText);

@@ -1,0 +1,24 @@
+namespace GpuBench.Core.Contracts;
+
+/// <summary>
+/// What a result must record about the box it ran on: the article's system_info.txt facts plus what it missed
+/// (the engine image's digest and version, GpuBench's own version).
+/// </summary>
+public sealed record SystemInfo(
+    DateTimeOffset CollectedAt,
+    string Hostname,
+    string OperatingSystem,
+    string Kernel,
+    string Cpu,
+    int LogicalCpus,
+    long MemoryBytes,
+    GpuInventory Gpus,
+    string? DockerVersion,
+    string GpuBenchVersion)
+{
+    /// <summary>The engine this deployment runs; filled in once a deployment is up.</summary>
+    public EngineIdentity? Engine { get; init; }
+}
+
+/// <summary>The exact engine that served: image and digest (docker) or executable (process), and its version.</summary>
+public sealed record EngineIdentity(string Kind, string? Image, string? ImageDigest, string? Version, bool Simulated);

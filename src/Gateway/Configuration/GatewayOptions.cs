@@ -1,0 +1,53 @@
+namespace GpuBench.Gateway.Configuration;
+
+/// <summary>The gateway's settings, bound from the "Gateway" section (appsettings, command line, environment).</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Gateway";
+
+    /// <summary>Name of the deployment whose replicas this gateway serves; tags metrics and the admin status.</summary>
+    public string Deployment { get; set; } = "default";
+
+    /// <summary>Address the proxy listens on. 127.0.0.1 by default: the load generator runs on the same box.</summary>
+    public string Address { get; set; } = "127.0.0.1";
+
+    public int Port { get; set; } = 8080;
+
+    /// <summary>Replica base addresses at start, e.g. <c>--Gateway:Replicas:0=http://127.0.0.1:8001</c>.</summary>
+    public string[] Replicas { get; set; } = [];
+
+    /// <summary>least-requests (default), round-robin or power-of-two-choices.</summary>
+    public string Policy { get; set; } = LoadBalancing.BalancingPolicies.LeastRequests;
+
+    /// <summary>
+    /// How long a forwarded request may see no activity (no bytes either way) before it is cancelled. vLLM can keep
+    /// a request queued for many minutes before its first token, so YARP's default of 100 s would cut real work.
+    /// </summary>
+    public TimeSpan ActivityTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    public HealthCheckOptions HealthCheck { get; set; } = new();
+
+    public AdminOptions Admin { get; set; } = new();
+}
+
+/// <summary>Active probing of each replica's /health and the passive reaction to transport failures.</summary>
+public sealed class HealthCheckOptions
+{
+    public string Path { get; set; } = "/health";
+
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a replica that failed a forwarded request stays out before it is tried again.</summary>
+    public TimeSpan ReactivationPeriod { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>The admin listener: always 127.0.0.1, always behind a bearer token.</summary>
+public sealed class AdminOptions
+{
+    public int Port { get; set; } = 8081;
+
+    /// <summary>Bearer token for the admin API (env: Gateway__Admin__Token). Empty: every admin call is refused.</summary>
+    public string? Token { get; set; }
+}

@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Serialization;
+
+namespace GpuBench.LoadGen.Dataset;
+
+/// <summary>The served model's tokenizer through vLLM's <c>POST /tokenize</c> and <c>POST /detokenize</c>.</summary>
+public sealed class ServerTokenizer(HttpClient http, Uri baseUrl, string model) : ITextTokenizer
+{
+    public async Task<int[]> TokenizeAsync(string text, CancellationToken cancellationToken)
+    {
+        var response = await PostAsync<TokenizeResponse>("tokenize", new TokenizeRequest(model, text, false), cancellationToken).ConfigureAwait(false);
+        return response.Tokens ?? throw new TokenizerUnavailableException($"{Url("tokenize")} answered without a \"tokens\" array.");
+    }
+
+    public async Task<string> DetokenizeAsync(int[] tokens, CancellationToken cancellationToken)
+    {
+        var response = await PostAsync<DetokenizeResponse>("detokenize", new DetokenizeRequest(model, tokens), cancellationToken).ConfigureAwait(false);
+        return response.Prompt ?? throw new TokenizerUnavailableException($"{Url("detokenize")} answered without a \"prompt\" string.");
+    }
+
+    private Uri Url(string path) => new(baseUrl, path);
+
+    private async Task<T> PostAsync<T>(string path, object body, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.PostAsJsonAsync(Url(path), body, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new TokenizerUnavailableException($"Could not reach {Url(path)}: {e.Message}", e);
+        }
+
+        using (response)
+        {
+            if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed)
+            {
+                throw new TokenizerUnavailableException(
+                    $"The server has no POST /{path} (HTTP {(int)response.StatusCode} from {Url(path)}). The random dataset needs " +
+                    "/tokenize and /detokenize to build prompts of exact token lengths; vLLM and GpuBench's simulator expose " +
+                    "both. Point --base-url at such a server (the server root, not /v1).");
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                throw new TokenizerUnavailableException(
+                    $"POST {Url(path)} failed with HTTP {(int)response.StatusCode}: {text[..Math.Min(text.Length, 300)]}");
+            }
+
+            return await response.Content.ReadFromJsonAsync<T>(cancellationToken).ConfigureAwait(false)
+                ?? throw new TokenizerUnavailableException($"{Url(path)} answered null.");
+        }
+    }
+
+    private sealed record TokenizeRequest(
+        [property: JsonPropertyName("model")] string Model,
+        [property: JsonPropertyName("prompt")] string Prompt,
+        [property: JsonPropertyName("add_special_tokens")] bool AddSpecialTokens);
+
+    private sealed record TokenizeResponse([property: JsonPropertyName("tokens")] int[]? Tokens);
+
+    private sealed record DetokenizeRequest(
+        [property: JsonPropertyName("model")] string Model,
+        [property: JsonPropertyName("tokens")] int[] Tokens);
+
+    private sealed record DetokenizeResponse([property: JsonPropertyName("prompt")] string? Prompt);
+}

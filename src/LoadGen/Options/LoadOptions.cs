@@ -1,0 +1,96 @@
+using GpuBench.Core.Metrics;
+
+namespace GpuBench.LoadGen.Options;
+
+/// <summary>
+/// One load run, with the meaning (and, in the CLI, the names) of <c>vllm bench serve</c>'s flags.
+/// Defaults are vLLM's except <see cref="IgnoreEos"/>, on for the random dataset as docs/METRICS.md asks.
+/// </summary>
+public sealed record LoadOptions
+{
+    /// <summary>Server root, e.g. http://127.0.0.1:8000 (vLLM's <c>--base-url</c>).</summary>
+    public required Uri BaseUrl { get; init; }
+
+    /// <summary>Path of the completion endpoint (vLLM's <c>--endpoint</c>).</summary>
+    public string Endpoint { get; init; } = "/v1/chat/completions";
+
+    public Backend Backend { get; init; } = Backend.OpenAIChat;
+
+    /// <summary>Model name sent in requests; when null the server's first model from /v1/models is used.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>Sent as a bearer token when set; never written to results or logs.</summary>
+    public string? ApiKey { get; init; }
+
+    public int RandomInputLen { get; init; } = 1024;
+
+    public int RandomOutputLen { get; init; } = 128;
+
+    public double RandomRangeRatio { get; init; }
+
+    public int RandomPrefixLen { get; init; }
+
+    public int NumPrompts { get; init; } = 1000;
+
+    /// <summary>Client-side limit of requests in flight; null for none.</summary>
+    public int? MaxConcurrency { get; init; }
+
+    /// <summary>Requests per second; +∞ releases every request at once.</summary>
+    public double RequestRate { get; init; } = double.PositiveInfinity;
+
+    /// <summary>Gamma shape of inter-arrival gaps; 1 is a Poisson process.</summary>
+    public double Burstiness { get; init; } = 1.0;
+
+    public int Seed { get; init; }
+
+    public bool IgnoreEos { get; init; } = true;
+
+    public int NumWarmups { get; init; }
+
+    /// <summary>Asks the server for usage in every chunk (vLLM's continuous_usage_stats) to count tokens per chunk.</summary>
+    public bool ContinuousUsageStats { get; init; } = true;
+
+    /// <summary>Each request fails as a timeout after this long; null for no limit.</summary>
+    public TimeSpan? RequestTimeout { get; init; }
+
+    /// <summary>The whole timed window ends after this long; requests still running fail as timeouts.</summary>
+    public TimeSpan? RunTimeout { get; init; }
+
+    public MetricsOptions Metrics { get; init; } = MetricsOptions.Default;
+
+    /// <summary>Checks values vLLM would reject, naming the flag to change.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        void Require(bool ok, string message)
+        {
+            if (!ok)
+            {
+                errors.Add(message);
+            }
+        }
+
+        Require(BaseUrl.IsAbsoluteUri && (BaseUrl.Scheme == Uri.UriSchemeHttp || BaseUrl.Scheme == Uri.UriSchemeHttps),
+            "--base-url must be an absolute http:// or https:// URL, e.g. http://127.0.0.1:8000.");
+        Require(Endpoint.StartsWith('/'), "--endpoint must start with '/', e.g. /v1/chat/completions.");
+        Require(NumPrompts > 0, "--num-prompts must be at least 1.");
+        Require(RandomInputLen > 0, "--random-input-len must be at least 1.");
+        Require(RandomOutputLen > 0, "--random-output-len must be at least 1.");
+        Require(RandomPrefixLen >= 0, "--random-prefix-len cannot be negative.");
+        Require(RandomRangeRatio is >= 0 and < 1, "--random-range-ratio must be in [0, 1).");
+        Require(MaxConcurrency is null or > 0, "--max-concurrency must be at least 1 (leave it out for no limit).");
+        Require(RequestRate > 0, "--request-rate must be positive, or inf.");
+        Require(Burstiness > 0, "--burstiness must be positive (1 = Poisson arrivals).");
+        Require(NumWarmups >= 0, "--num-warmups cannot be negative.");
+        Require(RequestTimeout is null || RequestTimeout > TimeSpan.Zero, "--request-timeout must be positive.");
+        Require(RunTimeout is null || RunTimeout > TimeSpan.Zero, "--run-timeout must be positive.");
+        return errors;
+    }
+}
+
+/// <summary>Request format: vLLM's <c>--backend openai-chat</c> or <c>openai</c> (completions).</summary>
+public enum Backend
+{
+    OpenAIChat,
+    OpenAI,
+}

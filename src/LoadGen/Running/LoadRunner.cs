@@ -1,0 +1,218 @@
+using System.Diagnostics;
+using GpuBench.Core.Metrics;
+using GpuBench.LoadGen.Dataset;
+using GpuBench.LoadGen.Options;
+using GpuBench.LoadGen.Scheduling;
+using GpuBench.LoadGen.Streaming;
+using GpuBench.LoadGen.Telemetry;
+
+namespace GpuBench.LoadGen.Running;
+
+/// <summary>
+/// Runs a load as <c>vllm bench serve</c> does: builds the random dataset through the server's tokenizer, sends
+/// warmups, then releases requests on schedule (all at once, or gamma arrivals), each waiting for a client
+/// concurrency slot, and measures every one. Failures are results: the run goes on and counts them.
+/// </summary>
+public sealed class LoadRunner(HttpClient http, LoadGenTelemetry telemetry)
+{
+    /// <summary>Parallel /tokenize and /detokenize calls while the dataset is built.</summary>
+    private const int DatasetParallelism = 16;
+
+    public async Task<LoadResult> RunAsync(LoadOptions options, IProgress<LoadProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ThrowIfInvalid(options);
+        var model = options.Model
+            ?? await ModelDiscovery.FirstModelAsync(http, options.BaseUrl, options.ApiKey, cancellationToken).ConfigureAwait(false);
+        progress?.Report(new LoadProgress("dataset", options.NumPrompts, 0, 0, 0, 0));
+        var samples = await RandomDataset.BuildAsync(
+            new ServerTokenizer(http, options.BaseUrl, model), options.NumPrompts, options.RandomInputLen, options.RandomOutputLen,
+            options.RandomRangeRatio, options.RandomPrefixLen, options.Seed, DatasetParallelism, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(options with { Model = model }, samples, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs the given prompts (the dataset already built); <see cref="LoadOptions.Model"/> must be set.</summary>
+    public async Task<LoadResult> RunAsync(
+        LoadOptions options, IReadOnlyList<SampleRequest> samples, IProgress<LoadProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(samples);
+        ThrowIfInvalid(options);
+        var model = options.Model ?? throw new ArgumentException("LoadOptions.Model must be set.", nameof(options));
+        var bodies = samples.Select(s => RequestBody.Serialize(s, model, options)).ToArray();
+        var operation = options.Backend == Backend.OpenAIChat ? "chat" : "text_completion";
+        var sender = new StreamingRequestSender(http, new Uri(options.BaseUrl, options.Endpoint), model, operation, options.ApiKey, telemetry);
+        using var slots = options.MaxConcurrency is { } limit ? new SemaphoreSlim(limit, limit) : null;
+
+        if (options.NumWarmups > 0 && samples.Count > 0)
+        {
+            progress?.Report(new LoadProgress("warmup", options.NumWarmups, 0, 0, 0, 0));
+            await Task.WhenAll(Enumerable.Range(0, options.NumWarmups).Select(_ => Task.Run(async () =>
+            {
+                await WaitForSlotAsync(slots, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await sender.SendAsync(-1, bodies[0], samples[0].PromptTokens, samples[0].OutputTokens, Stopwatch.GetTimestamp(),
+                        options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    slots?.Release();
+                }
+            }, cancellationToken))).ConfigureAwait(false);
+        }
+
+        var offsets = ArrivalSchedule.Offsets(samples.Count, options.RequestRate, options.Burstiness, Seeds.For(options.Seed, -2));
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (options.RunTimeout is { } runTimeout)
+        {
+            run.CancelAfter(runTimeout);
+        }
+
+        var state = new RunState(samples.Count, progress);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var origin = Stopwatch.GetTimestamp();
+        state.Finished(origin);
+        var tasks = new Task<RequestRecord>[samples.Count];
+        for (var i = 0; i < samples.Count; i++)
+        {
+            var scheduled = origin + (long)(offsets[i] * Stopwatch.Frequency);
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), scheduled);
+            if (wait > TimeSpan.Zero && !run.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(wait, run.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The run's time is up: the remaining requests are recorded as not sent.
+                }
+            }
+
+            var released = Stopwatch.GetTimestamp();
+            var index = i;
+            var sample = samples[i];
+            tasks[i] = Task.Run(async () =>
+            {
+                var record = await SendOneAsync(index, sample, bodies[index], released, scheduled).ConfigureAwait(false);
+                state.Completed(record);
+                return record;
+            }, CancellationToken.None);
+        }
+
+        var records = await Task.WhenAll(tasks).ConfigureAwait(false);
+        var durationS = Stopwatch.GetElapsedTime(origin, state.LastFinish).TotalSeconds;
+        var cpuS = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+
+        if (run.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            records = [.. records.Select(r => r.ErrorKind == RequestErrorKind.Cancelled
+                ? r with { ErrorKind = RequestErrorKind.Timeout, Error = $"the whole-run timeout ({options.RunTimeout?.TotalSeconds:0.###} s) expired" }
+                : r)];
+        }
+
+        var metrics = MetricsCalculator.Compute(records, durationS, options.Metrics with
+        {
+            MaxConcurrency = options.MaxConcurrency,
+            RequestRate = options.RequestRate,
+        });
+        metrics = metrics with { GpuBench = metrics.GpuBench?.WithClientCpu(cpuS) };
+        return new LoadResult(options, model, records, metrics, origin);
+
+        async Task<RequestRecord> SendOneAsync(int index, SampleRequest sample, byte[] body, long released, long scheduled)
+        {
+            var sendLag = Math.Max(0, Stopwatch.GetElapsedTime(scheduled, released).TotalSeconds);
+            try
+            {
+                await WaitForSlotAsync(slots, run.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                var now = Stopwatch.GetTimestamp();
+                return new RequestRecord
+                {
+                    Index = index,
+                    StartS = Stopwatch.GetElapsedTime(origin, now).TotalSeconds,
+                    QueueS = Stopwatch.GetElapsedTime(released, now).TotalSeconds,
+                    SendLagS = sendLag,
+                    PromptTokens = sample.PromptTokens,
+                    ErrorKind = RequestErrorKind.Cancelled,
+                    Error = "the run ended before a concurrency slot was free; the request was never sent",
+                };
+            }
+
+            try
+            {
+                var queueS = Stopwatch.GetElapsedTime(released).TotalSeconds;
+                state.Started();
+                var record = await sender.SendAsync(index, body, sample.PromptTokens, sample.OutputTokens, origin, options.RequestTimeout, run.Token)
+                    .ConfigureAwait(false);
+                return record with { QueueS = queueS, SendLagS = sendLag };
+            }
+            finally
+            {
+                state.Stopped();
+                slots?.Release();
+            }
+        }
+    }
+
+    private static Task WaitForSlotAsync(SemaphoreSlim? slots, CancellationToken cancellationToken) =>
+        slots?.WaitAsync(cancellationToken) ?? Task.CompletedTask;
+
+    private static void ThrowIfInvalid(LoadOptions options)
+    {
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(Environment.NewLine, errors), nameof(options));
+        }
+    }
+
+    /// <summary>Counters shared by the run's request tasks.</summary>
+    private sealed class RunState(int total, IProgress<LoadProgress>? progress)
+    {
+        private int _completed;
+        private int _failed;
+        private int _inFlight;
+        private long _outputTokens;
+        private long _lastFinish;
+
+        public long LastFinish => Volatile.Read(ref _lastFinish);
+
+        public void Started()
+        {
+            Interlocked.Increment(ref _inFlight);
+            Report();
+        }
+
+        public void Stopped() => Interlocked.Decrement(ref _inFlight);
+
+        public void Completed(RequestRecord record)
+        {
+            Finished(Stopwatch.GetTimestamp());
+            Interlocked.Increment(ref record.Success ? ref _completed : ref _failed);
+            Interlocked.Add(ref _outputTokens, record.OutputTokens);
+            Report();
+        }
+
+        public void Finished(long timestamp)
+        {
+            var seen = Volatile.Read(ref _lastFinish);
+            while (timestamp > seen)
+            {
+                var previous = Interlocked.CompareExchange(ref _lastFinish, timestamp, seen);
+                if (previous == seen)
+                {
+                    return;
+                }
+
+                seen = previous;
+            }
+        }
+
+        private void Report() => progress?.Report(new LoadProgress(
+            "run", total, Volatile.Read(ref _completed), Volatile.Read(ref _failed), Volatile.Read(ref _inFlight), Interlocked.Read(ref _outputTokens)));
+    }
+}

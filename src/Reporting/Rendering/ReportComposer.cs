@@ -1,0 +1,127 @@
+using GpuBench.Reporting.Analysis;
+using GpuBench.Reporting.Charts;
+using GpuBench.Reporting.Runs;
+
+namespace GpuBench.Reporting.Rendering;
+
+/// <summary>Lays out what the report says: prices and method, then per model its table, winners and charts, then the hardware.</summary>
+public static class ReportComposer
+{
+    public static readonly string[] ConfigurationHeaders =
+    [
+        "GPU", "GPUs", "Layout", "Concurrency", "Output tok/s", "Total tok/s", "$/hour",
+        "$/Mtok (total-token basis)", "$/Mtok (output-token basis)",
+        "TTFT median (ms)", "TTFT p99 (ms)", "TPOT median (ms)", "TPOT p99 (ms)", "Scaling efficiency", "Status",
+    ];
+
+    private static readonly HashSet<int> NumericConfigurationColumns = [1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+
+    public static ReportDocument Compose(ComparisonReport report, IReadOnlyDictionary<string, ModelCharts> charts, string source)
+    {
+        var blocks = new List<ReportBlock>
+        {
+            new Paragraph($"{report.Rows.Count()} runs of {report.Models.Count} models, read from {source}."),
+            new Heading(2, "Prices and method"),
+            new BulletList(PriceLines(report).ToList()),
+            new Paragraph(
+                "$/Mtok (total-token basis) = $ per GPU-hour × GPUs / (total tok/s × 3600) × 10⁶, the seed article's figure: input and "
+                + "output tokens both count. $/Mtok (output-token basis) divides by output tok/s instead: what generated text costs. "
+                + "Scaling efficiency is total tok/s per GPU over the 1-GPU configuration of the same GPU type. "
+                + "Runs whose requests failed are marked ⚠ invalid and are never winners: they measured a lighter load than was asked. "
+                + "Runs served by GpuBench's simulator are marked ⚠ simulated: modelled figures, not measurements."),
+        };
+        foreach (var model in report.Models)
+        {
+            blocks.AddRange(ModelSection(model, charts.TryGetValue(model.Model, out var c) ? c : ModelCharts.None));
+        }
+
+        blocks.Add(new Heading(2, "Hardware"));
+        blocks.Add(HardwareTable(report));
+        return new ReportDocument("GpuBench report", blocks);
+    }
+
+    public static IReadOnlyList<string> ConfigurationCells(ConfigurationRow row)
+    {
+        var run = row.Run;
+        var m = run.Metrics;
+        return
+        [
+            run.GpuType,
+            run.GpuCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            run.Layout.ToString(),
+            run.Workload.MaxConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Numbers.TokensPerS(m.OutputTokensPerS),
+            Numbers.TokensPerS(m.TotalTokensPerS),
+            Numbers.UsdPerHour(row.UsdPerHour),
+            Numbers.UsdPerMtok(row.UsdPerMtokTotal),
+            Numbers.UsdPerMtok(row.UsdPerMtokOutput),
+            Numbers.Milliseconds(m.Ttft.MedianMs),
+            Numbers.Milliseconds(m.Ttft.P99Ms),
+            Numbers.Milliseconds(m.Tpot.MedianMs),
+            Numbers.Milliseconds(m.Tpot.P99Ms),
+            Numbers.Percent(row.ScalingEfficiency),
+            StatusText(run),
+        ];
+    }
+
+    public static string StatusText(BenchmarkRun run) => run.Status == "ok" ? "ok" : "⚠ " + run.Status;
+
+    private static IEnumerable<string> PriceLines(ComparisonReport report)
+    {
+        foreach (var (type, usd) in report.Prices.Prices.OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase))
+        {
+            yield return $"{type}: {Numbers.UsdPerHour(usd)} per GPU-hour";
+        }
+
+        var unpriced = report.Rows
+            .Where(r => r.UsdPerGpuHour is null)
+            .Select(r => r.Run.GpuType)
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .Order(StringComparer.OrdinalIgnoreCase)
+            .ToList();
+        if (unpriced.Count > 0)
+        {
+            yield return $"{string.Join(", ", unpriced)}: {Numbers.NoPrice} (set one under prices: in config.yml or with --price TYPE=USD)";
+        }
+    }
+
+    private static IEnumerable<ReportBlock> ModelSection(ModelReport model, ModelCharts charts)
+    {
+        yield return new Heading(2, model.Model);
+        yield return new Paragraph(
+            model.ThroughputWinner is { } fastest
+                ? $"{fastest.Label}, {Numbers.TokensPerS(fastest.Run.Metrics.TotalTokensPerS)} total tok/s."
+                : "no valid run.",
+            "Winner on throughput:");
+        yield return new Paragraph(
+            model.CostWinner is { } cheapest
+                ? $"{cheapest.Label}, {Numbers.UsdPerMtok(cheapest.UsdPerMtokTotal)} per million tokens (total-token basis), "
+                  + $"{Numbers.UsdPerMtok(cheapest.UsdPerMtokOutput)} (output-token basis)."
+                : "no valid run with a price.",
+            "Winner on cost:");
+        yield return new Table(
+            ConfigurationHeaders,
+            [.. model.Rows.Select(ConfigurationCells)],
+            NumericConfigurationColumns);
+        foreach (var chart in charts.Charts)
+        {
+            yield return new Figure(chart);
+        }
+
+        if (charts.Note is { } note)
+        {
+            yield return new Paragraph(note, "Tokens/s over the run:");
+        }
+    }
+
+    private static Table HardwareTable(ComparisonReport report)
+    {
+        var rows = report.Rows
+            .Select(r => r.Run)
+            .Select(r => (IReadOnlyList<string>)[r.Server, r.Hardware.GpuName, r.Hardware.Driver, r.Hardware.Cuda, r.Hardware.Cpu, r.Simulated ? "simulator" : "vLLM"])
+            .DistinctBy(cells => string.Join('\u001f', cells))
+            .OrderBy(cells => cells[0], StringComparer.Ordinal)
+            .ToList();
+        return new Table(["Server", "GPU", "Driver", "CUDA", "CPU", "Engine"], rows, new HashSet<int>());
+    }
+}

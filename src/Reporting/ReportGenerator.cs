@@ -1,0 +1,105 @@
+using System.Text;
+using GpuBench.Core.Planning;
+using GpuBench.Reporting.Analysis;
+using GpuBench.Reporting.Charts;
+using GpuBench.Reporting.Pricing;
+using GpuBench.Reporting.Rendering;
+using GpuBench.Reporting.Results;
+using GpuBench.Reporting.Runs;
+
+namespace GpuBench.Reporting;
+
+/// <summary>What to report on and where to put it; <see cref="Plan"/> is the campaign's plan when config.yml is known.</summary>
+public sealed record ReportRequest(string ResultsDirectory, string OutputDirectory, PriceTable Prices)
+{
+    public RunPlan? Plan { get; init; }
+}
+
+/// <summary>The files a report wrote, and what it said.</summary>
+public sealed record ReportOutput(
+    string MarkdownPath,
+    string HtmlPath,
+    string CsvPath,
+    IReadOnlyList<string> ChartPaths,
+    ComparisonReport Report,
+    IReadOnlyList<string> Notes);
+
+/// <summary>Reads a results folder and writes report.md (with charts/), report.html and summary.csv.</summary>
+public static class ReportGenerator
+{
+    public const string MarkdownFile = "report.md";
+    public const string HtmlFile = "report.html";
+    public const string CsvFile = "summary.csv";
+
+    public static async Task<ReportOutput> GenerateAsync(ReportRequest request, CancellationToken cancellationToken)
+    {
+        var runs = await ResultsLoader.LoadAsync(request.ResultsDirectory, request.Plan, cancellationToken).ConfigureAwait(false);
+        if (runs.Count == 0)
+        {
+            throw new InvalidOperationException(
+                $"No results under '{request.ResultsDirectory}': expected results/<campaign>/<server>/<model>/<workload>/result.json "
+                + "or the article's <server>_<org>_<model>_vllm_benchmark.txt files.");
+        }
+
+        var report = ReportAnalyzer.Analyze(runs, request.Prices);
+        var charts = new Dictionary<string, ModelCharts>(StringComparer.Ordinal);
+        foreach (var model in report.Models)
+        {
+            charts[model.Model] = await ChartsForAsync(model, cancellationToken).ConfigureAwait(false);
+        }
+
+        var document = ReportComposer.Compose(report, charts, request.ResultsDirectory);
+        var output = request.OutputDirectory;
+        var chartDirectory = Path.Combine(output, MarkdownWriter.ChartFolder);
+        Directory.CreateDirectory(chartDirectory);
+
+        var chartPaths = new List<string>();
+        foreach (var chart in charts.Values.SelectMany(c => c.Charts))
+        {
+            var path = Path.Combine(chartDirectory, chart.FileName);
+            await File.WriteAllBytesAsync(path, chart.Png, cancellationToken).ConfigureAwait(false);
+            chartPaths.Add(path);
+        }
+
+        var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        var markdownPath = Path.Combine(output, MarkdownFile);
+        var htmlPath = Path.Combine(output, HtmlFile);
+        var csvPath = Path.Combine(output, CsvFile);
+        await File.WriteAllTextAsync(markdownPath, MarkdownWriter.Write(document), utf8, cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(htmlPath, HtmlWriter.Write(document), utf8, cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(csvPath, SummaryCsv.Write(report, request.ResultsDirectory), utf8, cancellationToken).ConfigureAwait(false);
+
+        var notes = charts.Values.Select(c => c.Note).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        return new ReportOutput(markdownPath, htmlPath, csvPath, chartPaths, report, notes);
+    }
+
+    private static async Task<ModelCharts> ChartsForAsync(ModelReport model, CancellationToken cancellationToken)
+    {
+        var timelines = new List<TokenTimeline>();
+        foreach (var row in model.Rows.Where(r => r.Run.RequestsPath is not null))
+        {
+            var perSecond = await RequestTimeline.ReadAsync(row.Run.RequestsPath!, cancellationToken).ConfigureAwait(false);
+            timelines.Add(new TokenTimeline(ReportCharts.LegendLabel(row), perSecond));
+        }
+
+        var without = model.Rows.Where(r => r.Run.RequestsPath is null).Select(r => r.Label).ToList();
+        var note = without.Count == 0
+            ? null
+            : timelines.Count == 0
+                ? "not drawn: no run of this model kept per-request records (requests.jsonl); the article's result files have none."
+                : $"drawn for the runs that kept requests.jsonl; not for {string.Join(", ", without)}.";
+        return new ModelCharts(ReportCharts.For(model, Slug(model.Model), timelines), note);
+    }
+
+    /// <summary>A file-name-safe id for a model: "QuantTrio/Qwen3-Coder-30B" → "quanttrio-qwen3-coder-30b".</summary>
+    public static string Slug(string model)
+    {
+        var slug = new StringBuilder(model.Length);
+        foreach (var c in model.ToLowerInvariant())
+        {
+            slug.Append(char.IsAsciiLetterOrDigit(c) || c == '.' ? c : '-');
+        }
+
+        return slug.ToString().Trim('-');
+    }
+}

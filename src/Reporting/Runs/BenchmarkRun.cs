@@ -1,0 +1,75 @@
+using GpuBench.Core.Planning;
+
+namespace GpuBench.Reporting.Runs;
+
+/// <summary>
+/// One measured configuration, whichever tool produced it: a model served on <see cref="GpuCount"/> GPUs of one
+/// type in one <see cref="Layout"/>, driven by one <see cref="Workload"/>.
+/// </summary>
+public sealed record BenchmarkRun
+{
+    /// <summary>The served model as the load generator named it (org/model), e.g. "QuantTrio/Qwen3-Coder-30B-A3B-Instruct-AWQ".</summary>
+    public required string Model { get; init; }
+
+    /// <summary>The box's name, e.g. "rtx4090_x_4".</summary>
+    public required string Server { get; init; }
+
+    /// <summary>The GPU type id used for prices and the catalog, e.g. "rtx4090".</summary>
+    public required string GpuType { get; init; }
+
+    public required int GpuCount { get; init; }
+
+    public required Layout Layout { get; init; }
+
+    public required RunWorkload Workload { get; init; }
+
+    public required RunMetrics Metrics { get; init; }
+
+    public HardwareInfo Hardware { get; init; } = HardwareInfo.Unknown;
+
+    /// <summary>True when the engine was GpuBench's simulator rather than a real vLLM.</summary>
+    public bool Simulated { get; init; }
+
+    /// <summary>The file the run was read from.</summary>
+    public required string SourcePath { get; init; }
+
+    /// <summary>Per-request records (requests.jsonl) when the run kept them.</summary>
+    public string? RequestsPath { get; init; }
+
+    /// <summary>Requests that did not complete: the failures the run recorded, or the shortfall against the prompts sent.</summary>
+    public int FailedRequests => Math.Max(Metrics.Failed, Workload.NumPrompts - Metrics.Completed);
+
+    public int RequestedPrompts => Math.Max(Workload.NumPrompts, Metrics.Completed + Metrics.Failed);
+
+    /// <summary>A run that lost requests measured a different load than it was asked for: it is shown, never ranked.</summary>
+    public bool IsValid => FailedRequests == 0 && Metrics.Completed > 0;
+
+    /// <summary>What a reader must know before trusting the figures: "ok", "invalid: 221 of 1200 requests failed", "simulated".</summary>
+    public string Status
+    {
+        get
+        {
+            var marks = new List<string>(2);
+            if (Simulated)
+            {
+                marks.Add("simulated");
+            }
+
+            if (!IsValid)
+            {
+                marks.Add($"invalid: {FailedRequests} of {RequestedPrompts} requests failed");
+            }
+
+            return marks.Count == 0 ? "ok" : string.Join("; ", marks);
+        }
+    }
+}
+
+/// <summary>The load a run was driven with.</summary>
+public sealed record RunWorkload(string Name, int InputLen, int OutputLen, int NumPrompts, int MaxConcurrency);
+
+/// <summary>What the box was: GPU model, driver, CUDA, CPU. Fields are empty when the run did not record them.</summary>
+public sealed record HardwareInfo(string GpuName, string Driver, string Cuda, string Cpu)
+{
+    public static HardwareInfo Unknown { get; } = new("", "", "", "");
+}

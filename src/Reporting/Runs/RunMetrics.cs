@@ -1,0 +1,26 @@
+namespace GpuBench.Reporting.Runs;
+
+/// <summary>The measured figures a report shows, in vLLM's units (tokens/s, milliseconds).</summary>
+public sealed record RunMetrics
+{
+    public required int Completed { get; init; }
+
+    public int Failed { get; init; }
+
+    public required double DurationS { get; init; }
+
+    public required double OutputTokensPerS { get; init; }
+
+    public required double TotalTokensPerS { get; init; }
+
+    public required LatencySummary Ttft { get; init; }
+
+    public required LatencySummary Tpot { get; init; }
+
+    public required LatencySummary Itl { get; init; }
+
+    public required LatencySummary E2el { get; init; }
+}
+
+/// <summary>Mean, median and 99th percentile of one latency metric, in milliseconds.</summary>
+public sealed record LatencySummary(double MeanMs, double MedianMs, double P99Ms);

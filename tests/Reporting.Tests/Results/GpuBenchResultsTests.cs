@@ -1,0 +1,146 @@
+using GpuBench.Core.Config;
+using GpuBench.Core.Hardware;
+using GpuBench.Core.Metrics;
+using GpuBench.Core.Planning;
+using GpuBench.Reporting.Pricing;
+using GpuBench.Reporting.Runs;
+
+namespace GpuBench.Reporting.Tests.Results;
+
+/// <summary>GpuBench's own results folders: results/&lt;campaign&gt;/&lt;server&gt;/&lt;model&gt;/&lt;workload&gt;/.</summary>
+public sealed class GpuBenchResultsTests : IDisposable
+{
+    private const string Config = """
+        results_dir: results
+        prices:
+          rtx4090: 0.39
+        workloads:
+          - name: smoke
+            input_len: 200
+            output_len: 100
+            num_prompts: 40
+            max_concurrency: 8
+        models:
+          qwen3-coder-30b:
+            id: QuantTrio/Qwen3-Coder-30B-A3B-Instruct-AWQ
+            weights_gb: 17
+        servers:
+          - name: sim-rtx4090
+            local: true
+            gpu: { type: rtx4090, count: 2 }
+            models: [qwen3-coder-30b]
+            engine: { kind: sim }
+        """;
+
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("gpubench-results-");
+
+    public void Dispose() => _root.Delete(recursive: true);
+
+    [Fact]
+    public async Task A_campaign_run_is_reported_with_its_planned_layout_marked_simulated_with_a_timeline()
+    {
+        var config = LoadConfig();
+        var plan = new RunPlanner(GpuCatalog.Default).Plan(config);
+        var planned = plan.Runs.Single();
+        var records = Requests(40, failures: 0);
+        await WriteRunAsync(Path.Combine(_root.FullName, "campaign-1", planned.RelativePath), records);
+
+        var output = await GenerateAsync(plan);
+
+        var row = output.Report.Rows.Single();
+        Assert.Equal("QuantTrio/Qwen3-Coder-30B-A3B-Instruct-AWQ", row.Run.Model);
+        Assert.Equal(planned.Layout, row.Run.Layout);
+        Assert.Equal(("rtx4090", planned.Layout.TotalGpus), (row.Run.GpuType, row.Run.GpuCount));
+        Assert.Equal(new RunWorkload("smoke", 200, 100, 40, 8), row.Run.Workload);
+        Assert.True(row.Run.Simulated);
+        Assert.Equal("simulated", row.Run.Status);
+        Assert.Equal(0.39 * planned.Layout.TotalGpus / (row.Run.Metrics.TotalTokensPerS * 3600) * 1e6, row.UsdPerMtokTotal!.Value, 9);
+        Assert.Contains(output.ChartPaths, p => p.EndsWith("-timeline.png", StringComparison.Ordinal));
+        Assert.Empty(output.Notes);
+        var markdown = await File.ReadAllTextAsync(output.MarkdownPath, TestContext.Current.CancellationToken);
+        Assert.Contains("| ⚠ simulated |", markdown, StringComparison.Ordinal);
+        Assert.Contains("-timeline.png)", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Failed_requests_in_a_campaign_run_make_it_invalid()
+    {
+        var plan = new RunPlanner(GpuCatalog.Default).Plan(LoadConfig());
+        await WriteRunAsync(Path.Combine(_root.FullName, "campaign-1", plan.Runs.Single().RelativePath), Requests(40, failures: 3));
+
+        var output = await GenerateAsync(plan);
+
+        Assert.Equal("simulated; invalid: 3 of 40 requests failed", output.Report.Rows.Single().Run.Status);
+        Assert.Null(output.Report.Models.Single().ThroughputWinner);
+    }
+
+    [Fact]
+    public async Task Without_config_the_folder_and_its_files_say_what_ran()
+    {
+        var folder = Path.Combine(_root.FullName, "campaign-1", "rtx4090_x_1", "qwen", "smoke");
+        await WriteRunAsync(folder, Requests(10, failures: 0));
+        var compose = await File.ReadAllTextAsync(
+            GpuBench.TestSupport.Fixtures.PathOf("seed-results", "rtx4090_x_1_QuantTrio_Qwen3-Coder-30B-A3B-Instruct-AWQ_vllm_benchmark.txt"),
+            TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(folder, "compose.yaml"), compose, TestContext.Current.CancellationToken);
+
+        var output = await GenerateAsync(plan: null);
+
+        var run = output.Report.Rows.Single().Run;
+        Assert.Equal("QuantTrio/Qwen3-Coder-30B-A3B-Instruct-AWQ", run.Model);
+        Assert.Equal(("rtx4090", 1, "1 × 1"), (run.GpuType, run.GpuCount, run.Layout.ToString()));
+        Assert.Equal(new RunWorkload("smoke", 200, 100, 10, 8), run.Workload);
+        Assert.False(run.Simulated);
+    }
+
+    [Fact]
+    public void Timeline_counts_tokens_in_the_second_they_arrived()
+    {
+        RequestRecord[] requests =
+        [
+            new() { StartS = 0, TtftS = 0.5, ItlS = [0.4, 0.4], OutputTokens = 3, Success = true },
+            new() { StartS = 1, TtftS = 0.2, ItlS = [1.0], ChunkTokens = [1, 4], OutputTokens = 5, Success = true },
+            new() { StartS = 0, TtftS = 0.1, OutputTokens = 0, Success = false },
+        ];
+
+        Assert.Equal([2, 2, 4], RequestTimeline.TokensPerSecond(requests));
+    }
+
+    private Task<ReportOutput> GenerateAsync(RunPlan? plan) =>
+        ReportGenerator.GenerateAsync(
+            new ReportRequest(_root.FullName, Path.Combine(_root.FullName, "report"), new PriceTable([new("rtx4090", 0.39)])) { Plan = plan },
+            TestContext.Current.CancellationToken);
+
+    private BenchConfig LoadConfig()
+    {
+        var loaded = ConfigLoader.Parse(Config, "config.yml", _root.FullName);
+        Assert.True(loaded.IsValid, string.Join('\n', loaded.Errors));
+        return loaded.Config!;
+    }
+
+    private static async Task WriteRunAsync(string folder, IReadOnlyList<RequestRecord> records)
+    {
+        Directory.CreateDirectory(folder);
+        var metrics = MetricsCalculator.Compute(records, records.Max(r => r.StartS + r.E2elS), new MetricsOptions { MaxConcurrency = 8 });
+        await File.WriteAllTextAsync(Path.Combine(folder, "result.json"), ResultJson.Serialize(metrics), TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(folder, "benchmark.txt"), BenchmarkTextBlock.Format(metrics), TestContext.Current.CancellationToken);
+        await using var lines = File.Create(Path.Combine(folder, "requests.jsonl"));
+        await ResultJson.WriteLinesAsync(lines, records, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Requests of 200 prompt and 100 output tokens, eight at a time, the last few failing.</summary>
+    private static List<RequestRecord> Requests(int count, int failures) =>
+        [.. Enumerable.Range(0, count).Select(i => i < count - failures
+            ? new RequestRecord
+            {
+                Index = i,
+                StartS = i / 8 * 2.0,
+                TtftS = 0.3,
+                ItlS = [.. Enumerable.Repeat(0.015, 99)],
+                E2elS = 0.3 + 99 * 0.015,
+                PromptTokens = 200,
+                OutputTokens = 100,
+                Success = true,
+            }
+            : new RequestRecord { Index = i, StartS = i / 8 * 2.0, E2elS = 0.1, ErrorKind = RequestErrorKind.Http, Error = "503", Success = false })];
+}
