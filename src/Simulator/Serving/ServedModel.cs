@@ -35,7 +35,7 @@ public sealed class ServedModel
     public GpuProfile Gpu { get; }
     public ModelProfile Profile { get; }
     public bool ProfileIsExact { get; }
-    public EngineSettings Settings { get; }
+    public VllmSettings Settings { get; }
     public ReplicaModel Replica { get; }
     public SyllableTokenizer Tokenizer { get; }
     public string Name => Options.PrimaryModelName;

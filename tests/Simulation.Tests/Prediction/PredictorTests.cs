@@ -48,8 +48,8 @@ public class PredictorTests
         var h200 = Predict("h200", Small);
         var two4090 = Predict("rtx4090", Small with { NumPrompts = 120, MaxConcurrency = 40 }, replicas: 2);
 
-        Assert.True(h200.OutputThroughput > 2 * rtx4090.OutputThroughput);
-        Assert.InRange(two4090.OutputThroughput / rtx4090.OutputThroughput, 1.7, 2.3);
+        Assert.True(h200.Metrics().OutputThroughput > 2 * rtx4090.Metrics().OutputThroughput);
+        Assert.InRange(two4090.Metrics().OutputThroughput / rtx4090.Metrics().OutputThroughput, 1.7, 2.3);
     }
 
     [Fact]
