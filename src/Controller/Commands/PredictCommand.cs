@@ -123,6 +123,7 @@ public sealed class PredictCommand(IAnsiConsole console, GpuCatalog gpus, RunPla
     {
         var results = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(csv))!, "seed-results");
         var report = CalibrationReport.Run(PublishedResult.Load(csv, Directory.Exists(results) ? results : null), cancellationToken: cancellationToken);
+        console.Profile.Width = Math.Max(console.Profile.Width, 240); // one table row per line, never wrapped
         console.WriteLine(report.ToTable());
         return 0;
     }
