@@ -15,6 +15,7 @@ public static class GpuBenchCommands
         config.AddCommand<PlanCommand>("plan").WithDescription("Show the run matrix: server × model × workload, layout, GPU ids, $/hour.");
         config.AddLoadCommand();
         config.AddReportCommand();
+        config.AddCommand<PredictCommand>("predict").WithDescription("Predict what a GPU configuration does with a model and workload, in simulated time.");
 
         return config;
     }
