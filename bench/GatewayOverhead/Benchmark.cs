@@ -61,6 +61,13 @@ internal static class Benchmark
         }
 
         Console.WriteLine(Invariant($"{Environment.ProcessorCount} cores (load average {LoadAverage()}), {options.Replicas} replicas, first chunk after {options.Schedule.Ttft.TotalMilliseconds} ms, {options.Schedule.Chunks} chunks of {options.Schedule.ChunkBytes} B every {options.Schedule.Interval.TotalMilliseconds} ms, warmup {options.Warmup.TotalSeconds} s, window {options.Duration.TotalSeconds} s"));
+        // A .NET process compiles its hot paths again, optimised, during its first seconds of load: prime every
+        // path once so that no measurement window pays for the gateway's JIT.
+        foreach (var target in targets)
+        {
+            await new StreamLoad(target.Urls, options.Streams[0]).RunAsync(options.Prime, TimeSpan.Zero, cancellationToken);
+        }
+
         var results = new List<RunResult>();
         foreach (var streams in options.Streams)
         {
