@@ -51,6 +51,15 @@ public static class ReportGenerator
         var document = ReportComposer.Compose(report, charts, request.ResultsDirectory);
         var output = request.OutputDirectory;
         var chartDirectory = Path.Combine(output, MarkdownWriter.ChartFolder);
+        if (Directory.Exists(chartDirectory))
+        {
+            // Charts of an earlier report in the same folder would otherwise linger beside the new ones.
+            foreach (var stale in Directory.EnumerateFiles(chartDirectory, "*.png"))
+            {
+                File.Delete(stale);
+            }
+        }
+
         Directory.CreateDirectory(chartDirectory);
 
         var chartPaths = new List<string>();

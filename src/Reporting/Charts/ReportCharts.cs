@@ -158,7 +158,9 @@ public static class ReportCharts
 
         plot.XLabel("seconds since the first request");
         plot.YLabel("output tokens/s");
-        plot.Axes.Margins(bottom: 0);
+        // From zero, so a dip reads as the share of throughput it is rather than filling the chart.
+        var peak = timelines.SelectMany(t => t.TokensPerSecond).DefaultIfEmpty(0).Max();
+        plot.Axes.SetLimitsY(0, Math.Max(1, peak) * 1.15);
         plot.ShowLegend(Alignment.UpperRight);
         var alt = $"{OneLine(title)}. " + string.Join("; ", timelines.Select(t =>
             $"{t.Label}: {t.TokensPerSecond.Count} s, peak {t.TokensPerSecond.DefaultIfEmpty(0).Max():N0} tok/s"));
