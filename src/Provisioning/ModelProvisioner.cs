@@ -53,14 +53,33 @@ public sealed class ModelProvisioner
         try
         {
             var patterns = ProvisioningRequestValidator.Validate(request);
+            var cache = new RepoCache(request.HfHome, request.ModelId);
+            if (request.Offline)
+            {
+                return FromCache(request, cache, started) ?? throw new ProvisioningException(ProvisioningFailureKind.NotCached,
+                    $"Offline, and the cache {cache.RepositoryDirectory} holds no whole snapshot of model {request.ModelId} at '{request.Revision}'; " +
+                    "provision it once with access to the Hub.");
+            }
+
             var endpoint = request.Endpoint ?? HubEndpoint.FromEnvironment();
             var hub = new HubClient(_http, endpoint, request.Token, request.ModelId, request.Revision, _options);
             var retry = new RetryPolicy(_options, _time, _logger);
-            commit = await retry.ExecuteAsync($"Looking up model {request.ModelId} at '{request.Revision}' on {endpoint}",
-                hub.ResolveCommitAsync, cancellationToken).ConfigureAwait(false);
-            var resolved = commit;
-            var listed = await retry.ExecuteAsync($"Listing the files of model {request.ModelId} at {commit}",
-                token => hub.ListFilesAsync(resolved, token), cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<HubFile> listed;
+            try
+            {
+                commit = await retry.ExecuteAsync($"Looking up model {request.ModelId} at '{request.Revision}' on {endpoint}",
+                    hub.ResolveCommitAsync, cancellationToken).ConfigureAwait(false);
+                var found = commit;
+                listed = await retry.ExecuteAsync($"Listing the files of model {request.ModelId} at {commit}",
+                    token => hub.ListFilesAsync(found, token), cancellationToken).ConfigureAwait(false);
+            }
+            catch (ProvisioningException ex) when (ex.Failure.Kind == ProvisioningFailureKind.NetworkFailure && FromCache(request, cache, started) is { } cached)
+            {
+                _logger.LogWarning("{Message} Using the cached snapshot {Commit} of model {Model} as it is.", ex.Message, cached.Commit, request.ModelId);
+                return cached;
+            }
+
+            string resolved = commit;
             var files = listed.Where(f => patterns.Matches(f.Path)).ToArray();
             if (files.Length == 0)
             {
@@ -69,7 +88,6 @@ public sealed class ModelProvisioner
                     "set the model's file patterns in the config.");
             }
 
-            var cache = new RepoCache(request.HfHome, request.ModelId);
             var missing = await FindMissingAsync(cache, files, cancellationToken).ConfigureAwait(false);
             var onDisk = missing.Sum(f => PartialLength(cache, f));
             var total = missing.Sum(f => f.Size);
@@ -77,8 +95,7 @@ public sealed class ModelProvisioner
 
             _logger.LogInformation("Model {Model} at {Revision} ({Commit}) from {Endpoint}: {Files} files, {Missing} to fetch ({Bytes} bytes)",
                 request.ModelId, request.Revision, commit, endpoint, files.Length, missing.Count, total - onDisk);
-            var tracker = new TransferProgress(request.ModelId, commit, total, missing.Count, progress, _time, _options.ProgressInterval);
-            tracker.Add("", onDisk);
+            var tracker = new TransferProgress(request.ModelId, commit, total, onDisk, missing.Count, progress, _time, _options.ProgressInterval);
             var downloader = new BlobDownloader(hub, cache, commit, retry, _options, tracker);
             var byBlob = files.ToLookup(f => f.BlobId);
             await Parallel.ForEachAsync(missing, new ParallelOptions
@@ -124,6 +141,12 @@ public sealed class ModelProvisioner
         }
     }
 
+    private ProvisioningResult? FromCache(ProvisioningRequest request, RepoCache cache, long started) =>
+        cache.FindSnapshot(request.Revision) is { } snapshot
+            ? new ProvisioningResult(request.ModelId, request.Revision, ProvisioningOutcome.AlreadyPresent, snapshot.Commit, snapshot.Directory,
+                snapshot.FileCount, snapshot.TotalBytes, 0, 0, _time.GetElapsedTime(started), null) { FromCacheOnly = true }
+            : null;
+
     private ProvisioningResult Fail(ProvisioningRequest request, string? commit, long started, ProvisioningFailure failure)
     {
         _logger.LogWarning("Model {Model} at {Revision} not provisioned ({Kind}): {Message}", request.ModelId, request.Revision, failure.Kind, failure.Message);
@@ -131,8 +154,8 @@ public sealed class ModelProvisioner
     }
 
     /// <summary>
-    /// The blobs to fetch, one per blob id: absent, or present with the wrong size (or hash, when asked). A bad
-    /// blob is deleted here so that nothing can link to it.
+    /// The blobs to fetch, one per blob id, largest first (so the longest transfers start at once): absent, or
+    /// present with the wrong size (or hash, when asked). A bad blob is deleted here so that nothing links to it.
     /// </summary>
     private async Task<IReadOnlyList<HubFile>> FindMissingAsync(RepoCache cache, IReadOnlyList<HubFile> files, CancellationToken cancellationToken)
     {
@@ -157,7 +180,7 @@ public sealed class ModelProvisioner
             }
         }
 
-        return missing;
+        return missing.OrderByDescending(f => f.Size).ToArray();
     }
 
     private static long PartialLength(RepoCache cache, HubFile file)

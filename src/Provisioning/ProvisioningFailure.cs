@@ -15,10 +15,16 @@ public enum ProvisioningFailureKind
 
     RevisionNotFound,
 
+    /// <summary>A file the listing named was not found when fetched.</summary>
+    FileNotFound,
+
     /// <summary>The revision exists but none of its files match the requested patterns.</summary>
     NoMatchingFiles,
 
     InsufficientDiskSpace,
+
+    /// <summary>Offline, and the cache holds no whole snapshot of the revision.</summary>
+    NotCached,
 
     /// <summary>The Hub could not be reached, or kept failing, after every retry.</summary>
     NetworkFailure,

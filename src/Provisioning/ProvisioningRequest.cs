@@ -20,4 +20,10 @@ public sealed record ProvisioningRequest(string ModelId, string HfHome)
     public HubToken? Token { get; init; }
 
     public HubEndpoint? Endpoint { get; init; }
+
+    /// <summary>
+    /// Do not ask the Hub (a box without internet, or HF_HUB_OFFLINE=1): succeed only from a whole snapshot that
+    /// an earlier provisioning left in the cache.
+    /// </summary>
+    public bool Offline { get; init; }
 }

@@ -19,6 +19,14 @@ public sealed record ProvisioningResult(
 {
     public bool Succeeded => Outcome != ProvisioningOutcome.Failed;
 
+    /// <summary>
+    /// True when the Hub was not asked (offline, or unreachable after every retry) and the cached snapshot was
+    /// taken as it is: whole, but not checked against the Hub's current listing.
+    /// </summary>
+    public bool FromCacheOnly { get; init; }
+
+    public double ElapsedSeconds => Elapsed.TotalSeconds;
+
     /// <summary>Bytes received over the network per second of the whole provisioning (listing, transfer, checks).</summary>
     public double DownloadBytesPerSecond => Elapsed > TimeSpan.Zero ? BytesDownloaded / Elapsed.TotalSeconds : 0;
 

@@ -57,7 +57,7 @@ public sealed class SystemInfoCollector(
         Section(text, "HOSTNAME", info.Hostname);
         Section(text, "OPERATING SYSTEM", osRelease ?? info.OperatingSystem);
         Section(text, "KERNEL VERSION", info.Kernel);
-        Section(text, "CPU INFORMATION", lscpu ?? info.Cpu);
+        Section(text, "CPU INFORMATION", lscpu ?? $"Model name: {info.Cpu}");
         Section(text, "CPU COUNT", $"Logical CPUs (threads): {info.LogicalCpus}");
         Section(text, "MEMORY INFORMATION", $"MemTotal: {info.MemoryBytes / (1024 * 1024)} MiB");
         Section(text, "GPU INFORMATION", gpuCsv ?? DescribeSimulated(gpus));
@@ -94,7 +94,8 @@ public sealed class SystemInfoCollector(
 
     private static string DescribeSimulated(GpuInventory gpus) =>
         "SIMULATED (no nvidia-smi on this box)\n"
-        + string.Join('\n', gpus.Gpus.Select(g => $"{g.Index}, {g.Name}, {g.MemoryMib} MiB"));
+        + "index, name, driver_version, memory.total [MiB]\n"
+        + string.Join('\n', gpus.Gpus.Select(g => $"{g.Index}, {g.Name}, simulated, {g.MemoryMib} MiB"));
 
     private static string? ValueAfter(string? text, string key) =>
         text?.Split('\n')

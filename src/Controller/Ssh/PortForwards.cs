@@ -49,29 +49,11 @@ public sealed class RemoteForward
 
     internal ForwardedPortRemote? Port { get; private set; }
 
-    internal void Open(SshClient client, Random random)
+    internal void Open(SshClient client)
     {
-        if (BoxPort != 0)
-        {
-            Port = Start(client, BoxPort);
-            return;
-        }
-
-        // The server picks no port for us that SSH.NET could report, so try free-looking ones below Linux's
-        // ephemeral range; a taken one is refused by sshd and the next is tried.
-        for (var attempt = 1; ; attempt++)
-        {
-            var candidate = random.Next(20000, 32768);
-            try
-            {
-                Port = Start(client, candidate);
-                BoxPort = candidate;
-                return;
-            }
-            catch (Renci.SshNet.Common.SshException) when (attempt < 20)
-            {
-            }
-        }
+        // Port 0 asks sshd for a free port, which SSH.NET reports back; a reconnect asks for that same port again.
+        Port = Start(client, BoxPort);
+        BoxPort = (int)Port.BoundPort;
     }
 
     private ForwardedPortRemote Start(SshClient client, int boxPort)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace GpuBench.Controller.Ssh;
@@ -33,7 +34,7 @@ public sealed record RemoteAgent(int ProcessId, int Port, string Token, string D
 
 /// <summary>
 /// Starts the agent on a box so it outlives the SSH session (own session via setsid, no terminal, output to a log,
-/// pid in a file), bound to 127.0.0.1, with a fresh token that travels over the SSH channel's stdin into a 0600 file
+/// pid in a file), bound to 127.0.0.1, with a fresh token that travels over the SSH channel's stdin into 0600 files
 /// and from there into the agent's environment — never onto a command line, where <c>ps</c> would show it.
 /// </summary>
 public sealed partial class RemoteAgentLauncher(ILogger<RemoteAgentLauncher> logger, TimeProvider time)
@@ -51,6 +52,7 @@ public sealed partial class RemoteAgentLauncher(ILogger<RemoteAgentLauncher> log
 
     private const string PidName = "agent.pid";
     private const string TokenName = "token";
+    private const string EnvironmentName = "agent.env";
 
     public async Task<RemoteAgent> StartAsync(
         SshLink link, RemoteBundle bundle, AgentLaunchSpec spec, CancellationToken cancellationToken)
@@ -65,22 +67,25 @@ public sealed partial class RemoteAgentLauncher(ILogger<RemoteAgentLauncher> log
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var tokenFile = $"{directory}/{TokenName}";
 
-        // umask 077 makes the run directory 0700 and the token file 0600 from the moment they exist.
+        // The token and every environment value (some may be secrets, like an OTLP API key) travel over the SSH
+        // channel's stdin into 0600 files; the launch script only sources them, so no value is on any command line.
+        var environment = new StringBuilder()
+            .Append(ShellQuote.Assignment(TokenVariable, token)).Append('\n')
+            .Append(ShellQuote.Assignment(TokenFileVariable, tokenFile)).Append('\n')
+            .Append(ShellQuote.Assignment(UrlsVariable, $"http://127.0.0.1:{spec.Port.ToString(CultureInfo.InvariantCulture)}")).Append('\n');
+        foreach (var (name, value) in spec.Environment)
+        {
+            environment.Append(ShellQuote.Assignment(name, value)).Append('\n');
+        }
+
         await RunCheckedAsync(
             link,
-            $"umask 077 && mkdir -p -- {ShellQuote.Quote(directory)} && cat > {ShellQuote.Quote(tokenFile)}",
-            token,
-            "write the agent token",
+            $"umask 077 && mkdir -p -- {ShellQuote.Quote(directory)} && cd -- {ShellQuote.Quote(directory)} && " +
+            $"IFS= read -r t && printf '%s' \"$t\" > {TokenName} && cat > {EnvironmentName}",
+            token + "\n" + environment,
+            "write the agent's token and environment",
             cancellationToken).ConfigureAwait(false);
 
-        var environment = new List<string>
-        {
-            // Expanded by the remote shell from the file, so the token is in the agent's environment only.
-            $"{TokenVariable}=\"$(cat {TokenName})\"",
-            ShellQuote.Assignment(TokenFileVariable, tokenFile),
-            ShellQuote.Assignment(UrlsVariable, $"http://127.0.0.1:{spec.Port.ToString(CultureInfo.InvariantCulture)}"),
-        };
-        environment.AddRange(spec.Environment.Select(pair => ShellQuote.Assignment(pair.Key, pair.Value)));
         var argv = new List<string> { $"{bundle.Path}/{spec.Executable}" };
         argv.AddRange(spec.Arguments);
 
@@ -89,7 +94,8 @@ public sealed partial class RemoteAgentLauncher(ILogger<RemoteAgentLauncher> log
         var script =
             $"cd -- {ShellQuote.Quote(directory)} || exit 1\n" +
             "umask 077\n" +
-            $"{string.Join(' ', environment)} setsid nohup {ShellQuote.Join(argv)} > {LogName} 2>&1 < /dev/null &\n" +
+            $"set -a; . ./{EnvironmentName} || exit 1; set +a\n" +
+            $"setsid nohup {ShellQuote.Join(argv)} > {LogName} 2>&1 < /dev/null &\n" +
             $"echo $! > {PidName}\n" +
             "echo $!\n";
         var pidText = await RunCheckedAsync(link, script, null, "start the agent", cancellationToken).ConfigureAwait(false);

@@ -94,12 +94,12 @@ public sealed class SshLink : IAsyncDisposable
         AddForwardAsync(new LocalForward(remoteHost, remotePort), _localForwards, (f, c) => f.Open(c), cancellationToken);
 
     /// <summary>
-    /// Opens 127.0.0.1:<paramref name="boxPort"/> on the box (0: a free port is picked) to reach
+    /// Opens 127.0.0.1:<paramref name="boxPort"/> on the box (0: sshd picks a free one) to reach
     /// <paramref name="localHost"/>:<paramref name="localPort"/> here.
     /// </summary>
     public Task<RemoteForward> ForwardRemoteAsync(
         int localPort, CancellationToken cancellationToken, int boxPort = 0, string localHost = "127.0.0.1") =>
-        AddForwardAsync(new RemoteForward(localHost, localPort, boxPort), _remoteForwards, (f, c) => f.Open(c, _random), cancellationToken);
+        AddForwardAsync(new RemoteForward(localHost, localPort, boxPort), _remoteForwards, (f, c) => f.Open(c), cancellationToken);
 
     /// <summary>Runs a program on the box; every element of <paramref name="argv"/> reaches it literally.</summary>
     public Task<RemoteCommandResult> RunAsync(IEnumerable<string> argv, CancellationToken cancellationToken) =>
@@ -260,14 +260,16 @@ public sealed class SshLink : IAsyncDisposable
             _connected = NewSignal();
         }
 
-        _logger.LogWarning(error, "SSH link to {Server} dropped; reconnecting", Server.Display);
-        CloseClient(client);
-        Raise(SshLinkState.Reconnecting, 0, error);
-        _ = Task.Run(() => ReconnectAsync(error));
+        // SSH.NET raises errors on its message loop thread, and disposing the client waits for that loop to end:
+        // everything else happens on another thread.
+        _ = Task.Run(() => ReconnectAsync(client, error));
     }
 
-    private async Task ReconnectAsync(Exception lastError)
+    private async Task ReconnectAsync(SshClient dropped, Exception lastError)
     {
+        _logger.LogWarning(lastError, "SSH link to {Server} dropped; reconnecting", Server.Display);
+        CloseClient(dropped);
+        Raise(SshLinkState.Reconnecting, 0, lastError);
         var token = _lifetime.Token;
         for (var attempt = 1; _policy.MaxAttempts is not { } max || attempt <= max; attempt++)
         {
@@ -353,7 +355,7 @@ public sealed class SshLink : IAsyncDisposable
 
             foreach (var forward in _remoteForwards)
             {
-                forward.Open(client, _random);
+                forward.Open(client);
             }
 
             return true;

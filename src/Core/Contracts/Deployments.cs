@@ -1,31 +1,16 @@
 using System.Text.Json.Serialization;
+using GpuBench.Core.Config;
 using GpuBench.Core.Planning;
 
 namespace GpuBench.Core.Contracts;
 
-/// <summary>How the agent starts engine replicas.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<RuntimeKind>))]
-public enum RuntimeKind
+/// <summary>
+/// The engine of one deployment: config.yml's engine settings plus what the agent needs to launch it (the model as
+/// the engine loads it, the model cache, the process command). The layout adds the per-replica parts.
+/// </summary>
+public sealed record EngineLaunch
 {
-    /// <summary>Containers through the Docker Engine API.</summary>
-    Docker,
-
-    /// <summary>Child processes, for boxes that are containers themselves.</summary>
-    Process,
-}
-
-/// <summary>Which engine serves: vLLM or GpuBench's simulator (a stand-in, labelled as such in every result).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<EngineKind>))]
-public enum EngineKind
-{
-    Vllm,
-    Sim,
-}
-
-/// <summary>Engine flags shared by every replica of a deployment; the layout adds the per-replica parts.</summary>
-public sealed record EngineSettings
-{
-    public EngineKind Kind { get; init; } = EngineKind.Vllm;
+    public EngineSettings Settings { get; init; } = new();
 
     /// <summary>The model as the engine loads it: a Hugging Face id or a path inside the model cache.</summary>
     public required string Model { get; init; }
@@ -33,22 +18,10 @@ public sealed record EngineSettings
     /// <summary>The name clients ask for; the model id when empty.</summary>
     public string? ServedModelName { get; init; }
 
-    /// <summary>Docker image (runtime docker).</summary>
-    public string Image { get; init; } = "vllm/vllm-openai:v0.11.0";
-
     /// <summary>Executable and leading arguments (runtime process), e.g. ["vllm", "serve"] or the simulator's path.</summary>
     public string[] Command { get; init; } = ["vllm", "serve"];
 
-    public int? MaxModelLen { get; init; } = 8192;
-    public string? KvCacheDtype { get; init; } = "fp8";
-    public double? GpuMemoryUtilization { get; init; } = 0.9;
     public bool TrustRemoteCode { get; init; } = true;
-
-    /// <summary>More engine flags, appended as given (one argv entry each).</summary>
-    public string[] ExtraArgs { get; init; } = [];
-
-    /// <summary>Non-secret environment variables for every replica.</summary>
-    public Dictionary<string, string> Environment { get; init; } = [];
 
     /// <summary>The model cache on the host, mounted at the same path in containers (the article: /hf_models).</summary>
     public string? ModelCacheDir { get; init; }
@@ -72,7 +45,10 @@ public sealed record DeploymentRequest
 
     public RuntimeKind Runtime { get; init; } = RuntimeKind.Docker;
     public required Layout Layout { get; init; }
-    public required EngineSettings Engine { get; init; }
+    public required EngineLaunch Engine { get; init; }
+
+    /// <summary>How the gateway spreads requests over the replicas.</summary>
+    public GatewayPolicy GatewayPolicy { get; init; } = GatewayPolicy.LeastRequests;
 
     /// <summary>Secret: reaches the engines' environment only. Never echoed back, rendered or logged.</summary>
     public string? HuggingFaceToken { get; init; }
@@ -108,5 +84,8 @@ public sealed record DeploymentStatus(
 /// <summary>One replica: where it listens on the box and what runs it (container id or process id).</summary>
 public sealed record ReplicaStatus(int Index, IReadOnlyList<int> GpuIds, string Url, string? RuntimeId, bool Ready, string? Error);
 
-/// <summary>The deployment as a person would reproduce it by hand: compose.yaml and command lines, secrets redacted.</summary>
-public sealed record RenderedDeployment(string ComposeYaml, string CommandText);
+/// <summary>
+/// The deployment as a person would reproduce it by hand: compose.yaml (docker runtime only) and command lines,
+/// with secrets named but never given.
+/// </summary>
+public sealed record RenderedDeployment(string? ComposeYaml, string CommandText);

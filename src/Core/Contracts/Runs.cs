@@ -1,27 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using GpuBench.Core.Config;
 
 namespace GpuBench.Core.Contracts;
-
-/// <summary>The load of one run, in `vllm bench serve` terms (see docs/METRICS.md).</summary>
-public sealed record WorkloadSpec
-{
-    public required string Name { get; init; }
-    public int InputLen { get; init; } = 1000;
-    public int OutputLen { get; init; } = 1000;
-    public int NumPrompts { get; init; } = 1200;
-    public int? MaxConcurrency { get; init; }
-
-    /// <summary>Requests per second; null for `inf` (all released at once).</summary>
-    public double? RequestRate { get; init; }
-
-    public double Burstiness { get; init; } = 1.0;
-    public double RangeRatio { get; init; }
-    public int Seed { get; init; }
-    public int Warmup { get; init; }
-    public bool IgnoreEos { get; init; } = true;
-    public string Endpoint { get; init; } = "/v1/chat/completions";
-}
 
 /// <summary>POST /runs: drive a ready deployment's gateway with this workload.</summary>
 public sealed record RunRequest(string DeploymentId, WorkloadSpec Workload);

@@ -43,6 +43,9 @@ public static class ProxyConfigFactory
         },
         HealthCheck = new HealthCheckConfig
         {
+            // When every replica looks unhealthy, try them all rather than refuse everything (NGINX does the same):
+            // a health probe that timed out under heavy load must not turn a whole benchmark run into 503s.
+            AvailableDestinationsPolicy = HealthCheckConstants.AvailableDestinations.HealthyOrPanic,
             Active = new ActiveHealthCheckConfig
             {
                 Enabled = true,

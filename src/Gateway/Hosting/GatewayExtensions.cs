@@ -54,6 +54,7 @@ public static class GatewayExtensions
         {
             proxy.UseMiddleware<ForwardingMetricsMiddleware>();
             proxy.UseSessionAffinity();
+            proxy.UseMiddleware<ConnectFailureRetryMiddleware>();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
         });

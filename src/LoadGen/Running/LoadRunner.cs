@@ -118,7 +118,7 @@ public sealed class LoadRunner(HttpClient http, LoadGenTelemetry telemetry)
             RequestRate = options.RequestRate,
         });
         metrics = metrics with { GpuBench = metrics.GpuBench?.WithClientCpu(cpuS) };
-        return new LoadResult(options, model, records, metrics);
+        return new LoadResult(options, model, records, metrics, origin);
 
         async Task<RequestRecord> SendOneAsync(int index, SampleRequest sample, byte[] body, long released, long scheduled)
         {

@@ -64,6 +64,30 @@ internal sealed class RepoCache
         return IsLinkTo(link, Path.GetRelativePath(Path.GetDirectoryName(link)!, BlobPath(file.BlobId)));
     }
 
+    /// <summary>
+    /// The snapshot a revision points at in the cache (through refs/, or by commit hash) when every entry in it
+    /// resolves to a blob; null when there is none or a link dangles. Used when the Hub cannot be asked, so it can
+    /// only tell that what a completed provisioning left is still whole, not that it is what the Hub has now.
+    /// </summary>
+    public CachedSnapshot? FindSnapshot(string revision)
+    {
+        var commit = HubClient.IsCommitHash(revision) ? revision : ReadRef(revision);
+        var directory = commit is null ? null : SnapshotDirectory(commit);
+        if (directory is null || !Directory.Exists(directory))
+        {
+            return null;
+        }
+
+        var entries = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).Select(p => new FileInfo(p)).ToArray();
+        var targets = entries.Select(e => e.LinkTarget is null ? e : e.ResolveLinkTarget(returnFinalTarget: true) as FileInfo).ToArray();
+        if (targets.Length == 0 || targets.Any(t => t is not { Exists: true }))
+        {
+            return null;
+        }
+
+        return new CachedSnapshot(commit!, directory, targets.Length, targets.Sum(t => t!.Length));
+    }
+
     public string? ReadRef(string revision)
     {
         var path = RefPath(revision);
@@ -84,6 +108,8 @@ internal sealed class RepoCache
         File.WriteAllText(temporary, commit);
         File.Move(temporary, path, overwrite: true);
     }
+
+    internal sealed record CachedSnapshot(string Commit, string Directory, int FileCount, long TotalBytes);
 
     private static bool IsLinkTo(string link, string target)
     {

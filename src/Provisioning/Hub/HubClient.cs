@@ -19,6 +19,8 @@ internal sealed partial class HubClient(HttpClient http, HubEndpoint endpoint, H
 
     private static readonly ProductInfoHeaderValue UserAgent = new("GpuBench-Provisioning", typeof(HubClient).Assembly.GetName().Version?.ToString(3));
 
+    public static bool IsCommitHash(string revision) => Sha1().IsMatch(revision);
+
     /// <summary>The commit hash the revision points at now.</summary>
     public async Task<string> ResolveCommitAsync(CancellationToken cancellationToken)
     {

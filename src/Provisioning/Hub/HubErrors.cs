@@ -31,7 +31,7 @@ internal static class HubErrors
                     $"HTTP 404: revision '{revision}' not found in model {repositoryId} ({page}); check the model's revision in the config.");
             case HttpStatusCode.NotFound when code == "EntryNotFound":
                 return new ProvisioningException(
-                    ProvisioningFailureKind.RepositoryNotFound,
+                    ProvisioningFailureKind.FileNotFound,
                     $"HTTP 404: a file listed for model {repositoryId} at '{revision}' is gone ({response.RequestMessage?.RequestUri?.AbsolutePath}).");
             case HttpStatusCode.NotFound:
                 return new ProvisioningException(

@@ -5,14 +5,16 @@ namespace GpuBench.Provisioning.Transfer;
 /// completed). The rate is taken over the last few seconds so a live view follows the link, not the average.
 /// </summary>
 internal sealed class TransferProgress(
-    string modelId, string commit, long bytesTotal, int filesTotal,
+    string modelId, string commit, long bytesTotal, long bytesOnDisk, int filesTotal,
     IProgress<ProvisioningProgress>? sink, TimeProvider time, TimeSpan interval)
 {
     private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(5);
 
     private readonly Lock _gate = new();
-    private readonly Queue<(long Timestamp, long Bytes)> _samples = new([(time.GetTimestamp(), 0L)]);
-    private long _bytes;
+    private readonly Queue<(long Timestamp, long Bytes)> _samples = new([(time.GetTimestamp(), bytesOnDisk)]);
+
+    // Partial blobs kept from an earlier run count as done from the start; the rate counts only new bytes.
+    private long _bytes = bytesOnDisk;
     private int _files;
     private string? _current;
     private long _lastReport = time.GetTimestamp();

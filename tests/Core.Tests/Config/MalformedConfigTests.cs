@@ -190,6 +190,48 @@ public class MalformedConfigTests
     }
 
     [Fact]
+    public void Server_both_local_and_ssh_is_rejected()
+    {
+        var key = Path.GetTempFileName();
+
+        Assert.Equal(
+            ["config.yml:13:5: servers[0]: set either 'local: true' or 'ssh', not both"],
+            ConfigText.Errors(ConfigText.Valid + $"\n    ssh: {{ host: h, user: u, key: {key} }}"));
+    }
+
+    [Fact]
+    public void Ssh_port_out_of_range_is_rejected()
+    {
+        var key = Path.GetTempFileName();
+        var yaml = ConfigText.Valid.Replace("local: true", $"ssh: {{ host: h, port: 70000, user: u, key: {key} }}");
+
+        Assert.Equal(["config.yml:14:27: servers[0].ssh.port: expected a TCP port (1-65535), got \"70000\""], ConfigText.Errors(yaml));
+    }
+
+    [Fact]
+    public void Duplicate_workload_name_is_rejected()
+    {
+        var yaml = ConfigText.Valid.Replace("models:\n", """
+              - name: smoke
+                input_len: 1
+                output_len: 1
+                num_prompts: 1
+            models:
+
+            """);
+
+        Assert.Equal(["config.yml:8:11: workloads[1].name: duplicate workload name 'smoke' (first used at line 4)"], ConfigText.Errors(yaml));
+    }
+
+    [Fact]
+    public void Token_env_must_name_a_variable()
+    {
+        Assert.Equal(
+            ["config.yml:18:17: secrets.hf_token_env: expected the name of an environment variable (letters, digits, '_'), got \"$HF TOKEN\""],
+            ConfigText.Errors(ConfigText.Valid + "\nsecrets:\n  hf_token_env: $HF TOKEN"));
+    }
+
+    [Fact]
     public void Missing_ssh_key_file_is_reported_with_its_resolved_path()
     {
         var folder = Directory.CreateTempSubdirectory().FullName;

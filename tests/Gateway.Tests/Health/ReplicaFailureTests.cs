@@ -33,17 +33,50 @@ public sealed class ReplicaFailureTests
         Assert.False(noHang.IsCancellationRequested, "the stream of the dead replica hung");
 
         Assert.Equal(survivor.Name, (await secondEvents.NextAsync(Ct))!.Replica);
-        // The failed stream marks the replica unhealthy right after its client is told; a request that slips into
-        // that window would get a quick 502, not a hang.
-        await WaitUntilUnavailableAsync(gateway, victim);
         for (var i = 0; i < 6; i++)
         {
             Assert.Equal(survivor.Name, await gateway.CompleteAsync(Ct));
         }
 
+        await WaitUntilUnavailableAsync(gateway, victim);
         var status = await gateway.Admin.GetFromJsonAsync<GatewayStatus>("admin/replicas", Ct);
-        Assert.False(status!.Replicas.Single(r => r.Address == victim.Address.AbsoluteUri).Available);
-        Assert.True(status.Replicas.Single(r => r.Address == survivor.Address.AbsoluteUri).Available);
+        Assert.True(status!.Replicas.Single(r => r.Address == survivor.Address.AbsoluteUri).Available);
+    }
+
+    [Fact]
+    public async Task A_refused_connection_is_retried_on_another_replica_and_the_dead_one_taken_out()
+    {
+        await using var dead = await SseReplica.StartAsync("dead");
+        await using var alive = await SseReplica.StartAsync("alive");
+        await dead.KillAsync();
+        // Probes too rare to notice the dead replica first: round-robin sends it one of the first two requests.
+        await using var gateway = await TestGateway.StartAsync([dead, alive], "round-robin", "--Gateway:HealthCheck:Interval=00:01:00");
+
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.Equal("alive", await gateway.CompleteAsync(Ct));
+        }
+
+        await WaitUntilUnavailableAsync(gateway, dead);
+    }
+
+    [Fact]
+    public async Task With_every_replica_dead_the_client_gets_an_error_status_at_once()
+    {
+        await using var dead = await SseReplica.StartAsync("dead");
+        await dead.KillAsync();
+        await using var gateway = await TestGateway.StartAsync([dead]);
+
+        using var noHang = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        noHang.CancelAfter(TimeSpan.FromSeconds(20));
+
+        // With no healthy replica left the gateway still tries them all, as NGINX does, so a replica whose health
+        // probe merely timed out under load keeps serving; a dead one answers at once.
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await gateway.Client.PostAsync("v1/completions", new StringContent("{}"), noHang.Token);
+            Assert.Equal(System.Net.HttpStatusCode.BadGateway, response.StatusCode);
+        }
     }
 
     private static async Task WaitUntilUnavailableAsync(TestGateway gateway, SseReplica replica)

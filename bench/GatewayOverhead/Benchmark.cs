@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using GpuBench.GatewayOverhead.Load;
+using GpuBench.GatewayOverhead.Proxies;
+using GpuBench.GatewayOverhead.Results;
+
+namespace GpuBench.GatewayOverhead;
+
+/// <summary>
+/// One run: the replicas, the gateway and NGINX started once, then for each number of streams the same load
+/// direct to the replicas, through the gateway and through NGINX, one after the other.
+/// </summary>
+internal static class Benchmark
+{
+    private sealed record Target(string Path, IReadOnlyList<Uri> Urls, ChildProcess? Proxy);
+
+    public static async Task<int> RunAsync(BenchOptions options, CancellationToken cancellationToken)
+    {
+        var replicaPorts = Enumerable.Range(0, options.Replicas).Select(_ => ChildProcess.FreePort()).ToArray();
+        var replicaUrls = replicaPorts.Select(p => new Uri($"http://127.0.0.1:{p}/")).ToArray();
+        using var replicas = ChildProcess.StartSelf("replicas", options.ReplicaArguments(replicaPorts));
+        foreach (var url in replicaUrls)
+        {
+            await replicas.WaitReadyAsync(new Uri(url, "health"), cancellationToken);
+        }
+
+        var gatewayPort = ChildProcess.FreePort();
+        using var gateway = ChildProcess.StartSelf("gateway",
+        [
+            "gateway",
+            $"--Gateway:Port={gatewayPort}",
+            $"--Gateway:Admin:Port={ChildProcess.FreePort()}",
+            // Random per run and never printed: the benchmark does not call the admin API.
+            $"--Gateway:Admin:Token={Convert.ToHexString(RandomNumberGenerator.GetBytes(16))}",
+            "--Logging:LogLevel:Default=Warning",
+            .. replicaUrls.Select((u, i) => $"--Gateway:Replicas:{i}={u}"),
+        ]);
+        var gatewayUrl = new Uri($"http://127.0.0.1:{gatewayPort}/");
+        await gateway.WaitReadyAsync(new Uri(gatewayUrl, "health"), cancellationToken);
+
+        var targets = new List<Target>
+        {
+            new("direct", replicaUrls.Select(Completions).ToArray(), null),
+            new("gateway", [Completions(gatewayUrl)], gateway),
+        };
+
+        var nginxPath = options.SkipNginx ? null : Nginx.Find(options.NginxPath);
+        var nginxPort = ChildProcess.FreePort();
+        using var nginx = nginxPath is null ? null : Nginx.Start(nginxPath, nginxPort, replicaUrls, options.NginxWorkers);
+        if (nginx is not null)
+        {
+            var nginxUrl = new Uri($"http://127.0.0.1:{nginxPort}/");
+            await nginx.WaitReadyAsync(new Uri(nginxUrl, "health"), cancellationToken);
+            targets.Add(new("nginx", [Completions(nginxUrl)], nginx));
+        }
+        else
+        {
+            Console.WriteLine(options.SkipNginx ? "NGINX skipped (--skip-nginx)." : "NGINX not found: pass --nginx PATH; running direct and gateway only.");
+        }
+
+        Console.WriteLine(Invariant($"{Environment.ProcessorCount} cores, {options.Replicas} replicas, first chunk after {options.Schedule.Ttft.TotalMilliseconds} ms, {options.Schedule.Chunks} chunks of {options.Schedule.ChunkBytes} B every {options.Schedule.Interval.TotalMilliseconds} ms, warmup {options.Warmup.TotalSeconds} s, window {options.Duration.TotalSeconds} s"));
+        var results = new List<RunResult>();
+        foreach (var streams in options.Streams)
+        {
+            foreach (var target in targets)
+            {
+                var result = await MeasureAsync(target, streams, options, cancellationToken);
+                results.Add(result);
+                Console.WriteLine(Invariant($"{streams} streams {target.Path}: {result.ChunksPerSecond:F0} chunks/s, chunk p50/p99 {result.ChunkP50Ms:F2}/{result.ChunkP99Ms:F2} ms, TTFT p50/p99 {result.TtftP50Ms:F2}/{result.TtftP99Ms:F2} ms, errors {result.Errors}"));
+                // Let closed connections drain before the next path.
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(ResultTable.Render(results));
+        if (options.Out is not null)
+        {
+            await File.WriteAllTextAsync(options.Out, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
+        }
+
+        return results.Any(r => r.StreamsCompleted == 0) ? 1 : 0;
+    }
+
+    private static async Task<RunResult> MeasureAsync(Target target, int streams, BenchOptions options, CancellationToken cancellationToken)
+    {
+        var load = new StreamLoad(target.Urls, streams).RunAsync(options.Warmup, options.Duration, cancellationToken);
+        await Task.Delay(options.Warmup, cancellationToken);
+        var cpuBefore = target.Proxy is { } p ? ProcessCpu.Seconds(p.Id) : (double?)null;
+        var machineBefore = ProcessCpu.Machine();
+        var started = Stopwatch.GetTimestamp();
+        await Task.Delay(options.Duration, cancellationToken);
+        var cpu = target.Proxy is { } q ? ProcessCpu.Seconds(q.Id) - cpuBefore : null;
+        var machineAfter = ProcessCpu.Machine();
+        var window = Stopwatch.GetElapsedTime(started);
+        var samples = await load;
+        var busy = 100 * (machineAfter.Busy - machineBefore.Busy) / (machineAfter.Total - machineBefore.Total);
+        return RunResult.Of(target.Path, streams, options.Duration, samples, cpu * options.Duration.TotalSeconds / window.TotalSeconds, busy);
+    }
+
+    private static Uri Completions(Uri baseUrl) => new(baseUrl, "v1/completions");
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,3 @@
+using GpuBench.Provisioning.Bench;
+
+return await ProvisioningBenchmark.RunAsync(BenchmarkSettings.Parse(args), Console.Out, CancellationToken.None);

@@ -1,0 +1,74 @@
+using GpuBench.Agent.Processes;
+using GpuBench.Agent.Runtimes;
+using GpuBench.Core.Contracts;
+
+namespace GpuBench.Agent.Deployments;
+
+/// <summary>One deployment's live state inside the agent; <see cref="Status"/> is its contract view.</summary>
+public sealed class Deployment(DeploymentPlan plan, IEngineRuntime runtime, RenderedDeployment rendered, DateTimeOffset createdAt)
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<int, string?> _replicaErrors = [];
+    private readonly HashSet<int> _ready = [];
+
+    public DeploymentPlan Plan { get; } = plan;
+    public IEngineRuntime Runtime { get; } = runtime;
+    public List<ReplicaHandle> Handles { get; } = [];
+    public ChildProcess? Gateway { get; set; }
+    public CancellationTokenSource Lifetime { get; } = new();
+    public Task Startup { get; set; } = Task.CompletedTask;
+    public DeploymentState State { get; private set; } = DeploymentState.Starting;
+    public string? Error { get; private set; }
+    public EngineIdentity? Engine { get; set; }
+    public bool SimulatedGpus => Plan.Replicas.Any(r => r.SimulatedGpus);
+
+    public void MarkReplicaReady(int index)
+    {
+        lock (_lock)
+        {
+            _ready.Add(index);
+        }
+    }
+
+    public void Fail(string error, int? replica = null)
+    {
+        lock (_lock)
+        {
+            State = DeploymentState.Failed;
+            Error = error;
+            if (replica is { } index)
+            {
+                _replicaErrors[index] = error;
+            }
+        }
+    }
+
+    public void SetState(DeploymentState state)
+    {
+        lock (_lock)
+        {
+            // A failure stays the verdict even after teardown.
+            if (State != DeploymentState.Failed || state == DeploymentState.Failed)
+            {
+                State = state;
+            }
+        }
+    }
+
+    public DeploymentStatus Status()
+    {
+        lock (_lock)
+        {
+            var request = Plan.Request;
+            return new DeploymentStatus(
+                Plan.Id, request.Campaign, request.Run, request.Runtime, request.Layout.ToString(), State, Error,
+                State == DeploymentState.Ready ? Plan.Gateway.Url : null,
+                Plan.Replicas.Select(r => new ReplicaStatus(
+                    r.Index, r.GpuIds, r.Url,
+                    Handles.FirstOrDefault(h => h.Index == r.Index)?.RuntimeId,
+                    _ready.Contains(r.Index),
+                    _replicaErrors.GetValueOrDefault(r.Index))).ToArray(),
+                Engine, rendered, createdAt);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace GpuBench.Agent.Processes;
+
+/// <summary>
+/// A long-running child (an engine replica, a gateway) started from an argv array, with stdout and stderr merged
+/// into a log file, secrets redacted line by line. Its pid and start time are recorded in a file so that an agent
+/// started after a crash can find and stop it (<see cref="KillRecorded"/>) without risking a reused pid.
+/// </summary>
+public sealed class ChildProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+    private readonly SecretRedactor _redactor;
+    private readonly string _recordPath;
+    private readonly Lock _logLock = new();
+    private bool _logClosed;
+
+    private ChildProcess(Process process, StreamWriter log, SecretRedactor redactor, string recordPath)
+    {
+        _process = process;
+        _log = log;
+        _redactor = redactor;
+        _recordPath = recordPath;
+    }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Starts <paramref name="argv"/>; <paramref name="secrets"/> are added to its environment and redacted from its log.</summary>
+    public static ChildProcess Start(
+        IReadOnlyList<string> argv,
+        IReadOnlyDictionary<string, string> environment,
+        IReadOnlyDictionary<string, string> secrets,
+        string logPath,
+        string recordDirectory)
+    {
+        var startInfo = new ProcessStartInfo(argv[0])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in argv.Skip(1))
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment.Concat(secrets))
+        {
+            startInfo.Environment[name] = value;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
+        Directory.CreateDirectory(recordDirectory);
+        var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
+        var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            log.WriteLine($"cannot start {argv[0]}: {e.Message}");
+            log.Dispose();
+            process.Dispose();
+            throw new InvalidOperationException($"Cannot start '{argv[0]}': {e.Message}", e);
+        }
+
+        var recordPath = Path.Combine(recordDirectory, $"{process.Id}.json");
+        File.WriteAllText(recordPath, JsonSerializer.Serialize(new ProcessRecord(process.Id, process.StartTime.ToUniversalTime(), argv[0])));
+        var child = new ChildProcess(process, log, new SecretRedactor(secrets.Values), recordPath);
+        process.OutputDataReceived += (_, e) => child.Write(e.Data);
+        process.ErrorDataReceived += (_, e) => child.Write(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        process.StandardInput.Close();
+        return child;
+    }
+
+    /// <summary>Kills the process and its children, waits for its output to drain, and forgets its record.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync(cancellationToken);
+        File.Delete(_recordPath);
+    }
+
+    /// <summary>Kills the processes recorded in <paramref name="recordDirectory"/> that are still the same processes.</summary>
+    public static int KillRecorded(string recordDirectory)
+    {
+        if (!Directory.Exists(recordDirectory))
+        {
+            return 0;
+        }
+
+        var killed = 0;
+        foreach (var path in Directory.GetFiles(recordDirectory, "*.json"))
+        {
+            var record = JsonSerializer.Deserialize<ProcessRecord>(File.ReadAllText(path));
+            if (record is not null && TryGetSameProcess(record, out var process))
+            {
+                using (process)
+                {
+                    process.Kill(entireProcessTree: true);
+                    process.WaitForExit(TimeSpan.FromSeconds(30));
+                    killed++;
+                }
+            }
+
+            File.Delete(path);
+        }
+
+        return killed;
+    }
+
+    public void Dispose()
+    {
+        _process.Dispose();
+        lock (_logLock)
+        {
+            _logClosed = true;
+            _log.Dispose();
+        }
+    }
+
+    private static bool TryGetSameProcess(ProcessRecord record, out Process process)
+    {
+        try
+        {
+            process = Process.GetProcessById(record.Pid);
+            // A pid can be reused by an unrelated process; only the one started at the recorded time is ours.
+            if (Math.Abs((process.StartTime.ToUniversalTime() - record.StartedAt).TotalSeconds) < 1 && !process.HasExited)
+            {
+                return true;
+            }
+
+            process.Dispose();
+        }
+        catch (ArgumentException)
+        {
+            // No such process any more.
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited meanwhile.
+        }
+
+        process = null!;
+        return false;
+    }
+
+    private void Write(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_logLock)
+        {
+            if (!_logClosed)
+            {
+                _log.WriteLine(_redactor.Redact(line));
+            }
+        }
+    }
+
+    private sealed record ProcessRecord(int Pid, DateTime StartedAt, string Executable);
+}

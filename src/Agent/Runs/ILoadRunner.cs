@@ -1,0 +1,17 @@
+using System.Text.Json;
+using GpuBench.Core.Config;
+using GpuBench.Core.Metrics;
+
+namespace GpuBench.Agent.Runs;
+
+/// <summary>Counters the load generator reports while it runs; <see cref="Phase"/> is dataset, warmup or run.</summary>
+public sealed record LoadCounters(int Completed, int Failed, int Total, long OutputTokens, string? Phase = null);
+
+/// <summary>What the load generator measured: vLLM --save-result JSON, the text block and every request.</summary>
+public sealed record LoadOutcome(JsonElement Benchmark, string BenchmarkText, IReadOnlyList<RequestRecord> Requests);
+
+/// <summary>Drives a served model with a workload; the agent's seam to the load generator library.</summary>
+public interface ILoadRunner
+{
+    Task<LoadOutcome> RunAsync(Uri baseUrl, string model, WorkloadSpec workload, IProgress<LoadCounters> progress, CancellationToken cancellationToken);
+}

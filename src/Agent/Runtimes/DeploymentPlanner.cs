@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using GpuBench.Core.Config;
+using GpuBench.Core.Contracts;
+
+namespace GpuBench.Agent.Runtimes;
+
+/// <summary>
+/// Turns a planned layout and engine settings into the replicas to start: the engine flags (the article's
+/// `--tensor-parallel-size`, `--pipeline-parallel-size`, …), ports, labels, environment and GPU ids.
+/// </summary>
+public static class DeploymentPlanner
+{
+    /// <summary>Both names Hugging Face libraries read; the article set the second.</summary>
+    public static readonly string[] HuggingFaceTokenVariables = ["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"];
+
+    /// <summary>The simulator learns which GPU type it stands in for from this variable.</summary>
+    public const string SimulatedGpuTypeVariable = "GPUBENCH_SIM_GPU";
+
+    public static DeploymentPlan Plan(
+        string id,
+        DeploymentRequest request,
+        GpuInventory inventory,
+        IReadOnlyList<string> gatewayCommand,
+        string gatewayAdminToken,
+        Func<int> freePort)
+    {
+        Validate(request, inventory);
+        var engine = request.Engine;
+        var layout = request.Layout;
+        var secrets = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!string.IsNullOrEmpty(request.HuggingFaceToken))
+        {
+            foreach (var variable in HuggingFaceTokenVariables)
+            {
+                secrets[variable] = request.HuggingFaceToken;
+            }
+        }
+
+        var replicas = layout.Placements.Select(placement =>
+        {
+            var hostPort = freePort();
+            var environment = new SortedDictionary<string, string>(engine.Settings.Env.ToDictionary(), StringComparer.Ordinal);
+            if (inventory.Simulated)
+            {
+                environment[SimulatedGpuTypeVariable] = inventory.Gpus[placement.GpuIds[0]].GpuType ?? "";
+            }
+
+            var labels = new SortedDictionary<string, string>(StringComparer.Ordinal)
+            {
+                [DeploymentLabels.Managed] = "true",
+                [DeploymentLabels.Campaign] = request.Campaign,
+                [DeploymentLabels.Run] = request.Run,
+                [DeploymentLabels.Deployment] = id,
+                [DeploymentLabels.Replica] = placement.Index.ToString(CultureInfo.InvariantCulture),
+            };
+            var listenPort = request.Runtime == RuntimeKind.Docker ? engine.ContainerPort : hostPort;
+            var listenHost = request.Runtime == RuntimeKind.Docker ? "0.0.0.0" : "127.0.0.1";
+            return new ReplicaSpec(
+                Placement: placement,
+                Name: $"gpubench-{id}-replica{placement.Index}",
+                SimulatedGpus: inventory.Simulated,
+                Image: engine.Settings.Image,
+                Executable: engine.Command,
+                EngineArguments: EngineArguments(engine, layout.TensorParallel, layout.PipelineParallel, listenHost, listenPort),
+                Environment: environment,
+                SecretVariables: [.. secrets.Keys.Order(StringComparer.Ordinal)],
+                HostPort: hostPort,
+                ContainerPort: engine.ContainerPort,
+                ShmSizeBytes: engine.ShmSizeBytes,
+                ModelCacheDir: engine.ModelCacheDir,
+                Labels: labels);
+        }).ToArray();
+
+        var gatewayPort = freePort();
+        var adminPort = freePort();
+        List<string> gatewayArguments =
+        [
+            $"--Gateway:Deployment={id}",
+            $"--Gateway:Port={gatewayPort}",
+            $"--Gateway:Admin:Port={adminPort}",
+            $"--Gateway:Policy={GatewayPolicyName(request.GatewayPolicy)}",
+        ];
+        gatewayArguments.AddRange(replicas.Select((r, i) => $"--Gateway:Replicas:{i}={r.Url}"));
+        // The gateway's admin token is a secret too, but only the gateway process receives it.
+        secrets[GatewaySpec.AdminTokenVariable] = gatewayAdminToken;
+        return new DeploymentPlan(id, request, replicas,
+            new GatewaySpec(gatewayCommand, gatewayArguments, gatewayPort, adminPort), secrets);
+    }
+
+    /// <summary>The engine's flags after `vllm serve`, as the article passed them.</summary>
+    public static IReadOnlyList<string> EngineArguments(EngineLaunch engine, int tensorParallel, int pipelineParallel, string host, int port)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        List<string> args =
+        [
+            "--model", engine.Model,
+            "--served-model-name", engine.EffectiveServedModelName,
+            "--host", host,
+            "--port", port.ToString(inv),
+            "--tensor-parallel-size", tensorParallel.ToString(inv),
+            "--pipeline-parallel-size", pipelineParallel.ToString(inv),
+        ];
+        var settings = engine.Settings;
+        args.AddRange(["--max-model-len", settings.MaxModelLen.ToString(inv)]);
+        if (!string.IsNullOrEmpty(settings.KvCacheDtype))
+        {
+            args.AddRange(["--kv-cache-dtype", settings.KvCacheDtype]);
+        }
+
+        args.AddRange(["--gpu-memory-utilization", settings.GpuMemoryUtilization.ToString(inv)]);
+        if (settings.MaxNumSeqs is { } maxNumSeqs)
+        {
+            args.AddRange(["--max-num-seqs", maxNumSeqs.ToString(inv)]);
+        }
+
+        if (engine.TrustRemoteCode)
+        {
+            args.Add("--trust-remote-code");
+        }
+
+        args.AddRange(settings.ExtraArgs);
+        return args;
+    }
+
+    private static void Validate(DeploymentRequest request, GpuInventory inventory)
+    {
+        var layout = request.Layout;
+        if (layout.Placements.Count != layout.Replicas)
+        {
+            throw new DeploymentPlanException($"The layout has {layout.Replicas} replicas but {layout.Placements.Count} placements.");
+        }
+
+        foreach (var placement in layout.Placements)
+        {
+            if (placement.GpuIds.Count != layout.GpusPerReplica)
+            {
+                throw new DeploymentPlanException(
+                    $"Replica {placement.Index} has {placement.GpuIds.Count} GPUs; {layout} needs {layout.GpusPerReplica} per replica.");
+            }
+
+            var unknown = placement.GpuIds.Where(g => g < 0 || g >= inventory.Gpus.Count).ToArray();
+            if (unknown.Length > 0)
+            {
+                throw new DeploymentPlanException(
+                    $"Replica {placement.Index} asks for GPU {string.Join(',', unknown)}; this box has {inventory.Gpus.Count} GPUs (0..{inventory.Gpus.Count - 1}).");
+            }
+        }
+
+        var shared = layout.Placements.SelectMany(p => p.GpuIds).GroupBy(g => g).Where(g => g.Count() > 1).Select(g => g.Key).ToArray();
+        if (shared.Length > 0)
+        {
+            throw new DeploymentPlanException($"GPU {string.Join(',', shared)} is given to more than one replica.");
+        }
+    }
+
+    /// <summary>The gateway's name for a policy (src/Gateway/LoadBalancing/BalancingPolicies.cs).</summary>
+    public static string GatewayPolicyName(GatewayPolicy policy) => policy switch
+    {
+        GatewayPolicy.RoundRobin => "round-robin",
+        GatewayPolicy.PowerOfTwo => "power-of-two-choices",
+        _ => "least-requests",
+    };
+
+    /// <summary>A free TCP port on 127.0.0.1, as the OS hands it out.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>The request cannot be laid out on this box; the message says why.</summary>
+public sealed class DeploymentPlanException(string message) : Exception(message);

@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using GpuBench.Agent.Hosting;
+using GpuBench.Agent.Processes;
+using GpuBench.Core.Config;
+using GpuBench.Core.Contracts;
+using Microsoft.Extensions.Options;
+
+namespace GpuBench.Agent.Runtimes.Process;
+
+/// <summary>
+/// Replicas as child processes (`vllm serve …` or the simulator), each with its own CUDA_VISIBLE_DEVICES, for
+/// boxes that are containers themselves and have no Docker. Logs go to files under the data directory.
+/// </summary>
+public sealed class ProcessRuntime(IOptions<AgentOptions> options) : IEngineRuntime
+{
+    private readonly ConcurrentDictionary<string, ChildProcess> _children = new();
+
+    public RuntimeKind Kind => RuntimeKind.Process;
+
+    /// <summary>Where pid records of running children live, so a restarted agent can stop them.</summary>
+    public string RecordDirectory => DeploymentPaths.ProcessRecords(options.Value);
+
+    public Task<ReplicaHandle> StartAsync(DeploymentPlan plan, ReplicaSpec replica, CancellationToken cancellationToken)
+    {
+        var logPath = DeploymentPaths.ReplicaLog(options.Value, plan.Id, replica.Index);
+        var secrets = replica.SecretVariables.ToDictionary(v => v, v => plan.Secrets[v], StringComparer.Ordinal);
+        var child = ChildProcess.Start(
+            [.. replica.Executable, .. replica.EngineArguments],
+            CommandLineRenderer.ProcessEnvironment(replica),
+            secrets,
+            logPath,
+            RecordDirectory);
+        var id = child.Id.ToString(CultureInfo.InvariantCulture);
+        _children[id] = child;
+        return Task.FromResult(new ReplicaHandle(replica.Index, id, logPath));
+    }
+
+    public Task<ReplicaExit?> GetExitAsync(ReplicaHandle handle, CancellationToken cancellationToken) =>
+        Task.FromResult(_children.TryGetValue(handle.RuntimeId, out var child) && child.HasExited
+            ? new ReplicaExit(child.ExitCode, $"the engine process exited with code {child.ExitCode}")
+            : null);
+
+    public Task<string> GetLogTailAsync(ReplicaHandle handle, int lines, CancellationToken cancellationToken) =>
+        LogTail.ReadAsync(handle.LogPath, lines, cancellationToken);
+
+    public async Task StopAsync(ReplicaHandle handle, CancellationToken cancellationToken)
+    {
+        if (_children.TryRemove(handle.RuntimeId, out var child))
+        {
+            using (child)
+            {
+                await child.StopAsync(cancellationToken);
+            }
+        }
+    }
+
+    public Task<int> RemoveLeftoversAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(ChildProcess.KillRecorded(RecordDirectory));
+
+    public Task<EngineIdentity> IdentifyAsync(DeploymentPlan plan, CancellationToken cancellationToken) =>
+        Task.FromResult(new EngineIdentity("process", Image: null, ImageDigest: null, Version: null,
+            Simulated: plan.Request.Engine.Settings.Kind == EngineKind.Sim));
+}

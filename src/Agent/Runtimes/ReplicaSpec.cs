@@ -1,0 +1,57 @@
+using GpuBench.Core.Config;
+using GpuBench.Core.Contracts;
+using GpuBench.Core.Planning;
+
+namespace GpuBench.Agent.Runtimes;
+
+/// <summary>
+/// One replica exactly as it will run, computed once from the layout (<see cref="DeploymentPlanner"/>) and rendered
+/// from there to Engine API calls, compose.yaml, command lines or a child process. Holds no secret values: only
+/// the names of the secret variables, whose values travel separately in <see cref="DeploymentPlan.Secrets"/>.
+/// </summary>
+public sealed record ReplicaSpec(
+    ReplicaPlacement Placement,
+    string Name,
+    bool SimulatedGpus,
+    string Image,
+    IReadOnlyList<string> Executable,
+    IReadOnlyList<string> EngineArguments,
+    IReadOnlyDictionary<string, string> Environment,
+    IReadOnlyList<string> SecretVariables,
+    int HostPort,
+    int ContainerPort,
+    long ShmSizeBytes,
+    string? ModelCacheDir,
+    IReadOnlyDictionary<string, string> Labels)
+{
+    public int Index => Placement.Index;
+
+    public IReadOnlyList<int> GpuIds => Placement.GpuIds;
+
+    public string Url => $"http://127.0.0.1:{HostPort}";
+
+    /// <summary>The port the engine itself listens on: inside the container, or on the box for a process.</summary>
+    public int EnginePort(RuntimeKind runtime) => runtime == RuntimeKind.Docker ? ContainerPort : HostPort;
+}
+
+/// <summary>A deployment's replicas and gateway as planned, plus the secrets that only engine environments receive.</summary>
+public sealed record DeploymentPlan(
+    string Id,
+    DeploymentRequest Request,
+    IReadOnlyList<ReplicaSpec> Replicas,
+    GatewaySpec Gateway,
+    IReadOnlyDictionary<string, string> Secrets)
+{
+    public RuntimeKind Runtime => Request.Runtime;
+
+    /// <summary>Secret values must never be printed, even by a debugger's record ToString.</summary>
+    public override string ToString() => $"DeploymentPlan {Id} ({Request.Layout}, {Runtime})";
+}
+
+/// <summary>The gateway process over the replicas; its admin token is a secret like the HF token.</summary>
+public sealed record GatewaySpec(IReadOnlyList<string> Command, IReadOnlyList<string> Arguments, int Port, int AdminPort)
+{
+    public const string AdminTokenVariable = "Gateway__Admin__Token";
+
+    public string Url => $"http://127.0.0.1:{Port}";
+}

@@ -1,0 +1,18 @@
+using GpuBench.Core.Hardware;
+using GpuBench.Core.Planning;
+using Spectre.Console;
+
+namespace GpuBench.Controller.Cli;
+
+/// <summary>What `gpubench` commands get injected. Commands needing more register it here.</summary>
+public static class CliServices
+{
+    public static IServiceCollection AddGpuBenchCli(this IServiceCollection services, IAnsiConsole console)
+    {
+        services.AddSingleton(console);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(GpuCatalog.Default);
+        services.AddSingleton(sp => new RunPlanner(sp.GetRequiredService<GpuCatalog>()));
+        return services;
+    }
+}

@@ -1,0 +1,21 @@
+using GpuBench.Controller.Commands;
+using Spectre.Console.Cli;
+
+namespace GpuBench.Controller.Cli;
+
+/// <summary>Every `gpubench` command, registered once for the executable and for the tests that drive it.</summary>
+public static class GpuBenchCommands
+{
+    public static IConfigurator AddGpuBenchCommands(this IConfigurator config)
+    {
+        config.SetApplicationName("gpubench");
+
+        // One line per command, in the order `gpubench --help` lists them.
+        config.AddCommand<ValidateCommand>("validate").WithDescription("Check config.yml and print every error and warning.");
+        config.AddCommand<PlanCommand>("plan").WithDescription("Show the run matrix: server × model × workload, layout, GPU ids, $/hour.");
+        config.AddLoadCommand();
+        config.AddReportCommand();
+
+        return config;
+    }
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text;
+using GpuBench.Simulation.Engine;
+using GpuBench.Simulator.Serving;
+
+namespace GpuBench.Simulator.Metrics;
+
+/// <summary>
+/// vLLM's Prometheus metrics under vLLM's names, labels and histogram buckets (vllm/v1/metrics/loggers.py), so
+/// dashboards and scrapers built for vLLM read the simulator unchanged. Fed from the engine thread.
+/// </summary>
+public sealed class VllmMetrics
+{
+    private static readonly double[] TtftBuckets = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0];
+    private static readonly double[] ItlBuckets = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0];
+    private static readonly double[] RequestBuckets = [0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 120.0, 240.0, 480.0, 960.0, 1920.0, 7680.0];
+
+    private readonly Lock _lock = new();
+    private readonly string _labels;
+    private readonly Histogram _ttft = new(TtftBuckets);
+    private readonly Histogram _itl = new(ItlBuckets);
+    private readonly Histogram _e2e = new(RequestBuckets);
+    private readonly Histogram _queue = new(RequestBuckets);
+    private readonly Dictionary<FinishReason, long> _finished = [];
+    private EngineSnapshot _snapshot;
+    private long _generationTokens;
+
+    public VllmMetrics(ServedModel model, RealTimeEngine engine)
+    {
+        _labels = $"engine=\"0\",model_name=\"{model.Name.Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
+        engine.TokenProduced += OnToken;
+        engine.Stepped += snapshot => { lock (_lock) { _snapshot = snapshot; } };
+    }
+
+    public string Render()
+    {
+        var text = new StringBuilder(4096);
+        lock (_lock)
+        {
+            Gauge(text, "vllm:num_requests_running", "Number of requests in model execution batches.", _snapshot.Running);
+            Gauge(text, "vllm:num_requests_waiting", "Number of requests waiting to be processed.", _snapshot.Waiting);
+            Gauge(text, "vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.", _snapshot.KvUsage);
+            Counter(text, "vllm:num_preemptions", "Cumulative number of preemption from the engine.", _snapshot.Preemptions);
+            Counter(text, "vllm:prompt_tokens", "Number of prefill tokens processed.", _snapshot.PromptTokens);
+            Counter(text, "vllm:generation_tokens", "Number of generation tokens processed.", _generationTokens);
+            text.Append("# HELP vllm:request_success_total Count of successfully processed requests.\n# TYPE vllm:request_success_total counter\n");
+            foreach (var (reason, count) in _finished)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"vllm:request_success_total{{{_labels},finished_reason=\"{Reason(reason)}\"}} {count}\n");
+            }
+
+            _ttft.Render(text, "vllm:time_to_first_token_seconds", "Histogram of time to first token in seconds.", _labels);
+            _itl.Render(text, "vllm:inter_token_latency_seconds", "Histogram of inter-token latency in seconds.", _labels);
+            _e2e.Render(text, "vllm:e2e_request_latency_seconds", "Histogram of e2e request latency in seconds.", _labels);
+            _queue.Render(text, "vllm:request_queue_time_seconds", "Histogram of time spent in WAITING phase for request.", _labels);
+        }
+
+        return text.ToString();
+    }
+
+    public static string Reason(FinishReason reason) => reason switch
+    {
+        FinishReason.Length => "length",
+        FinishReason.Stop => "stop",
+        FinishReason.Aborted => "abort",
+        _ => "",
+    };
+
+    private void OnToken(LiveRequest live, TokenOutput token)
+    {
+        var request = live.Engine;
+        lock (_lock)
+        {
+            _generationTokens++;
+            if (token.TokenIndex == 0)
+            {
+                _ttft.Observe(token.Time - request.ArrivalTime);
+            }
+            else
+            {
+                _itl.Observe(token.Time - request.PreviousTokenTime);
+            }
+
+            if (token.Finished)
+            {
+                _e2e.Observe(token.Time - request.ArrivalTime);
+                _queue.Observe(request.FirstScheduledTime - request.ArrivalTime);
+                _finished[request.FinishReason] = _finished.GetValueOrDefault(request.FinishReason) + 1;
+            }
+        }
+    }
+
+    private void Gauge(StringBuilder text, string name, string help, double value) =>
+        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} gauge\n{name}{{{_labels}}} {value}\n");
+
+    private void Counter(StringBuilder text, string name, string help, long value) =>
+        text.Append(CultureInfo.InvariantCulture, $"# HELP {name}_total {help}\n# TYPE {name}_total counter\n{name}_total{{{_labels}}} {value}\n");
+
+    private sealed class Histogram(double[] bounds)
+    {
+        private readonly long[] _counts = new long[bounds.Length + 1];
+        private double _sum;
+        private long _count;
+
+        public void Observe(double value)
+        {
+            var index = Array.BinarySearch(bounds, value);
+            _counts[index >= 0 ? index : ~index]++;
+            _sum += value;
+            _count++;
+        }
+
+        public void Render(StringBuilder text, string name, string help, string labels)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} histogram\n");
+            long cumulative = 0;
+            for (var i = 0; i < bounds.Length; i++)
+            {
+                cumulative += _counts[i];
+                text.Append(CultureInfo.InvariantCulture, $"{name}_bucket{{{labels},le=\"{bounds[i]}\"}} {cumulative}\n");
+            }
+
+            text.Append(CultureInfo.InvariantCulture, $"{name}_bucket{{{labels},le=\"+Inf\"}} {_count}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{name}_sum{{{labels}}} {_sum}\n{name}_count{{{labels}}} {_count}\n");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using GpuBench.Core.Hardware;
+using GpuBench.Simulation.Engine;
+using GpuBench.Simulation.Performance;
+using GpuBench.Simulation.Profiles;
+using GpuBench.Simulator.Cli;
+using GpuBench.Simulator.Tokenization;
+
+namespace GpuBench.Simulator.Serving;
+
+/// <summary>The model this simulator serves: its profile on the simulated GPUs, settings, tokenizer and text.</summary>
+public sealed class ServedModel
+{
+    public ServedModel(SimulatorOptions options, GpuCatalog gpus, ModelCatalog models)
+    {
+        Options = options;
+        Gpu = gpus.Get(options.Gpu);
+        var known = models.Find(options.Model);
+        ProfileIsExact = known is not null;
+        // An unknown model still serves, with the dense 8B profile's speed: the warning says so at start-up.
+        Profile = known ?? models.Get("meta-llama/Llama-3.1-8B-Instruct");
+        Settings = options.Engine.Resolve(Gpu, Profile);
+        var visible = options.GpuCount ?? Settings.GpusPerReplica;
+        if (Settings.GpusPerReplica > visible)
+        {
+            throw new ArgumentException(
+                $"tensor_parallel_size ({Settings.TensorParallel}) x pipeline_parallel_size ({Settings.PipelineParallel}) "
+                + $"needs {Settings.GpusPerReplica} GPUs but --sim-gpu-count is {visible}.");
+        }
+
+        Replica = new ReplicaModel(Gpu, Profile, Settings);
+        Tokenizer = new SyllableTokenizer(Profile.VocabSize);
+    }
+
+    public SimulatorOptions Options { get; }
+    public GpuProfile Gpu { get; }
+    public ModelProfile Profile { get; }
+    public bool ProfileIsExact { get; }
+    public EngineSettings Settings { get; }
+    public ReplicaModel Replica { get; }
+    public SyllableTokenizer Tokenizer { get; }
+    public string Name => Options.PrimaryModelName;
+
+    /// <summary>Where a completion would end on its own: deterministic per prompt, uniform around the mean.</summary>
+    public int? StopAfter(int seed, bool ignoreEos, int minTokens) =>
+        ignoreEos ? null : Math.Max(minTokens, 1 + (int)((uint)Mix(seed, -1) % (uint)(2 * Options.EosMeanTokens)));
+
+    /// <summary>The id of the generated token at a position: deterministic per prompt.</summary>
+    public int TokenAt(int seed, int index) =>
+        SyllableTokenizer.FirstCommonWord + (int)((uint)Mix(seed, index) % (uint)SyllableTokenizer.CommonWords);
+
+    /// <summary>FNV-1a over the prompt ids: stable across processes, unlike HashCode.</summary>
+    public static int SeedOf(IReadOnlyList<int> promptIds)
+    {
+        var hash = 2166136261u;
+        foreach (var id in promptIds)
+        {
+            hash = (hash ^ (uint)id) * 16777619u;
+        }
+
+        return (int)hash;
+    }
+
+    private static int Mix(int seed, int index)
+    {
+        // SplitMix-style finalizer: HashCode is randomized per process, this is stable across runs.
+        var z = (ulong)(uint)seed << 32 | (uint)index;
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9UL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebUL;
+        return (int)(z ^ (z >> 31));
+    }
+}

@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using GpuBench.Agent.Tests.Support;
+using GpuBench.Core.Config;
+using GpuBench.Core.Contracts;
+
+namespace GpuBench.Agent.Tests.Deployments;
+
+/// <summary>The agent as a process, deploying the simulator as child processes, and a gateway over them.</summary>
+public sealed class ProcessDeploymentTests : IDisposable
+{
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("gpubench-agent-test-").FullName;
+
+    [Fact]
+    public async Task Two_simulated_replicas_serve_a_run_through_the_gateway_and_nothing_outlives_the_deployment()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var agent = await AgentProcess.StartAsync(_dataDirectory, ct);
+
+        var created = await agent.DeployAsync(Support.Deployments.Simulated(2, RuntimeKind.Process), ct);
+        var ready = await agent.WaitSettledAsync(created.Id, ct);
+
+        Assert.True(ready.State == DeploymentState.Ready, $"{ready.State}: {ready.Error}\n{agent.Output}");
+        Assert.All(ready.Replicas, r => Assert.True(r.Ready));
+        Assert.True(ready.Engine!.Simulated);
+        var pids = ready.Replicas.Select(r => int.Parse(r.RuntimeId!, CultureInfo.InvariantCulture)).ToArray();
+        // The token reaches the engines' environment, and only there.
+        Assert.Contains($"HF_TOKEN={Support.Deployments.HfToken}", ProcessEnvironment(pids[0]));
+        Assert.Contains("CUDA_VISIBLE_DEVICES=1", ProcessEnvironment(pids[1]));
+
+        var (result, progress) = await Support.Deployments.RunAsync(agent, created.Id, ct);
+
+        Assert.Equal(RunState.Succeeded, result.State);
+        Assert.Contains("Successful requests:", result.BenchmarkText, StringComparison.Ordinal);
+        Assert.Equal(12, result.Benchmark!.Value.GetProperty("completed").GetInt32());
+        Assert.Contains(result.Engine, s => s.Name == "engine.requests.running" && s.Samples > 0);
+        Assert.Equal(RunState.Succeeded, progress[^1].State);
+        Assert.Equal(progress.Count, progress.Select(p => p.Sequence).Distinct().Count());
+
+        using (var deleted = await agent.Client.DeleteAsync($"/deployments/{created.Id}", ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        }
+
+        Assert.Equal(DeploymentState.Stopped, (await agent.GetDeploymentAsync(created.Id, ct)).State);
+        Assert.All(pids, pid => Assert.False(IsRunning(pid), $"replica process {pid} still runs"));
+
+        // The result waits on disk until acknowledged, then is gone.
+        var runId = result.RunId;
+        Assert.Contains(runId, await agent.Client.GetFromJsonAsync<string[]>("/runs", ct) ?? []);
+        var secretHolders = Support.Deployments.Files(_dataDirectory)
+            .Where(f => f.Text.Contains(Support.Deployments.HfToken, StringComparison.Ordinal)).Select(f => f.Path).ToArray();
+        Assert.Empty(secretHolders);
+        Assert.DoesNotContain(Support.Deployments.HfToken, agent.Output, StringComparison.Ordinal);
+        using (var ack = await agent.Client.DeleteAsync($"/runs/{runId}", ct))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, ack.StatusCode);
+        }
+
+        using var gone = await agent.Client.GetAsync($"/runs/{runId}", ct);
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_engine_that_exits_at_start_fails_the_deployment_with_the_reason_and_its_log_tail()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var agent = await AgentProcess.StartAsync(_dataDirectory, ct);
+        var request = Support.Deployments.Simulated(1, RuntimeKind.Process, extraArgs: ["--max-num-seqs", "plenty"]);
+
+        var created = await agent.DeployAsync(request, ct);
+        var failed = await agent.WaitSettledAsync(created.Id, ct);
+
+        Assert.Equal(DeploymentState.Failed, failed.State);
+        Assert.Contains("Replica 0 (GPU 0) stopped while starting: the engine process exited with code", failed.Error, StringComparison.Ordinal);
+        Assert.Contains("--max-num-seqs expects an integer, got 'plenty'", failed.Error, StringComparison.Ordinal);
+        Assert.Contains("--max-num-seqs expects an integer", await agent.Client.GetStringAsync($"/deployments/{created.Id}/logs?replica=0", ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_agent_restarted_after_dying_mid_deployment_stops_what_the_dead_agent_started()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        int[] pids;
+        var first = await AgentProcess.StartAsync(_dataDirectory, ct);
+        await using (first)
+        {
+            var created = await first.DeployAsync(Support.Deployments.Simulated(2, RuntimeKind.Process), ct);
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+            DeploymentStatus status;
+            do
+            {
+                status = await first.GetDeploymentAsync(created.Id, ct);
+                await Task.Delay(100, ct);
+            }
+            while (status.Replicas.Any(r => r.RuntimeId is null) && DateTime.UtcNow < deadline);
+
+            pids = [.. status.Replicas.Select(r => int.Parse(r.RuntimeId!, CultureInfo.InvariantCulture))];
+            first.Crash();
+        }
+
+        Assert.All(pids, pid => Assert.True(IsRunning(pid), "a dead agent's replicas outlive it until the next agent starts"));
+
+        await using var second = await AgentProcess.StartAsync(_dataDirectory, ct);
+
+        Assert.All(pids, pid => Assert.False(IsRunning(pid), $"replica process {pid} left by the dead agent still runs"));
+        Assert.Contains("left by an earlier agent", second.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Calls_without_the_token_are_refused_and_logged_while_health_stays_open()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var agent = await AgentProcess.StartAsync(_dataDirectory, ct);
+        using var anonymous = new HttpClient { BaseAddress = agent.BaseUrl };
+
+        using var none = await anonymous.GetAsync("/host/inventory", ct);
+        using var wrong = new HttpRequestMessage(HttpMethod.Post, "/deployments");
+        wrong.Headers.Authorization = new("Bearer", "not-the-token-7781");
+        using var wrongAnswer = await anonymous.SendAsync(wrong, ct);
+        using var health = await anonymous.GetAsync("/health", ct);
+        var inventory = await agent.Client.GetFromJsonAsync<GpuInventory>("/host/inventory", ContractJson.Options, ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongAnswer.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.True(inventory!.Simulated);
+        Assert.Equal(4, inventory.Gpus.Count);
+        await agent.StopAsync();
+        Assert.Contains("Refused GET /host/inventory", agent.Output, StringComparison.Ordinal);
+        Assert.Contains("Refused POST /deployments", agent.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-token-7781", agent.Output, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A log still being closed; the temp directory is cleaned up by the OS eventually.
+        }
+    }
+
+    private static string[] ProcessEnvironment(int pid) =>
+        File.ReadAllText($"/proc/{pid}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+
+    // A killed child of a dead parent may linger as a zombie until reaped: that is not running.
+    private static bool IsRunning(int pid)
+    {
+        var stat = $"/proc/{pid}/stat";
+        if (!File.Exists(stat))
+        {
+            return false;
+        }
+
+        try
+        {
+            var text = File.ReadAllText(stat);
+            return text[(text.LastIndexOf(')') + 2)..][0] is not ('Z' or 'X');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using GpuBench.Agent.Runtimes;
+using GpuBench.Agent.Tests.Support;
+using GpuBench.Core.Config;
+using GpuBench.Core.Planning;
+
+namespace GpuBench.Agent.Tests.Runtimes;
+
+public class DeploymentPlannerTests
+{
+    [Fact]
+    public void Two_pp2_replicas_get_the_articles_flags_their_own_gpus_ports_and_labels()
+    {
+        var plan = Plans.Plan(Layout.Consecutive(2, 1, 2));
+
+        Assert.Equal(2, plan.Replicas.Count);
+        var second = plan.Replicas[1];
+        Assert.Equal([2, 3], second.GpuIds);
+        Assert.Equal(8002, second.HostPort);
+        Assert.Equal("gpubench-d1-replica1", second.Name);
+        Assert.Equal(
+            ["--model", "/hf_models/ibnzterrell/Meta-Llama-3.3-70B-Instruct-AWQ-INT4",
+             "--served-model-name", "ibnzterrell/Meta-Llama-3.3-70B-Instruct-AWQ-INT4",
+             "--host", "0.0.0.0", "--port", "8000",
+             "--tensor-parallel-size", "1", "--pipeline-parallel-size", "2",
+             "--max-model-len", "8192", "--kv-cache-dtype", "fp8", "--gpu-memory-utilization", "0.9", "--trust-remote-code"],
+            second.EngineArguments);
+        Assert.Equal("spring", second.Labels[DeploymentLabels.Campaign]);
+        Assert.Equal("h200x4/llama70b", second.Labels[DeploymentLabels.Run]);
+        Assert.Equal("1", second.Labels[DeploymentLabels.Replica]);
+        Assert.Equal("true", second.Labels[DeploymentLabels.Managed]);
+    }
+
+    [Fact]
+    public void Process_replicas_listen_on_their_host_port_on_loopback()
+    {
+        var plan = Plans.Plan(Layout.Consecutive(2, 2, 1), RuntimeKind.Process);
+
+        var args = plan.Replicas[0].EngineArguments;
+        Assert.Equal("127.0.0.1", args[args.ToList().IndexOf("--host") + 1]);
+        Assert.Equal("8001", args[args.ToList().IndexOf("--port") + 1]);
+    }
+
+    [Fact]
+    public void The_hf_token_is_kept_apart_from_the_environment_and_the_gateway_gets_replica_urls()
+    {
+        var plan = Plans.Plan(Layout.Consecutive(2, 1, 2));
+
+        Assert.All(plan.Replicas, r => Assert.DoesNotContain(r.Environment.Values, v => v.Contains(Plans.HfToken, StringComparison.Ordinal)));
+        Assert.Equal(["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"], plan.Replicas[0].SecretVariables);
+        Assert.Equal(Plans.HfToken, plan.Secrets["HF_TOKEN"]);
+        Assert.Contains("--Gateway:Replicas:1=http://127.0.0.1:8002", plan.Gateway.Arguments);
+        Assert.DoesNotContain(plan.Gateway.Arguments, a => a.Contains("gateway-admin-secret-token", StringComparison.Ordinal));
+        Assert.DoesNotContain(Plans.HfToken, plan.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Simulated_gpus_tell_the_simulator_which_gpu_type_it_stands_in_for()
+    {
+        var plan = Plans.Plan(Layout.Consecutive(1, 1, 1), simulated: true, gpus: 1);
+
+        Assert.True(plan.Replicas[0].SimulatedGpus);
+        Assert.Equal("h200", plan.Replicas[0].Environment[DeploymentPlanner.SimulatedGpuTypeVariable]);
+    }
+
+    [Theory]
+    [InlineData(2, 1, 2, 2, "this box has 2 GPUs")]
+    [InlineData(1, 1, 2, 4, "needs 2 per replica")]
+    public void A_layout_that_does_not_fit_the_box_is_refused_with_the_reason(int replicas, int tp, int pp, int gpus, string reason)
+    {
+        var layout = Layout.Consecutive(replicas, tp, pp);
+        if (reason.Contains("per replica", StringComparison.Ordinal))
+        {
+            layout = layout with { Placements = [new ReplicaPlacement(0, [0])] };
+        }
+
+        var error = Assert.Throws<DeploymentPlanException>(() => Plans.Plan(layout, gpus: gpus));
+
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_gpu_given_to_two_replicas_is_refused()
+    {
+        var layout = new Layout(2, 1, 1, [new ReplicaPlacement(0, [1]), new ReplicaPlacement(1, [1])]);
+
+        var error = Assert.Throws<DeploymentPlanException>(() => Plans.Plan(layout));
+
+        Assert.Contains("GPU 1 is given to more than one replica", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using GpuBench.Agent.Runtimes;
+using GpuBench.Core.Contracts;
+
+namespace GpuBench.Agent.Tests.Support;
+
+/// <summary>
+/// The agent as a real process on 127.0.0.1, with its own data directory and token, the built gateway as its
+/// gateway and simulated GPUs. <see cref="Crash"/> kills it without cleanup, as a dying agent would leave things.
+/// </summary>
+internal sealed class AgentProcess : IAsyncDisposable
+{
+    public const string Token = "agent-test-token-5f2c";
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private AgentProcess(Process process, Uri baseUrl, string dataDirectory)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+        DataDirectory = dataDirectory;
+        Client = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(2) };
+        Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+    }
+
+    public Uri BaseUrl { get; }
+
+    public string DataDirectory { get; }
+
+    public HttpClient Client { get; }
+
+    /// <summary>Everything the agent wrote to stdout and stderr: its log.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static async Task<AgentProcess> StartAsync(string dataDirectory, CancellationToken cancellationToken, int simulatedGpus = 4)
+    {
+        var port = DeploymentPlanner.FreePort();
+        var startInfo = new ProcessStartInfo(BuiltProjects.DotNet)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { BuiltProjects.Agent, "--urls", $"http://127.0.0.1:{port}" })
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        var environment = startInfo.Environment;
+        environment["Agent__Token"] = Token;
+        environment["Agent__DataDirectory"] = dataDirectory;
+        environment["Agent__SimulatedGpus__Type"] = "rtx4090";
+        environment["Agent__SimulatedGpus__Count"] = simulatedGpus.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        environment["Agent__GatewayCommand__0"] = BuiltProjects.DotNet;
+        environment["Agent__GatewayCommand__1"] = BuiltProjects.Gateway;
+        environment["Agent__TelemetryInterval"] = "00:00:00.250";
+        environment["DOTNET_ENVIRONMENT"] = "Production";
+        environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        environment["Logging__Console__FormatterName"] = "simple";
+
+        var process = Process.Start(startInfo) ?? throw new InvalidOperationException("cannot start the agent");
+        var agent = new AgentProcess(process, new Uri($"http://127.0.0.1:{port}"), dataDirectory);
+        process.OutputDataReceived += (_, e) => agent.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => agent.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await agent.WaitAliveAsync(cancellationToken);
+        return agent;
+    }
+
+    public async Task<DeploymentStatus> DeployAsync(DeploymentRequest request, CancellationToken cancellationToken)
+    {
+        using var response = await Client.PostAsJsonAsync("/deployments", request, ContractJson.Options, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"POST /deployments: {(int)response.StatusCode} {body}");
+        return System.Text.Json.JsonSerializer.Deserialize<DeploymentStatus>(body, ContractJson.Options)!;
+    }
+
+    public async Task<DeploymentStatus> GetDeploymentAsync(string id, CancellationToken cancellationToken) =>
+        (await Client.GetFromJsonAsync<DeploymentStatus>($"/deployments/{id}", ContractJson.Options, cancellationToken))!;
+
+    /// <summary>Polls until the deployment leaves Starting; generous, the machine is shared.</summary>
+    public async Task<DeploymentStatus> WaitSettledAsync(string id, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (true)
+        {
+            var status = await GetDeploymentAsync(id, cancellationToken);
+            if (status.State != DeploymentState.Starting || DateTime.UtcNow > deadline)
+            {
+                return status;
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+    }
+
+    /// <summary>Kills the agent at once (SIGKILL): nothing it started is torn down.</summary>
+    public void Crash()
+    {
+        _process.Kill();
+        _process.WaitForExit();
+    }
+
+    /// <summary>Asks the agent to stop as an operator would (SIGTERM) and waits for it.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } }))
+        {
+            await kill!.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        Client.Dispose();
+        _process.Dispose();
+    }
+
+    private async Task WaitAliveAsync(CancellationToken cancellationToken)
+    {
+        using var probe = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            Assert.False(_process.HasExited, $"The agent exited at start:\n{Output}");
+            try
+            {
+                using var response = await probe.GetAsync("/alive", cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+
+        Assert.Fail($"The agent did not come up:\n{Output}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+}

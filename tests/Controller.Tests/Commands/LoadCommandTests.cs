@@ -1,0 +1,139 @@
+using System.Text.Json;
+using GpuBench.Controller.Commands;
+using GpuBench.Core.Metrics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Spectre.Console.Cli.Testing;
+
+namespace GpuBench.Controller.Tests.Commands;
+
+public sealed class LoadCommandTests : IAsyncLifetime
+{
+    private WebApplication? _server;
+
+    private string BaseUrl => _server!.Urls.First();
+
+    /// <summary>
+    /// A real Kestrel server with the minimum of vLLM's API the command touches: each word is a token, and every
+    /// completion streams three one-token chunks, then usage and [DONE].
+    /// </summary>
+    public async ValueTask InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        _server = builder.Build();
+        _server.MapGet("/v1/models", () => Results.Json(new { data = new[] { new { id = "tiny" } } }));
+        _server.MapPost("/tokenize", async (HttpContext c) =>
+        {
+            using var body = await JsonDocument.ParseAsync(c.Request.Body);
+            var words = body.RootElement.GetProperty("prompt").GetString()!.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return Results.Json(new { tokens = words.Select(w => w.Length).ToArray() });
+        });
+        _server.MapPost("/detokenize", async (HttpContext c) =>
+        {
+            using var body = await JsonDocument.ParseAsync(c.Request.Body);
+            return Results.Json(new { prompt = string.Join(' ', body.RootElement.GetProperty("tokens").EnumerateArray().Select(t => new string('w', t.GetInt32()))) });
+        });
+        _server.MapPost("/v1/completions", async (HttpContext c) =>
+        {
+            c.Response.ContentType = "text/event-stream";
+            foreach (var n in new[] { 1, 2, 3 })
+            {
+                await c.Response.WriteAsync($"data: {{\"choices\":[{{\"text\":\"w\"}}],\"usage\":{{\"prompt_tokens\":8,\"completion_tokens\":{n}}}}}\n\n");
+                await c.Response.Body.FlushAsync();
+                await Task.Delay(5);
+            }
+
+            await c.Response.WriteAsync("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":8,\"completion_tokens\":3}}\n\ndata: [DONE]\n\n");
+        });
+        await _server.StartAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+
+    private static CommandAppTester App()
+    {
+        var app = new CommandAppTester();
+        app.Configure(c => c.AddLoadCommand());
+        return app;
+    }
+
+    [Fact]
+    public async Task Load_prints_the_vllm_result_block_and_saves_json_text_and_requests()
+    {
+        var dir = Directory.CreateTempSubdirectory("gpubench-load-").FullName;
+        try
+        {
+            var result = await App().RunAsync(
+                ["load", "--base-url", BaseUrl, "--num-prompts", "4", "--random-input-len", "8", "--random-output-len", "3",
+                 "--max-concurrency", "2", "--percentile-metrics", "ttft,tpot,itl,e2el", "--metric-percentiles", "50,99",
+                 "--save-result", "--result-dir", dir, "--result-filename", "run.json", "--disable-tqdm"],
+                TestContext.Current.CancellationToken);
+
+            Assert.Equal(0, result.ExitCode);
+            Assert.Contains("============ Serving Benchmark Result ============", result.Output, StringComparison.Ordinal);
+            Assert.Contains("Maximum request concurrency:             2", result.Output, StringComparison.Ordinal);
+            Assert.Contains("P50 E2EL (ms):", result.Output, StringComparison.Ordinal);
+            Assert.Contains("GpuBench (not vLLM)", result.Output, StringComparison.Ordinal);
+
+            var saved = ResultJson.Deserialize(await File.ReadAllTextAsync(Path.Combine(dir, "run.json"), TestContext.Current.CancellationToken));
+            Assert.Equal(4, saved.Completed);
+            Assert.Equal(12, saved.TotalOutputTokens);
+            Assert.Equal(32, saved.TotalInputTokens);
+            Assert.Equal(4, BenchmarkTextBlock.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "run.txt"), TestContext.Current.CancellationToken)).Completed);
+            Assert.Equal(4, File.ReadAllLines(Path.Combine(dir, "run.requests.jsonl")).Length);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Bad_flags_are_refused_naming_the_flag()
+    {
+        var result = await App().RunAsync(["load", "--random-range-ratio", "1.5", "--backend", "openai-chat"], TestContext.Current.CancellationToken);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("--random-range-ratio", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Flags_map_to_the_run_with_vllm_defaults()
+    {
+        var chat = new LoadCommand.Settings { Backend = "openai-chat", Goodput = ["ttft:500", "tpot:50"], MetricPercentiles = "50,99.9" }.ToLoadOptions();
+        Assert.Equal("/v1/chat/completions", chat.Endpoint);
+        Assert.True(double.IsPositiveInfinity(chat.RequestRate));
+        Assert.True(chat.IgnoreEos);
+        Assert.Equal(new GoodputSlo(500, 50), chat.Metrics.Goodput);
+        Assert.Equal([50, 99.9], chat.Metrics.Percentiles);
+
+        var completions = new LoadCommand.Settings { RequestRate = "12.5", NoIgnoreEos = true }.ToLoadOptions();
+        Assert.Equal("/v1/completions", completions.Endpoint);
+        Assert.Equal(12.5, completions.RequestRate);
+        Assert.False(completions.IgnoreEos);
+    }
+
+    [Fact]
+    public async Task A_server_without_a_tokenizer_endpoint_is_a_clear_error()
+    {
+        await using var bare = WebApplication.CreateSlimBuilder().Build();
+        bare.Urls.Add("http://127.0.0.1:0");
+        await bare.StartAsync(TestContext.Current.CancellationToken);
+
+        var result = await App().RunAsync(["load", "--base-url", bare.Urls.First(), "--model", "m", "--num-prompts", "1", "--disable-tqdm"],
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("/tokenize", result.Output, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,47 @@
+using System.Globalization;
+using GpuBench.Controller.Ssh;
+using GpuBench.TestSupport;
+
+namespace GpuBench.Controller.Tests.Ssh;
+
+public sealed class PortForwardTests(SshdFixture sshd) : IClassFixture<SshdFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Local_forward_reaches_an_http_server_listening_on_the_box_loopback()
+    {
+        Prerequisite.Require(SshdFixture.Available, SshdFixture.Missing);
+        await using var onBox = await LoopbackHttpServer.StartAsync("agent says hi");
+        await using var link = await sshd.LinkAsync();
+
+        var forward = await link.ForwardLocalAsync(onBox.Port, Ct);
+
+        Assert.NotEqual(0, forward.LocalPort);
+        Assert.NotEqual(onBox.Port, forward.LocalPort);
+        using var http = new HttpClient();
+        Assert.Equal("agent says hi", await http.GetStringAsync(new Uri(forward.Uri, "health"), Ct));
+    }
+
+    [Fact]
+    public async Task Remote_forward_lets_the_box_reach_a_local_server()
+    {
+        Prerequisite.Require(SshdFixture.Available, SshdFixture.Missing);
+        await using var dashboard = await LoopbackHttpServer.StartAsync("otlp collector here");
+        await using var link = await sshd.LinkAsync();
+
+        var forward = await link.ForwardRemoteAsync(dashboard.Port, Ct);
+
+        Assert.InRange(forward.BoxPort, 1, 65535);
+        Assert.Contains("otlp collector here", await FetchFromBoxAsync(link, forward.BoxPort), StringComparison.Ordinal);
+    }
+
+    /// <summary>An HTTP GET made by a program on the box (bash's /dev/tcp), not by the test process.</summary>
+    internal static async Task<string> FetchFromBoxAsync(SshLink link, int boxPort)
+    {
+        const string Get = "exec 3<>/dev/tcp/127.0.0.1/$1 && printf 'GET / HTTP/1.0\\r\\nHost: box\\r\\n\\r\\n' >&3 && cat <&3";
+        var result = await link.RunAsync(["bash", "-c", Get, "fetch", boxPort.ToString(CultureInfo.InvariantCulture)], TestContext.Current.CancellationToken);
+        Assert.True(result.Succeeded, $"exit {result.ExitStatus}: {result.Error}");
+        return result.Output;
+    }
+}
