@@ -51,8 +51,10 @@ public class HtmlReportInChromiumTests
             """);
         var screenshot = Path.Combine(output, "report-html.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
-        TestContext.Current.SendDiagnosticMessage($"Screenshot of report.html in headless Chromium: {screenshot}");
-        Console.WriteLine($"Screenshot of report.html in headless Chromium: {screenshot}");
+        var where = $"Screenshot of report.html in headless Chromium: {screenshot}";
+        TestContext.Current.TestOutputHelper?.WriteLine(where);
+        TestContext.Current.SendDiagnosticMessage(where);
+        Console.WriteLine(where);
 
         Assert.Empty(problems);
         Assert.Contains(charts, c => c.Id.EndsWith("-timeline", StringComparison.Ordinal));
