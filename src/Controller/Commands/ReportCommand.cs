@@ -107,7 +107,7 @@ public sealed class ReportCommand(IAnsiConsole console, RunPlanner planner) : As
                 console.MarkupLineInterpolated($"  cheapest: {cheapest.Label}, {Numbers.UsdPerMtok(cheapest.UsdPerMtokTotal)}/Mtok (total-token basis)");
             }
 
-            foreach (var flagged in model.Rows.Where(r => r.Run.Status != "ok"))
+            foreach (var flagged in model.Rows.Where(r => r.Run.IsFlagged))
             {
                 console.MarkupLineInterpolated($"  [yellow]{flagged.Label}: {flagged.Run.Status}[/]");
             }

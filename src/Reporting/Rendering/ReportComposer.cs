@@ -64,7 +64,7 @@ public static class ReportComposer
         ];
     }
 
-    public static string StatusText(BenchmarkRun run) => run.Status == "ok" ? "ok" : "⚠ " + run.Status;
+    public static string StatusText(BenchmarkRun run) => run.IsFlagged ? "⚠ " + run.Status : run.Status;
 
     private static IEnumerable<string> PriceLines(ComparisonReport report)
     {
