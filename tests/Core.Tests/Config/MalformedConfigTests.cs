@@ -65,6 +65,14 @@ public class MalformedConfigTests
     }
 
     [Fact]
+    public void Unknown_key_far_from_every_valid_key_gets_no_suggestion()
+    {
+        Assert.Equal(
+            ["config.yml:17:5: servers[0].colour: unknown key 'colour'"],
+            ConfigText.Errors(ConfigText.Valid + "\n    colour: red"));
+    }
+
+    [Fact]
     public void Missing_required_key_names_the_key_and_its_mapping()
     {
         Assert.Equal(

@@ -55,6 +55,15 @@ public class RunPlannerTests
     }
 
     [Fact]
+    public void Explicit_replicas_that_need_a_longer_pipeline_than_the_box_allows_are_not_planned()
+    {
+        // 40 GB needs pp2 on 4090s, so two replicas would need four GPUs.
+        var plan = Planner.Plan(Config(gpu: "{ type: rtx4090, count: 2 }", model: "weights_gb: 40\n    replicas: 2"));
+
+        Assert.Equal("2 × tp1 × pp2 needs 4 GPUs, the server has 2", Assert.Single(plan.Unplanned).Reason);
+    }
+
+    [Fact]
     public void Model_that_cannot_fit_is_reported_with_the_numbers_not_planned()
     {
         var plan = Planner.Plan(Config(gpu: "{ type: rtx4090, count: 1 }", model: "weights_gb: 64"));
