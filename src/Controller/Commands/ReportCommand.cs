@@ -113,6 +113,11 @@ public sealed class ReportCommand(IAnsiConsole console, RunPlanner planner) : As
             }
         }
 
+        foreach (var skipped in output.Skipped)
+        {
+            console.MarkupLineInterpolated($"[yellow]not read:[/] {skipped.Path}: {skipped.Reason}");
+        }
+
         foreach (var note in output.Notes)
         {
             console.MarkupLineInterpolated($"[yellow]note:[/] tokens/s over the run {note}");
