@@ -43,6 +43,34 @@ public sealed class SshLinkReconnectTests(SshdFixture sshd) : IClassFixture<Sshd
     }
 
     [Fact]
+    public async Task Session_that_stops_answering_without_closing_is_caught_by_the_liveness_probe_and_replaced()
+    {
+        Prerequisite.Require(SshdFixture.Available, SshdFixture.Missing);
+        var options = (await sshd.PinnedOptionsAsync()) with
+        {
+            KeepAliveInterval = TimeSpan.FromSeconds(1),
+            ConnectTimeout = TimeSpan.FromSeconds(3),
+        };
+        await using var link = await sshd.LinkAsync(Fast, options);
+        var states = Watch(link);
+
+        var frozen = await sshd.FreezeSessionsAsync();
+        try
+        {
+            Assert.NotEmpty(frozen);
+            var dropped = await UntilAsync(states, SshLinkState.Reconnecting);
+            Assert.Contains("liveness probe", dropped.Error!.Message, StringComparison.Ordinal);
+            await UntilAsync(states, SshLinkState.Connected);
+
+            Assert.Equal("alive\n", (await link.RunAsync(["echo", "alive"], Ct)).Output);
+        }
+        finally
+        {
+            SshdFixture.KillFrozen(frozen);
+        }
+    }
+
+    [Fact]
     public async Task Command_issued_while_the_server_restarts_waits_for_the_reconnect_and_then_runs()
     {
         Prerequisite.Require(SshdFixture.Available, SshdFixture.Missing);
