@@ -112,19 +112,32 @@ public sealed class SshLink : IAsyncDisposable
     internal async Task<RemoteCommandResult> RunShellAsync(string commandLine, string? standardInput, CancellationToken cancellationToken)
     {
         var client = await CurrentClientAsync(cancellationToken).ConfigureAwait(false);
-        using var command = client.CreateCommand(commandLine);
-        var execution = command.ExecuteAsync(cancellationToken);
-        if (standardInput is not null)
+        try
         {
-            var input = command.CreateInputStream();
-            await using (input.ConfigureAwait(false))
+            using var command = client.CreateCommand(commandLine);
+            var execution = command.ExecuteAsync(cancellationToken);
+            if (standardInput is not null)
             {
-                await input.WriteAsync(System.Text.Encoding.UTF8.GetBytes(standardInput), cancellationToken).ConfigureAwait(false);
+                var input = command.CreateInputStream();
+                await using (input.ConfigureAwait(false))
+                {
+                    await input.WriteAsync(System.Text.Encoding.UTF8.GetBytes(standardInput), cancellationToken).ConfigureAwait(false);
+                }
             }
-        }
 
-        await execution.ConfigureAwait(false);
-        return new RemoteCommandResult(command.ExitStatus, command.Result, command.Error);
+            await execution.ConfigureAwait(false);
+            return new RemoteCommandResult(command.ExitStatus, command.Result, command.Error);
+        }
+        catch (Exception ex) when (ex is SshException or ObjectDisposedException or System.Net.Sockets.SocketException &&
+                                   !ReferenceEquals(client, _client))
+        {
+            // Whether the command ran to its end on the box is unknown; the caller decides whether to run it again.
+            throw new SshTransportException(
+                SshFailure.LinkLost,
+                $"The SSH link to {Server.Display} dropped while a command ran; it is reconnecting " +
+                $"(wait with {nameof(WaitUntilConnectedAsync)}, then pick the result up): {ex.Message}",
+                ex);
+        }
     }
 
     public async ValueTask DisposeAsync()
