@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace GpuBench.Controller.Ssh;
 
 /// <summary>Registers the SSH transport: connections, bundle upload, agent launch and agent sessions.</summary>
@@ -5,11 +7,12 @@ public static class SshServiceCollectionExtensions
 {
     public static IServiceCollection AddSshTransport(this IServiceCollection services)
     {
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<SshConnector>();
-        services.AddSingleton<BundleUploader>();
-        services.AddSingleton<RemoteAgentLauncher>();
-        services.AddSingleton<SshAgentSessions>();
+        services.AddLogging();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SshConnector>();
+        services.TryAddSingleton<BundleUploader>();
+        services.TryAddSingleton<RemoteAgentLauncher>();
+        services.TryAddSingleton<SshAgentSessions>();
         return services;
     }
 }

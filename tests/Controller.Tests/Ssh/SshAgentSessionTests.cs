@@ -4,9 +4,7 @@ using System.Threading.Channels;
 using GpuBench.Controller.Ssh;
 using GpuBench.TestSupport;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GpuBench.Controller.Tests.Ssh;
@@ -22,7 +20,13 @@ public sealed class SshAgentSessionTests(SshdFixture sshd) : IClassFixture<SshdF
         Prerequisite.Require(SshdFixture.Available, SshdFixture.Missing);
         var agentBuild = AgentBuild();
         Prerequisite.Require(agentBuild is not null, "needs a build of src/Agent (dotnet build src/Agent; CI builds the solution)");
-        await using var collector = await OtlpCollector.StartAsync();
+        // A local OTLP/HTTP receiver standing in for the dashboard: records the path of every export.
+        var exports = Channel.CreateUnbounded<string>();
+        await using var collector = await LoopbackHttpServer.StartAsync(app => app.MapPost("/v1/{signal}", (HttpRequest request) =>
+        {
+            exports.Writer.TryWrite(request.Path.Value!);
+            return Results.Bytes([], "application/x-protobuf");
+        }));
         var bundleDirectory = sshd.PathOf($"bundle-{Guid.NewGuid():N}");
         CopyDirectory(agentBuild!, Path.Combine(bundleDirectory, "agent"));
         var sessions = new SshAgentSessions(
@@ -56,7 +60,7 @@ public sealed class SshAgentSessionTests(SshdFixture sshd) : IClassFixture<SshdF
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
             Assert.Equal("Healthy", await health.Content.ReadAsStringAsync(Ct));
 
-            var export = await collector.Requests.ReadAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(60), Ct);
+            var export = await exports.Reader.ReadAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(60), Ct);
             Assert.StartsWith("/v1/", export, StringComparison.Ordinal);
             var environ = await File.ReadAllTextAsync($"/proc/{session.Agent.ProcessId}/environ", Ct);
             Assert.Contains($"OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:{session.TelemetryForward!.BoxPort}/\0", environ, StringComparison.Ordinal);
@@ -92,42 +96,6 @@ public sealed class SshAgentSessionTests(SshdFixture sshd) : IClassFixture<SshdF
             var target = Path.Combine(to, Path.GetRelativePath(from, file));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
-        }
-    }
-
-    /// <summary>A local OTLP/HTTP receiver standing in for the dashboard: records the path of every export.</summary>
-    private sealed class OtlpCollector : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-
-        private OtlpCollector(WebApplication app, Channel<string> requests) => (_app, RequestChannel) = (app, requests);
-
-        private Channel<string> RequestChannel { get; }
-
-        public ChannelReader<string> Requests => RequestChannel.Reader;
-
-        public int Port => new Uri(_app.Urls.Single()).Port;
-
-        public static async Task<OtlpCollector> StartAsync()
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            var app = builder.Build();
-            var requests = Channel.CreateUnbounded<string>();
-            app.MapPost("/v1/{signal}", (HttpRequest request) =>
-            {
-                requests.Writer.TryWrite(request.Path.Value!);
-                return Results.Bytes([], "application/x-protobuf");
-            });
-            await app.StartAsync(Ct);
-            return new OtlpCollector(app, requests);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
         }
     }
 }
