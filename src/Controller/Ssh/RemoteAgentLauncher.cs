@@ -86,10 +86,10 @@ public sealed partial class RemoteAgentLauncher(ILogger<RemoteAgentLauncher> log
         argv.AddRange(spec.Arguments);
 
         // A background simple command in a non-interactive shell is not a process group leader, so setsid and
-        // nohup both exec in place and $! is the agent's own pid.
+        // nohup both exec in place and $! is the agent's own pid. The agent keeps the user's umask: files it makes
+        // for engine containers must stay readable to them; the 0700 directory already guards its log.
         var script =
             $"cd -- {ShellQuote.Quote(directory)} || exit 1\n" +
-            "umask 077\n" +
             $"set -a; . ./{EnvironmentName} || exit 1; set +a\n" +
             $"setsid nohup {ShellQuote.Join(argv)} > {LogName} 2>&1 < /dev/null &\n" +
             $"echo $! > {PidName}\n" +
