@@ -33,10 +33,11 @@ public sealed class AgentClient(HttpClient api, HttpClient streaming, Uri baseUr
     public async Task<DeploymentStatus> GetDeploymentAsync(string id, CancellationToken cancellationToken) =>
         await ReadAsync<DeploymentStatus>(await SendAsync(HttpMethod.Get, $"deployments/{Uri.EscapeDataString(id)}", null, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
-    /// <summary>The last <paramref name="lines"/> lines of every replica's engine log.</summary>
-    public async Task<string> GetLogAsync(string deploymentId, int lines, CancellationToken cancellationToken)
+    /// <summary>The last <paramref name="lines"/> lines of one replica's engine log, or of the gateway's when <paramref name="replica"/> is null.</summary>
+    public async Task<string> GetLogAsync(string deploymentId, int? replica, int lines, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(HttpMethod.Get, $"deployments/{Uri.EscapeDataString(deploymentId)}/logs?lines={lines}", null, cancellationToken).ConfigureAwait(false);
+        var query = replica is { } index ? $"replica={index}&lines={lines}" : $"lines={lines}";
+        using var response = await SendAsync(HttpMethod.Get, $"deployments/{Uri.EscapeDataString(deploymentId)}/logs?{query}", null, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -176,7 +176,7 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
             deployment = await WaitSettledAsync(session, deployment, settings.PollInterval, cancellationToken).ConfigureAwait(false);
             if (deployment.State != DeploymentState.Ready)
             {
-                logTail = await TryGetLogAsync(session, deployment.Id, settings.EngineLogLines, cancellationToken).ConfigureAwait(false);
+                logTail = await TryGetLogAsync(session, deployment, settings.EngineLogLines, cancellationToken).ConfigureAwait(false);
                 await TearDownAsync(session, deployment.Id, tracker, run).ConfigureAwait(false);
                 return await WriteFailureAsync(folder, record with { EngineImage = deployment.Engine?.Image ?? record.EngineImage },
                     slice, $"engine did not start: {deployment.Error ?? deployment.State.ToString()}", deployment, cancellationToken, logTail).ConfigureAwait(false);
@@ -196,7 +196,7 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
                     return await c.CopyRequestsAsync(runId, stream, cancellationToken).ConfigureAwait(false);
                 }
             }, cancellationToken).ConfigureAwait(false);
-            logTail = await TryGetLogAsync(session, deployment.Id, settings.EngineLogLines, cancellationToken).ConfigureAwait(false);
+            logTail = await TryGetLogAsync(session, deployment, settings.EngineLogLines, cancellationToken).ConfigureAwait(false);
             await TearDownAsync(session, deployment.Id, tracker, run).ConfigureAwait(false);
             deployment = result.Deployment ?? deployment;
 
@@ -381,17 +381,28 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
         }
     }
 
-    private async Task<string?> TryGetLogAsync(IAgentSession session, string deploymentId, int lines, CancellationToken cancellationToken)
+    /// <summary>The end of every replica's engine log, each under a header naming the replica and its GPUs.</summary>
+    private async Task<string?> TryGetLogAsync(IAgentSession session, DeploymentStatus deployment, int lines, CancellationToken cancellationToken)
     {
-        try
+        var text = new System.Text.StringBuilder();
+        foreach (var replica in deployment.Replicas)
         {
-            return await CallAsync(session, c => c.GetLogAsync(deploymentId, lines, cancellationToken), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var log = await CallAsync(session, c => c.GetLogAsync(deployment.Id, replica.Index, lines, cancellationToken), cancellationToken).ConfigureAwait(false);
+                text.Append(CultureInfo.InvariantCulture, $"=== replica {replica.Index} (GPU {string.Join(',', replica.GpuIds)}) ===\n").Append(log);
+                if (log.Length > 0 && log[^1] != '\n')
+                {
+                    text.Append('\n');
+                }
+            }
+            catch (AgentApiException ex)
+            {
+                logger.LogWarning("No engine log for replica {Replica} of deployment {Deployment}: {Reason}", replica.Index, deployment.Id, ex.Message);
+            }
         }
-        catch (AgentApiException ex)
-        {
-            logger.LogWarning("No engine log for deployment {Deployment}: {Reason}", deploymentId, ex.Message);
-            return null;
-        }
+
+        return text.Length == 0 ? null : text.ToString();
     }
 
     private async Task<RunOutcome> WriteFailureAsync(

@@ -100,7 +100,7 @@ public sealed class RunFolder(string campaignDirectory, string server, string mo
     {
         async Task Write(string name, string? content)
         {
-            if (content is not null)
+            if (!string.IsNullOrEmpty(content))
             {
                 await File.WriteAllTextAsync(System.IO.Path.Combine(folder, name), content, new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
             }

@@ -57,9 +57,10 @@ public sealed class CampaignRunnerTests : IDisposable
             Assert.Equal(8, File.ReadAllLines(Path.Combine(folder, "requests.jsonl")).Length);
             Assert.Contains("Serving Benchmark Result", File.ReadAllText(Path.Combine(folder, "benchmark.txt")), StringComparison.Ordinal);
             Assert.Contains("=== GPU INFORMATION ===", File.ReadAllText(Path.Combine(folder, "system-info.txt")), StringComparison.Ordinal);
-            var slice = File.ReadAllText(Path.Combine(folder, "config.yml"));
-            Assert.Contains($"name: {workload}", slice, StringComparison.Ordinal);
-            Assert.DoesNotContain(workload == "tiny1" ? "tiny2" : "tiny1", slice, StringComparison.Ordinal);
+            var slice = CampaignHarness.Load(Path.Combine(folder, "config.yml"));
+            Assert.Equal(workload, Assert.Single(slice.Workloads).Name);
+            Assert.Equal("qwen", Assert.Single(slice.Models).Name);
+            Assert.Equal(["sim-4090"], slice.Servers.Select(s => s.Name));
         }
 
         Assert.True(File.Exists(Path.Combine(campaign, "report", "report.md")), first.Output);
@@ -144,7 +145,6 @@ public sealed class CampaignRunnerTests : IDisposable
         var reason = Reason(broken);
         Assert.StartsWith("engine did not start:", reason, StringComparison.Ordinal);
         Assert.Contains("--max-num-seqs expects an integer, got 'plenty'", reason, StringComparison.Ordinal);
-        Assert.Contains("plenty", File.ReadAllText(Path.Combine(broken, "engine.log")), StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(broken, "config.yml")));
 
         Assert.StartsWith("not planned: does not fit", Reason(Path.Combine(campaign, "sim-4090", "huge", "tiny1")), StringComparison.Ordinal);
@@ -154,7 +154,7 @@ public sealed class CampaignRunnerTests : IDisposable
     [Fact]
     public async Task An_ssh_server_without_a_bundle_fails_with_what_to_do()
     {
-        var config = CampaignHarness.Load(TestCampaigns.Write($$"""
+        var path = TestCampaigns.Write($$"""
             results_dir: results
             engine: { kind: sim }
             workloads:
@@ -163,11 +163,13 @@ public sealed class CampaignRunnerTests : IDisposable
               qwen: { id: {{TestCampaigns.Model}}, weights_gb: 17 }
             servers:
               - name: far-box
-                ssh: { host: 127.0.0.1, user: nobody, key: /nonexistent/key }
+                ssh: { host: 127.0.0.1, user: nobody, key: id_test }
                 gpu: { type: rtx4090, count: 1 }
                 models: [qwen]
-            """));
-        _folders.Add(Path.GetDirectoryName(config.ResultsDir)!);
+            """);
+        _folders.Add(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(Path.Combine(Path.GetDirectoryName(path)!, "id_test"), "not needed: no bundle, no connection", Ct);
+        var config = CampaignHarness.Load(path);
         using var harness = new CampaignHarness();
 
         var result = await harness.RunAsync(config, new CampaignSettings { Name = "c" }, new RecordingObserver(), Ct);
