@@ -51,6 +51,7 @@ public static class AgentExtensions
         services.AddSingleton<DeploymentManager>();
         services.AddHostedService(sp => sp.GetRequiredService<DeploymentManager>());
 
+        services.AddSingleton<ChildTelemetry>();
         services.AddSingleton<AgentMetrics>();
         services.AddSingleton<TelemetrySampler>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(AgentMetrics.MeterName));
