@@ -77,7 +77,17 @@ internal sealed class AgentProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => agent.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await agent.WaitAliveAsync(cancellationToken);
+        try
+        {
+            await agent.WaitAliveAsync(cancellationToken);
+        }
+        catch
+        {
+            // An agent that never came up must not outlive the test that started it.
+            await agent.DisposeAsync();
+            throw;
+        }
+
         return agent;
     }
 
