@@ -16,6 +16,7 @@ public static class GpuBenchCommands
         config.AddCommand<BenchCommand>("bench").WithDescription("Run the campaign: every planned run on every server; resumes where it stopped.");
         config.AddLoadCommand();
         config.AddReportCommand();
+        config.AddCommand<PredictCommand>("predict").WithDescription("Predict what a GPU configuration does with a model and workload, in simulated time.");
 
         return config;
     }
