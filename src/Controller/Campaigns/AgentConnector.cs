@@ -22,9 +22,8 @@ public sealed record AgentReach
 public sealed class AgentConnector(
     AgentClientFactory clients,
     SshConnector connector,
-    BundleUploader uploader,
+    SshAgentSessions sessions,
     RemoteAgentLauncher launcher,
-    ILogger<SshLink> linkLogger,
     TimeProvider time)
 {
     public async Task<IAgentSession> ConnectAsync(ServerSpec server, AgentReach reach, CancellationToken cancellationToken)
@@ -47,9 +46,8 @@ public sealed class AgentConnector(
         }
 
         var bundle = await AgentBundle.LoadAsync(directory, cancellationToken).ConfigureAwait(false);
-        var options = reach.ConfigureSsh(SshAgentSession.OptionsFor(target));
-        return await SshAgentSession.StartAsync(
-            options, server, bundle, new SshConnections(connector, uploader, launcher, linkLogger, reach.ReconnectPolicy),
-            clients, time, cancellationToken).ConfigureAwait(false);
+        var options = reach.ConfigureSsh(RemoteAgentSession.OptionsFor(target));
+        return await RemoteAgentSession.StartAsync(
+            options, server, bundle, connector, sessions, launcher, clients, reach.ReconnectPolicy, time, cancellationToken).ConfigureAwait(false);
     }
 }
