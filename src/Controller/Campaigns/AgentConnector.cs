@@ -32,10 +32,14 @@ public sealed class AgentConnector(
         ArgumentNullException.ThrowIfNull(reach);
         if (server.Ssh is not { } target)
         {
+            if (LocalAgentSession.Discovered(clients, reach.LocalTools ?? AgentTools.ForStartedAgent()) is { } discovered)
+            {
+                return discovered;
+            }
+
             var tools = reach.LocalTools ?? throw new InvalidOperationException(
                 "No local agent: run under the AppHost, pass --bundle DIR, or install GpuBench.Agent, GpuBench.Gateway and GpuBench.Simulator next to gpubench.");
-            return LocalAgentSession.Discovered(clients, tools)
-                   ?? await LocalAgentSession.StartAsync(clients, tools, server, time, cancellationToken).ConfigureAwait(false);
+            return await LocalAgentSession.StartAsync(clients, tools, server, time, cancellationToken).ConfigureAwait(false);
         }
 
         if (reach.BundleDirectory is not { } directory)
