@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using GpuBench.Controller.Ssh;
 using GpuBench.ServiceDefaults;
 
 namespace GpuBench.Controller.Campaigns;
@@ -62,9 +63,7 @@ public static class CampaignServices
         services.AddHttpClient(AgentClientFactory.ApiClientName, c => c.Timeout = AgentClientFactory.ApiTimeout);
         services.AddStreamingHttpClient(AgentClientFactory.ProgressClientName);
         services.AddSingleton<AgentClientFactory>();
-        services.AddSingleton<Ssh.SshConnector>();
-        services.AddSingleton<Ssh.BundleUploader>();
-        services.AddSingleton<Ssh.RemoteAgentLauncher>();
+        services.AddSshTransport();
         services.AddSingleton<AgentConnector>();
         services.AddSingleton<CampaignRunner>();
         return services;

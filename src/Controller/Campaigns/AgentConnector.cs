@@ -22,9 +22,8 @@ public sealed record AgentReach
 public sealed class AgentConnector(
     AgentClientFactory clients,
     SshConnector connector,
-    BundleUploader uploader,
+    SshAgentSessions sessions,
     RemoteAgentLauncher launcher,
-    ILogger<SshLink> linkLogger,
     TimeProvider time)
 {
     public async Task<IAgentSession> ConnectAsync(ServerSpec server, AgentReach reach, CancellationToken cancellationToken)
@@ -33,10 +32,14 @@ public sealed class AgentConnector(
         ArgumentNullException.ThrowIfNull(reach);
         if (server.Ssh is not { } target)
         {
+            if (LocalAgentSession.Discovered(clients, reach.LocalTools ?? AgentTools.ForStartedAgent()) is { } discovered)
+            {
+                return discovered;
+            }
+
             var tools = reach.LocalTools ?? throw new InvalidOperationException(
                 "No local agent: run under the AppHost, pass --bundle DIR, or install GpuBench.Agent, GpuBench.Gateway and GpuBench.Simulator next to gpubench.");
-            return LocalAgentSession.Discovered(clients, tools)
-                   ?? await LocalAgentSession.StartAsync(clients, tools, server, time, cancellationToken).ConfigureAwait(false);
+            return await LocalAgentSession.StartAsync(clients, tools, server, time, cancellationToken).ConfigureAwait(false);
         }
 
         if (reach.BundleDirectory is not { } directory)
@@ -47,9 +50,8 @@ public sealed class AgentConnector(
         }
 
         var bundle = await AgentBundle.LoadAsync(directory, cancellationToken).ConfigureAwait(false);
-        var options = reach.ConfigureSsh(SshAgentSession.OptionsFor(target));
-        return await SshAgentSession.StartAsync(
-            options, server, bundle, new SshConnections(connector, uploader, launcher, linkLogger, reach.ReconnectPolicy),
-            clients, time, cancellationToken).ConfigureAwait(false);
+        var options = reach.ConfigureSsh(RemoteAgentSession.OptionsFor(target));
+        return await RemoteAgentSession.StartAsync(
+            options, server, bundle, connector, sessions, launcher, clients, reach.ReconnectPolicy, time, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -34,6 +34,18 @@ public sealed record AgentTools(IReadOnlyList<string> Agent, IReadOnlyList<strin
         return agent is null || gateway is null ? null : new AgentTools(agent, gateway, simulator ?? []);
     }
 
+    /// <summary>Names the simulator (an executable or a .dll) for an agent this process did not start (the AppHost's).</summary>
+    public const string SimulatorVariable = "GPUBENCH_SIMULATOR";
+
+    /// <summary>
+    /// The programs of an agent someone else started: only the simulator matters (the agent has its gateway),
+    /// from <see cref="SimulatorVariable"/>; empty when unset, so a sim run fails with that reason.
+    /// </summary>
+    public static AgentTools ForStartedAgent() =>
+        new([], [], Environment.GetEnvironmentVariable(SimulatorVariable) is { Length: > 0 } simulator
+            ? simulator.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? [DotNet, simulator] : [simulator]
+            : []);
+
     private static string[]? Program(string directory, string name)
     {
         var apphost = Path.Combine(directory, name);

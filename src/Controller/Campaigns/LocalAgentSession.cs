@@ -75,7 +75,9 @@ public sealed class LocalAgentSession : IAgentSession
             start.ArgumentList.Add(argument);
         }
 
-        foreach (var (name, value) in AgentEnvironment(token, data, tools, server))
+        var environment = AgentEnvironment(data, tools, server);
+        environment["Agent__Token"] = token;
+        foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
         }
@@ -100,16 +102,15 @@ public sealed class LocalAgentSession : IAgentSession
     }
 
     /// <summary>
-    /// The agent's settings as environment variables: token, data directory, gateway program, and the GPUs to
-    /// simulate when the box has no nvidia-smi (the server's, from config.yml).
+    /// The agent's settings as environment variables (the token aside): data directory, gateway program, and the
+    /// GPUs to simulate when the box has no nvidia-smi (the server's, from config.yml).
     /// </summary>
-    public static Dictionary<string, string> AgentEnvironment(string token, string dataDirectory, AgentTools tools, ServerSpec server)
+    public static Dictionary<string, string> AgentEnvironment(string dataDirectory, AgentTools tools, ServerSpec server)
     {
         ArgumentNullException.ThrowIfNull(tools);
         ArgumentNullException.ThrowIfNull(server);
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["Agent__Token"] = token,
             ["Agent__DataDirectory"] = dataDirectory,
             ["Agent__SimulatedGpus__Type"] = server.Gpu.Type,
             ["Agent__SimulatedGpus__Count"] = server.Gpu.Count.ToString(CultureInfo.InvariantCulture),

@@ -57,12 +57,13 @@ internal static class TestCampaigns
 {
     public const string Model = "QuantTrio/Qwen3-Coder-30B-A3B-Instruct-AWQ";
 
-    public static string Workloads(int count, int prompts = 8, int outputLen = 8) => string.Join('\n', Enumerable.Range(1, count).Select(i => $"""
+    public static string Workloads(int count, int prompts = 8, int outputLen = 8, string requestRate = "inf") => string.Join('\n', Enumerable.Range(1, count).Select(i => $"""
           - name: tiny{i}
             input_len: 16
             output_len: {outputLen}
             num_prompts: {prompts}
             max_concurrency: 4
+            request_rate: {requestRate}
             seed: {i}
         """));
 

@@ -34,7 +34,7 @@ public sealed class SshCampaignTests(SshdFixture sshd) : IClassFixture<SshdFixtu
               env:
                 GPUBENCH_PROBE: '{{probe.Replace("'", "''", StringComparison.Ordinal)}}'
             workloads:
-            {{TestCampaigns.Workloads(1, prompts: 16, outputLen: 48)}}
+            {{TestCampaigns.Workloads(1, prompts: 16, outputLen: 16, requestRate: "2")}}
             models:
               qwen: { id: {{TestCampaigns.Model}}, weights_gb: 17 }
             servers:
@@ -51,14 +51,22 @@ public sealed class SshCampaignTests(SshdFixture sshd) : IClassFixture<SshdFixtu
         var config = CampaignHarness.Load(configPath);
         var bundle = TestBundle.Create(Path.Combine(_folder, "bundle"));
 
-        // The link is cut as soon as the run reports progress: the run goes on on the box, and its result is
-        // fetched once the link is back.
+        // The link is cut as soon as the run reports progress (requests are released two a second, so the run lasts
+        // about eight): the run goes on on the box, and its result is fetched once the link is back.
         var cut = 0;
+        Exception? cutError = null;
         var observer = new RecordingObserver(onProgress: p =>
         {
-            if (p.Phase == RunPhase.Running && p.RequestsTotal > 0 && Interlocked.Exchange(ref cut, -1) == 0)
+            if (p.Phase == RunPhase.Running && p.RequestsTotal > 0 && Interlocked.CompareExchange(ref cut, -1, 0) == 0)
             {
-                Volatile.Write(ref cut, sshd.KillSessions());
+                try
+                {
+                    Volatile.Write(ref cut, sshd.KillSessions());
+                }
+                catch (Exception e)
+                {
+                    cutError = e;
+                }
             }
         });
         var settings = new CampaignSettings
@@ -83,7 +91,7 @@ public sealed class SshCampaignTests(SshdFixture sshd) : IClassFixture<SshdFixtu
 
         var outcome = Assert.Single(result.Outcomes);
         Assert.True(outcome.Kind == RunOutcomeKind.Completed, outcome.Reason);
-        Assert.True(Volatile.Read(ref cut) > 0, "the SSH link was never cut");
+        Assert.True(Volatile.Read(ref cut) > 0, $"the SSH link was never cut ({cut}): {cutError}");
         var folder = Path.Combine(config.ResultsDir, "remote", "far-4090", "qwen", "tiny1");
         using (var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "result.json"), Ct)))
         {
