@@ -59,6 +59,7 @@ public sealed class GpuBenchResultsTests : IDisposable
         Assert.Empty(output.Notes);
         var markdown = await File.ReadAllTextAsync(output.MarkdownPath, TestContext.Current.CancellationToken);
         Assert.Contains("| ⚠ simulated |", markdown, StringComparison.Ordinal);
+        Assert.Contains($"**Winner on throughput:** {row.Label} (⚠ simulated),", markdown, StringComparison.Ordinal);
         Assert.Contains("-timeline.png)", markdown, StringComparison.Ordinal);
     }
 
