@@ -95,6 +95,7 @@ public static class GpuBenchResultReader
         string? SystemInfoContent)
     {
         private static readonly JsonSerializerOptions AgentJson = new(JsonSerializerDefaults.Web);
+        private static readonly JsonSerializerOptions RecordJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
         public static async Task<RunFiles> ReadAsync(string folder, string resultPath, CancellationToken cancellationToken)
         {
@@ -125,7 +126,7 @@ public static class GpuBenchResultReader
                     metrics = ResultJson.Deserialize(text);
                     if (json.RootElement.TryGetProperty("run", out var record))
                     {
-                        run = record.Deserialize<RunSection>();
+                        run = record.Deserialize<RunSection>(RecordJson);
                     }
                 }
             }
@@ -141,13 +142,13 @@ public static class GpuBenchResultReader
 
         public Layout? Layout()
         {
-            if (Run is { Replicas: > 0, GpuIds.Length: > 0 } run)
+            if (Run is { Replicas: > 0, GpuIds: { Length: > 0 } gpuIds } run)
             {
                 return new Layout(
                     run.Replicas,
                     Math.Max(1, run.TensorParallel),
                     Math.Max(1, run.PipelineParallel),
-                    [.. run.GpuIds.Select((ids, i) => new ReplicaPlacement(i, ids))]);
+                    [.. gpuIds.Select((ids, i) => new ReplicaPlacement(i, ids))]);
             }
 
             if (Result?.Deployment is { Replicas.Count: > 0 } deployment)
