@@ -70,7 +70,7 @@ public sealed class ReportCommand(IAnsiConsole console, RunPlanner planner) : As
             config = loaded.Config;
         }
 
-        var prices = new PriceTable(config?.Prices.Select(p => KeyValuePair.Create(p.Key, (double)p.Value)) ?? [])
+        var prices = (config is null ? PriceTable.Empty : PriceTable.FromConfig(config.Prices))
             .With(settings.Prices.Select(PriceTable.ParseOverride));
         var request = new ReportRequest(settings.Results ?? config?.ResultsDir ?? "results", settings.Out, prices)
         {

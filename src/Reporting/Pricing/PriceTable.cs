@@ -18,6 +18,10 @@ public sealed class PriceTable
 
     public static PriceTable Empty { get; } = new([]);
 
+    /// <summary>The prices of config.yml (<c>BenchConfig.Prices</c>), $ per GPU-hour by GPU type.</summary>
+    public static PriceTable FromConfig(IReadOnlyDictionary<string, decimal> prices) =>
+        new(prices.Select(p => KeyValuePair.Create(p.Key, (double)p.Value)));
+
     public IReadOnlyDictionary<string, double> Prices => _usdPerGpuHour;
 
     public double? UsdPerGpuHour(string gpuType) =>

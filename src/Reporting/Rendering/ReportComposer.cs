@@ -101,12 +101,12 @@ public static class ReportComposer
         yield return new Heading(2, model.Model);
         yield return new Paragraph(
             model.ThroughputWinner is { } fastest
-                ? $"{fastest.Label}, {Numbers.TokensPerS(fastest.Run.Metrics.TotalTokensPerS)} total tok/s."
+                ? $"{Named(fastest)}, {Numbers.TokensPerS(fastest.Run.Metrics.TotalTokensPerS)} total tok/s."
                 : "no valid run.",
             "Winner on throughput:");
         yield return new Paragraph(
             model.CostWinner is { } cheapest
-                ? $"{cheapest.Label}, {Numbers.UsdPerMtok(cheapest.UsdPerMtokTotal)} per million tokens (total-token basis), "
+                ? $"{Named(cheapest)}, {Numbers.UsdPerMtok(cheapest.UsdPerMtokTotal)} per million tokens (total-token basis), "
                   + $"{Numbers.UsdPerMtok(cheapest.UsdPerMtokOutput)} (output-token basis)."
                 : "no valid run with a price.",
             "Winner on cost:");
@@ -124,6 +124,9 @@ public static class ReportComposer
             yield return new Paragraph(note, "Tokens/s over the run:");
         }
     }
+
+    /// <summary>A winner's label, with its mark when it has one (a simulated run can win; an invalid one cannot).</summary>
+    private static string Named(ConfigurationRow row) => row.Run.IsFlagged ? $"{row.Label} ({StatusText(row.Run)})" : row.Label;
 
     private static Table HardwareTable(ComparisonReport report)
     {

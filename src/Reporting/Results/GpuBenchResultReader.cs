@@ -1,5 +1,7 @@
 using System.Text.Json;
+using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
+using GpuBench.Core.Hardware;
 using GpuBench.Core.Metrics;
 using GpuBench.Core.Planning;
 using GpuBench.Reporting.Import;
@@ -9,10 +11,10 @@ namespace GpuBench.Reporting.Results;
 
 /// <summary>
 /// Reads one GpuBench run folder, results/&lt;campaign&gt;/&lt;server&gt;/&lt;model&gt;/&lt;workload&gt;/. The figures come from
-/// result.json (the load generator's vLLM-named JSON, or the agent's whole run result with it under "benchmark"),
-/// else from benchmark.txt. What was run comes from the campaign's plan when config.yml is at hand (the one source of
-/// the layout), else from the folder's own files: the deployment in result.json, compose.yaml, command.txt,
-/// system-info.txt, and the server's name.
+/// result.json (vLLM's field names, with the campaign's record of the run under "run"; or the agent's whole run
+/// result with the figures under "benchmark"), else from benchmark.txt. What was run comes from the campaign's plan
+/// (config.yml given to the report, else the config.yml slice the campaign keeps in the folder), else from the
+/// folder's own files: result.json's "run", compose.yaml, command.txt, system-info.txt, and the server's name.
 /// </summary>
 public static class GpuBenchResultReader
 {
@@ -22,6 +24,7 @@ public static class GpuBenchResultReader
     public const string ComposeFile = "compose.yaml";
     public const string CommandFile = "command.txt";
     public const string SystemInfoFile = "system-info.txt";
+    public const string ConfigSliceFile = "config.yml";
 
     /// <summary>result.json marks a run folder; benchmark.txt does when the folder has no result.json.</summary>
     public static bool IsRunResult(string path)
@@ -48,7 +51,9 @@ public static class GpuBenchResultReader
             throw new FormatException($"{resultPath}: {e.Message}", e);
         }
 
-        var planned = plan?.Runs.FirstOrDefault(r => r.RelativePath == $"{server}/{modelFolder}/{workloadName}");
+        var relativePath = $"{server}/{modelFolder}/{workloadName}";
+        var planned = plan?.Runs.FirstOrDefault(r => r.RelativePath == relativePath)
+            ?? SlicePlan(folder)?.Runs.FirstOrDefault(r => r.RelativePath == relativePath);
         var layout = planned?.Layout ?? files.Layout() ?? throw new FormatException(
             $"{folder}: the serving layout is unknown: pass the campaign's --config, or keep compose.yaml or result.json's deployment in the folder.");
         var serverName = ServerName.TryParse(server, out var named) ? named : null;
@@ -71,15 +76,26 @@ public static class GpuBenchResultReader
         };
     }
 
+    /// <summary>The plan of the config.yml slice a campaign keeps in each run folder; null when there is none or it does not validate.</summary>
+    private static RunPlan? SlicePlan(string folder)
+    {
+        var path = Path.Combine(folder, ConfigSliceFile);
+        return File.Exists(path) && ConfigLoader.Load(path).Config is { } config
+            ? new RunPlanner(GpuCatalog.Default).Plan(config)
+            : null;
+    }
+
     /// <summary>What a run folder holds, each part optional but the figures.</summary>
     private sealed record RunFiles(
         ServingMetrics Metrics,
         RunResult? Result,
+        RunSection? Run,
         string? Compose,
         string? Command,
         string? SystemInfoContent)
     {
         private static readonly JsonSerializerOptions AgentJson = new(JsonSerializerDefaults.Web);
+        private static readonly JsonSerializerOptions RecordJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
         public static async Task<RunFiles> ReadAsync(string folder, string resultPath, CancellationToken cancellationToken)
         {
@@ -92,6 +108,7 @@ public static class GpuBenchResultReader
             var text = await File.ReadAllTextAsync(resultPath, cancellationToken).ConfigureAwait(false);
             ServingMetrics metrics;
             RunResult? result = null;
+            RunSection? run = null;
             if (Path.GetFileName(resultPath) == TextBlockFile)
             {
                 metrics = BenchmarkTextBlock.Parse(text);
@@ -107,12 +124,17 @@ public static class GpuBenchResultReader
                 else
                 {
                     metrics = ResultJson.Deserialize(text);
+                    if (json.RootElement.TryGetProperty("run", out var record))
+                    {
+                        run = record.Deserialize<RunSection>(RecordJson);
+                    }
                 }
             }
 
             return new RunFiles(
                 metrics,
                 result,
+                run,
                 result?.Deployment?.Rendered.ComposeYaml ?? await Optional(ComposeFile).ConfigureAwait(false),
                 result?.Deployment?.Rendered.CommandText ?? await Optional(CommandFile).ConfigureAwait(false),
                 await Optional(SystemInfoFile).ConfigureAwait(false));
@@ -120,6 +142,15 @@ public static class GpuBenchResultReader
 
         public Layout? Layout()
         {
+            if (Run is { Replicas: > 0, GpuIds: { Length: > 0 } gpuIds } run)
+            {
+                return new Layout(
+                    run.Replicas,
+                    Math.Max(1, run.TensorParallel),
+                    Math.Max(1, run.PipelineParallel),
+                    [.. gpuIds.Select((ids, i) => new ReplicaPlacement(i, ids))]);
+            }
+
             if (Result?.Deployment is { Replicas.Count: > 0 } deployment)
             {
                 var flags = CommandLineFlags.Parse(Command ?? "");
@@ -143,13 +174,14 @@ public static class GpuBenchResultReader
         public string? ServedModel()
         {
             var flags = CommandLineFlags.Parse(Command ?? Compose ?? "");
-            return flags["--served-model-name"] ?? flags["--model"];
+            return Run?.ModelId ?? flags["--served-model-name"] ?? flags["--model"];
         }
 
-        public string? GpuType() => Result?.System?.Gpus.Gpus.FirstOrDefault()?.GpuType;
+        public string? GpuType() => Run?.GpuType ?? Result?.System?.Gpus.Gpus.FirstOrDefault()?.GpuType;
 
         public bool Simulated() =>
-            Result?.System?.Engine?.Simulated == true
+            Run?.Simulated == true
+            || Result?.System?.Engine?.Simulated == true
             || Result?.System?.Gpus.Simulated == true
             || Result?.Deployment?.Engine?.Simulated == true;
 
@@ -161,7 +193,8 @@ public static class GpuBenchResultReader
                 return new HardwareInfo(gpu?.Name ?? "", system.Gpus.DriverVersion ?? gpu?.DriverVersion ?? "", system.Gpus.CudaVersion ?? "", system.Cpu);
             }
 
-            return SystemInfoContent is null ? HardwareInfo.Unknown : SystemInfoText.Parse(SystemInfoContent);
+            var hardware = SystemInfoContent is null ? HardwareInfo.Unknown : SystemInfoText.Parse(SystemInfoContent);
+            return Run?.GpuName is { Length: > 0 } name && hardware.GpuName.Length == 0 ? hardware with { GpuName = name } : hardware;
         }
 
         /// <summary>Without the plan, the workload is what the figures show: prompts sent, mean lengths, the concurrency limit.</summary>

@@ -17,6 +17,15 @@ public class PriceTableTests
     }
 
     [Fact]
+    public void Config_prices_become_the_table()
+    {
+        var prices = PriceTable.FromConfig(new Dictionary<string, decimal> { ["rtx5090"] = 0.65m });
+
+        Assert.Equal(0.65, prices.UsdPerGpuHour("rtx5090"));
+        Assert.Null(prices.UsdPerGpuHour("rtx4090"));
+    }
+
+    [Fact]
     public void A_type_without_a_price_has_none_rather_than_zero() =>
         Assert.Null(new PriceTable([new("rtx4090", 0.39)]).UsdPerGpuHour("l40s"));
 

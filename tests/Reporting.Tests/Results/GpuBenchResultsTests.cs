@@ -59,6 +59,7 @@ public sealed class GpuBenchResultsTests : IDisposable
         Assert.Empty(output.Notes);
         var markdown = await File.ReadAllTextAsync(output.MarkdownPath, TestContext.Current.CancellationToken);
         Assert.Contains("| ⚠ simulated |", markdown, StringComparison.Ordinal);
+        Assert.Contains($"**Winner on throughput:** {row.Label} (⚠ simulated),", markdown, StringComparison.Ordinal);
         Assert.Contains("-timeline.png)", markdown, StringComparison.Ordinal);
     }
 
@@ -91,6 +92,48 @@ public sealed class GpuBenchResultsTests : IDisposable
         Assert.Equal(("rtx4090", 1, "1 × 1"), (run.GpuType, run.GpuCount, run.Layout.ToString()));
         Assert.Equal(new RunWorkload("smoke", 200, 100, 10, 8), run.Workload);
         Assert.False(run.Simulated);
+    }
+
+    [Fact]
+    public async Task The_campaign_record_under_run_in_result_json_says_what_ran()
+    {
+        var folder = Path.Combine(_root.FullName, "campaign-1", "box-a", "qwen3-coder-30b", "smoke");
+        await TestCampaign.WriteRunAsync(folder, TestCampaign.Requests(16, failures: 0));
+        var result = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "result.json"), TestContext.Current.CancellationToken))!;
+        result["run"] = System.Text.Json.Nodes.JsonNode.Parse("""
+            { "campaign": "campaign-1", "server": "box-a", "model": "qwen3-coder-30b", "model_id": "QuantTrio/Qwen3-Coder-30B-A3B-Instruct-AWQ",
+              "workload": "smoke", "layout": "2 × pp2", "replicas": 2, "tensor_parallel": 1, "pipeline_parallel": 2,
+              "gpu_ids": [[0, 1], [2, 3]], "gpu_type": "rtx4090", "gpu_count": 4, "gpu_name": "NVIDIA GeForce RTX 4090",
+              "engine": "sim", "simulated": true, "state": "succeeded" }
+            """);
+        await File.WriteAllTextAsync(Path.Combine(folder, "result.json"), result.ToJsonString(), TestContext.Current.CancellationToken);
+
+        var output = await GenerateAsync(plan: null);
+
+        var run = output.Report.Rows.Single().Run;
+        Assert.Equal("QuantTrio/Qwen3-Coder-30B-A3B-Instruct-AWQ", run.Model);
+        Assert.Equal(("rtx4090", 4, "2 × pp2", "2,3"), (run.GpuType, run.GpuCount, run.Layout.ToString(), run.Layout.Placements[1].DeviceList));
+        Assert.Equal("NVIDIA GeForce RTX 4090", run.Hardware.GpuName);
+        Assert.True(run.Simulated);
+    }
+
+    [Fact]
+    public async Task The_config_slice_kept_in_the_folder_stands_in_for_the_campaign_config()
+    {
+        var plan = new RunPlanner(GpuCatalog.Default).Plan(LoadConfig());
+        var folder = Path.Combine(_root.FullName, "campaign-1", plan.Runs.Single().RelativePath);
+        await TestCampaign.WriteRunAsync(folder, TestCampaign.Requests(40, failures: 0));
+        await File.WriteAllTextAsync(Path.Combine(folder, "config.yml"), Config, TestContext.Current.CancellationToken);
+
+        var output = await GenerateAsync(plan: null);
+
+        var run = output.Report.Rows.Single().Run;
+        Assert.Equal("QuantTrio/Qwen3-Coder-30B-A3B-Instruct-AWQ", run.Model);
+        // Planned again from the slice: an equal layout, not the same instance.
+        Assert.Equal(plan.Runs.Single().Layout.ToString(), run.Layout.ToString());
+        Assert.Equal(plan.Runs.Single().Layout.Placements.Select(p => p.DeviceList), run.Layout.Placements.Select(p => p.DeviceList));
+        Assert.Equal(new RunWorkload("smoke", 200, 100, 40, 8), run.Workload);
+        Assert.True(run.Simulated);
     }
 
     [Fact]
