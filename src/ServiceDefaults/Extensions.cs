@@ -49,10 +49,11 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(Telemetry.MeterName))
+                .AddMeter(Telemetry.MeterName, Telemetry.AllGpuBench))
             .WithTracing(tracing => tracing
+                .SetSampler(TraceSampling.FromConfiguration(builder.Configuration))
                 .AddSource(builder.Environment.ApplicationName)
-                .AddSource(Telemetry.ActivitySourceName)
+                .AddSource(Telemetry.ActivitySourceName, Telemetry.AllGpuBench, Telemetry.YarpActivitySourceName)
                 .AddAspNetCoreInstrumentation(options =>
                     options.Filter = context => !IsHealthPath(context.Request.Path))
                 .AddHttpClientInstrumentation());

@@ -3,6 +3,7 @@ using GpuBench.Agent.Hosting;
 using GpuBench.Agent.Inventory;
 using GpuBench.Agent.Processes;
 using GpuBench.Agent.Runtimes;
+using GpuBench.Agent.Telemetry;
 using GpuBench.Core.Contracts;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +19,7 @@ public sealed class DeploymentManager(
     GpuInventoryProvider inventory,
     ReadinessProbe readiness,
     IOptions<AgentOptions> options,
+    ChildTelemetry childTelemetry,
     TimeProvider time,
     ILogger<DeploymentManager> logger) : IHostedService
 {
@@ -209,7 +211,7 @@ public sealed class DeploymentManager(
         var logPath = DeploymentPaths.GatewayLog(options.Value, plan.Id);
         deployment.Gateway = ChildProcess.Start(
             [.. plan.Gateway.Command, .. plan.Gateway.Arguments],
-            new Dictionary<string, string>(),
+            childTelemetry.Environment(ChildTelemetry.GatewayServiceName(plan.Request.Run)),
             new Dictionary<string, string> { [GatewaySpec.AdminTokenVariable] = plan.Secrets[GatewaySpec.AdminTokenVariable] },
             logPath,
             DeploymentPaths.ProcessRecords(options.Value));
@@ -231,6 +233,11 @@ public sealed class DeploymentManager(
 
     private async Task TearDownAsync(Deployment deployment, CancellationToken cancellationToken)
     {
+        if (!deployment.BeginTeardown())
+        {
+            return;
+        }
+
         if (deployment.Gateway is { } gateway)
         {
             await gateway.StopAsync(cancellationToken);

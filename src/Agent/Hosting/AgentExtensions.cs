@@ -51,6 +51,7 @@ public static class AgentExtensions
         services.AddSingleton<DeploymentManager>();
         services.AddHostedService(sp => sp.GetRequiredService<DeploymentManager>());
 
+        services.AddSingleton<ChildTelemetry>();
         services.AddSingleton<AgentMetrics>();
         services.AddSingleton<TelemetrySampler>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(AgentMetrics.MeterName));
@@ -62,6 +63,8 @@ public static class AgentExtensions
             .WithTracing(tracing => tracing.AddSource(LoadGenTelemetry.SourceName));
         services.AddSingleton<RunStore>();
         services.AddSingleton<RunManager>();
+        // Registered after the deployment manager, so it stops first: runs end before their deployments go.
+        services.AddHostedService(sp => sp.GetRequiredService<RunManager>());
         services.AddSingleton<AgentToken>();
         services.ConfigureHttpJsonOptions(json => ContractJson.Configure(json.SerializerOptions));
         return builder;

@@ -50,7 +50,7 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
         public int RandomOutputLen { get; init; } = 128;
 
         [CommandOption("--random-range-ratio <RATIO>")]
-        [Description("Lengths drawn uniformly within ±ratio of the given ones; in [0, 1).")]
+        [Description("Lengths drawn uniformly within ±ratio of the given ones; at least 0 and below 1.")]
         public double RandomRangeRatio { get; init; }
 
         [CommandOption("--random-prefix-len <TOKENS>")]

@@ -44,8 +44,8 @@ public static class RandomDataset
             throw new TokenizerUnavailableException("The server's /tokenize returned no tokens for plain English text.");
         }
 
-        var (prefix, _) = prefixLen > 0
-            ? await ExactTextAsync(tokenizer, pool, "", prefixLen, new Random(Seeds.For(seed, -1)), cancellationToken).ConfigureAwait(false)
+        var (prefix, prefixTokens) = prefixLen > 0
+            ? await ExactTextAsync(tokenizer, pool, "", 0, prefixLen, new Random(Seeds.For(seed, -1)), cancellationToken).ConfigureAwait(false)
             : ("", 0);
 
         var samples = new SampleRequest[count];
@@ -54,20 +54,20 @@ public static class RandomDataset
             {
                 var random = new Random(Seeds.For(seed, i));
                 var (input, output) = Lengths(random, inputLen, outputLen, rangeRatio);
-                var (prompt, tokens) = await ExactTextAsync(tokenizer, pool, prefix, prefixLen + input, random, ct).ConfigureAwait(false);
+                var (prompt, tokens) = await ExactTextAsync(tokenizer, pool, prefix, prefixTokens, prefixLen + input, random, ct).ConfigureAwait(false);
                 samples[i] = new SampleRequest(i, prompt, tokens, output);
             }).ConfigureAwait(false);
         return samples;
     }
 
     /// <summary>
-    /// Text that starts with <paramref name="prefix"/> and tokenizes to exactly <paramref name="length"/> tokens
+    /// Text that starts with <paramref name="prefix"/> (<paramref name="prefixTokens"/> tokens on its own) and
+    /// tokenizes to exactly <paramref name="length"/> tokens
     /// (or the closest found; merges at the joins of detokenized pieces can leave it a token off in rare cases).
     /// </summary>
     private static async Task<(string Text, int Tokens)> ExactTextAsync(
-        ITextTokenizer tokenizer, int[] pool, string prefix, int length, Random random, CancellationToken cancellationToken)
+        ITextTokenizer tokenizer, int[] pool, string prefix, int prefixTokens, int length, Random random, CancellationToken cancellationToken)
     {
-        var prefixTokens = prefix.Length > 0 ? (await tokenizer.TokenizeAsync(prefix, cancellationToken).ConfigureAwait(false)).Length : 0;
         var bodyIds = Enumerable.Range(0, Math.Max(0, length - prefixTokens)).Select(_ => pool[random.Next(pool.Length)]).ToList();
         var best = (Text: prefix, Tokens: prefixTokens);
         var bestError = int.MaxValue;

@@ -99,6 +99,19 @@ public sealed class LoadCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Help_lists_the_vllm_flag_names()
+    {
+        var result = await App().RunAsync(["load", "--help"], TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.DoesNotContain("Error", result.Output, StringComparison.Ordinal);  // every description is valid markup
+        foreach (var flag in new[] { "--base-url", "--random-range-ratio", "--max-concurrency", "--request-rate", "--burstiness", "--goodput", "--save-result" })
+        {
+            Assert.Contains(flag, result.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Bad_flags_are_refused_naming_the_flag()
     {
         var result = await App().RunAsync(["load", "--random-range-ratio", "1.5", "--backend", "openai-chat"], TestContext.Current.CancellationToken);

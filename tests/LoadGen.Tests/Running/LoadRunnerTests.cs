@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using GpuBench.Core.Metrics;
 using GpuBench.LoadGen.Dataset;
 using GpuBench.LoadGen.Http;
@@ -141,6 +142,44 @@ public sealed class LoadRunnerTests : IAsyncLifetime
             Assert.IsType<double>(span.GetTagItem("gen_ai.response.time_to_first_chunk"));
             Assert.Contains(_server.Received, r => r.TraceParent == $"00-{span.TraceId}-{span.SpanId}-01");
         }
+    }
+
+    [Fact]
+    public async Task Live_metrics_count_in_flight_tokens_and_latencies()
+    {
+        var sums = new Dictionary<string, double>();
+        var counts = new Dictionary<string, int>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter == _telemetry.Meter)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        void Record(Instrument instrument, double value)
+        {
+            lock (sums)
+            {
+                sums[instrument.Name] = sums.GetValueOrDefault(instrument.Name) + value;
+                counts[instrument.Name] = counts.GetValueOrDefault(instrument.Name) + 1;
+            }
+        }
+
+        listener.SetMeasurementEventCallback<long>((i, v, _, _) => Record(i, v));
+        listener.SetMeasurementEventCallback<double>((i, v, _, _) => Record(i, v));
+        listener.Start();
+
+        await RunAsync(Options(4));
+
+        Assert.Equal(0, sums["gpubench.loadgen.requests.in_flight"]);  // every +1 matched by a −1
+        Assert.Equal(8, counts["gpubench.loadgen.requests.in_flight"]);
+        Assert.Equal(40, sums["gpubench.loadgen.output_tokens"]);
+        Assert.Equal(4, counts["gen_ai.client.operation.time_to_first_chunk"]);
+        Assert.Equal(4 * 9, counts["gen_ai.client.operation.time_per_output_chunk"]);
+        Assert.Equal(4, counts["gen_ai.client.operation.duration"]);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using GpuBench.Agent.Hosting;
 using GpuBench.Agent.Processes;
+using GpuBench.Agent.Telemetry;
 using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ namespace GpuBench.Agent.Runtimes.Process;
 /// Replicas as child processes (`vllm serve …` or the simulator), each with its own CUDA_VISIBLE_DEVICES, for
 /// boxes that are containers themselves and have no Docker. Logs go to files under the data directory.
 /// </summary>
-public sealed class ProcessRuntime(IOptions<AgentOptions> options) : IEngineRuntime
+public sealed class ProcessRuntime(IOptions<AgentOptions> options, ChildTelemetry telemetry) : IEngineRuntime
 {
     private readonly ConcurrentDictionary<string, ChildProcess> _children = new();
 
@@ -25,9 +26,16 @@ public sealed class ProcessRuntime(IOptions<AgentOptions> options) : IEngineRunt
     {
         var logPath = DeploymentPaths.ReplicaLog(options.Value, plan.Id, replica.Index);
         var secrets = replica.SecretVariables.ToDictionary(v => v, v => plan.Secrets[v], StringComparer.Ordinal);
+        var kind = plan.Request.Engine.Settings.Kind;
+        var environment = CommandLineRenderer.ProcessEnvironment(replica).ToDictionary(StringComparer.Ordinal);
+        foreach (var (name, value) in telemetry.Environment(ChildTelemetry.ReplicaServiceName(plan.Request.Run, replica.Index), kind))
+        {
+            environment[name] = value;
+        }
+
         var child = ChildProcess.Start(
-            [.. replica.Executable, .. replica.EngineArguments],
-            CommandLineRenderer.ProcessEnvironment(replica),
+            [.. replica.Executable, .. replica.EngineArguments, .. telemetry.EngineArguments(kind)],
+            environment,
             secrets,
             logPath,
             RecordDirectory);
@@ -38,8 +46,16 @@ public sealed class ProcessRuntime(IOptions<AgentOptions> options) : IEngineRunt
 
     public Task<ReplicaExit?> GetExitAsync(ReplicaHandle handle, CancellationToken cancellationToken) =>
         Task.FromResult(_children.TryGetValue(handle.RuntimeId, out var child) && child.HasExited
-            ? new ReplicaExit(child.ExitCode, $"the engine process exited with code {child.ExitCode}")
+            ? new ReplicaExit(child.ExitCode, ExitReason(child.ExitCode))
             : null);
+
+    /// <summary>Exit codes above 128 mean a signal; 137 (SIGKILL) is what the kernel's OOM killer leaves.</summary>
+    public static string ExitReason(int exitCode) => exitCode switch
+    {
+        137 => "the engine process was killed (SIGKILL, often the kernel's out-of-memory killer)",
+        > 128 and < 160 => $"the engine process was killed by signal {exitCode - 128}",
+        _ => $"the engine process exited with code {exitCode}",
+    };
 
     public Task<string> GetLogTailAsync(ReplicaHandle handle, int lines, CancellationToken cancellationToken) =>
         LogTail.ReadAsync(handle.LogPath, lines, cancellationToken);

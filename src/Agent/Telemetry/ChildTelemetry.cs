@@ -1,0 +1,59 @@
+using GpuBench.Core.Config;
+
+namespace GpuBench.Agent.Telemetry;
+
+/// <summary>
+/// Telemetry settings of the processes the agent starts (engine replicas, gateways). They inherit the agent's
+/// OTLP exporter variables (endpoint, headers, protocol, sampler), so their spans join the same dashboard and the
+/// same traces; each gets its own service name, or the dashboard would show them all as the agent. vLLM exports
+/// traces only when told where: --otlp-traces-endpoint.
+/// </summary>
+public sealed class ChildTelemetry(IConfiguration configuration)
+{
+    public const string ServiceNameVariable = "OTEL_SERVICE_NAME";
+    public const string ResourceAttributesVariable = "OTEL_RESOURCE_ATTRIBUTES";
+    public const string EndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    public const string ProtocolVariable = "OTEL_EXPORTER_OTLP_PROTOCOL";
+    public const string TracesProtocolVariable = "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL";
+
+    /// <summary>The service name of a replica: the run (server/model/workload) and the replica's index.</summary>
+    public static string ReplicaServiceName(string run, int index) => $"{run}/replica-{index}";
+
+    /// <summary>The service name of a deployment's gateway.</summary>
+    public static string GatewayServiceName(string run) => $"gateway/{run}";
+
+    /// <summary>
+    /// Variables that replace the agent's own for one child: its service name, and an instance id of its own (the
+    /// agent's OTEL_RESOURCE_ATTRIBUTES would otherwise make every child look like another instance of the agent).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Environment(string serviceName, EngineKind? engine = null)
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [ServiceNameVariable] = serviceName,
+            [ResourceAttributesVariable] = $"service.instance.id={serviceName}",
+        };
+        if (engine == EngineKind.Vllm && configuration[ProtocolVariable] is { Length: > 0 } protocol)
+        {
+            // vLLM's exporter defaults to gRPC; it must speak what the collector the agent uses speaks.
+            variables[TracesProtocolVariable] = protocol;
+        }
+
+        return variables;
+    }
+
+    /// <summary>--otlp-traces-endpoint for vLLM when the agent itself exports; nothing otherwise.</summary>
+    public IReadOnlyList<string> EngineArguments(EngineKind engine)
+    {
+        if (engine != EngineKind.Vllm || configuration[EndpointVariable] is not { Length: > 0 } endpoint)
+        {
+            return [];
+        }
+
+        // The HTTP exporter takes the signal's full URL; gRPC takes the collector's address.
+        var traces = configuration[ProtocolVariable] is "http/protobuf" or "http/json"
+            ? endpoint.TrimEnd('/') + "/v1/traces"
+            : endpoint;
+        return ["--otlp-traces-endpoint", traces];
+    }
+}

@@ -1,0 +1,31 @@
+using GpuBench.Core.Config;
+
+namespace GpuBench.AppHost.Wiring;
+
+/// <summary>
+/// What the AppHost needs from the campaign's config: its path (--config, default the repository's config.yml),
+/// the trace sampling ratio, and the local box to simulate.
+/// </summary>
+public sealed record CampaignSettings(string ConfigPath, string RepositoryRoot, double TraceSamplingRatio, ServerSpec? LocalServer)
+{
+    /// <summary>The AppHost's own argument or setting naming the config file (`dotnet run --project src/AppHost -- --config x.yml`).</summary>
+    public const string ConfigKey = "config";
+
+    public static CampaignSettings From(IDistributedApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        // src/AppHost → the repository root, where config.yml and results/ live.
+        var root = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".."));
+        var path = builder.Configuration[ConfigKey] is { Length: > 0 } given
+            ? Path.GetFullPath(given)
+            : Path.Combine(root, ConfigLoader.DefaultFileName);
+
+        // An invalid config still starts the AppHost: the controller then prints every error, as `gpubench validate` does.
+        var config = File.Exists(path) ? ConfigLoader.Load(path).Config : null;
+        return new CampaignSettings(
+            path,
+            root,
+            config?.Telemetry.TraceSamplingRatio ?? TelemetrySettings.DefaultTraceSamplingRatio,
+            config?.Servers.FirstOrDefault(s => s.Ssh is null));
+    }
+}

@@ -1,0 +1,166 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using GpuBench.AppHost.Tests.Support;
+using GpuBench.Core.Config;
+using GpuBench.Core.Contracts;
+using GpuBench.Core.Planning;
+
+namespace GpuBench.AppHost.Tests.Tracing;
+
+/// <summary>
+/// The AppHost's agent deploys a simulated engine and its gateway and runs a small load through them: every
+/// request is one trace from the load generator through the gateway to the engine, each process under its own
+/// service name, and the live metrics arrive with them.
+/// </summary>
+public sealed class RequestTraceTests : IDisposable
+{
+    private readonly TinyCampaign _campaign = new();
+
+    [Fact]
+    public async Task A_benchmark_request_is_one_trace_from_the_load_generator_through_the_gateway_to_the_engine()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var receiver = await OtlpReceiver.StartAsync(ct);
+        var builder = await AppHostUnderTest.CreateAsync(_campaign, receiver, withController: false, ct);
+        await using var app = await builder.BuildAsync(ct);
+        await app.StartAsync(ct);
+        using (var healthy = CancellationTokenSource.CreateLinkedTokenSource(ct))
+        {
+            healthy.CancelAfter(TimeSpan.FromMinutes(3));
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("agent", healthy.Token);
+        }
+
+        var agentUrl = app.GetEndpoint("agent", "http");
+        using var agent = new HttpClient { BaseAddress = agentUrl, Timeout = TimeSpan.FromMinutes(3) };
+        using (var refused = await agent.GetAsync("/deployments", ct))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        agent.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AppHostUnderTest.AgentToken);
+        var run = $"{TinyCampaign.Server}/{TinyCampaign.Model}/{TinyCampaign.Workload}";
+        var deployment = await DeployAsync(agent, run, ct);
+        try
+        {
+            var state = await RunAsync(agent, deployment, ct);
+            Assert.Equal(RunState.Succeeded, state);
+
+            var trace = await receiver.WaitForAsync(CompleteTrace, TimeSpan.FromSeconds(60), ct);
+            Assert.True(trace is not null,
+                $"No trace with spans of the load generator, the gateway and the engine. Received:\n{Describe(receiver.Spans)}");
+
+            var client = Assert.Single(trace, s => s.Scope == "GpuBench.LoadGen");
+            Assert.Equal("agent", client.Service);
+            var engine = Assert.Single(trace, s => s.Name == "llm_request");
+            Assert.Equal($"{run}/replica-0", engine.Service);
+            var gateway = trace.Where(s => s.Service == $"gateway/{run}").ToArray();
+            Assert.NotEmpty(gateway);
+            // The chain: the engine's span descends from a gateway span, which descends from the client's span.
+            var byId = trace.ToDictionary(s => s.SpanId);
+            var ancestors = Ancestors(engine, byId).ToArray();
+            Assert.Contains(ancestors, s => s.Service == gateway[0].Service);
+            Assert.Equal(client.SpanId, ancestors[^1].SpanId);
+
+            var metrics = await receiver.WaitForAsync(r => r.Metrics.Any(m => m.Name == "gen_ai.client.operation.time_to_first_chunk") ? r.Metrics : null,
+                TimeSpan.FromSeconds(30), ct);
+            Assert.NotNull(metrics);
+            Assert.Contains(metrics, m => m.Service == "agent" && m.Name == "gpubench.loadgen.output_tokens");
+            Assert.Contains(metrics, m => m.Service == "agent" && m.Name == "gpubench.loadgen.requests.in_flight");
+        }
+        finally
+        {
+            using var deleted = await agent.DeleteAsync($"/deployments/{deployment}", CancellationToken.None);
+        }
+    }
+
+    public void Dispose() => _campaign.Dispose();
+
+    /// <summary>The spans of the first trace that has all three parts, or null.</summary>
+    private static IReadOnlyList<ReceivedSpan>? CompleteTrace(OtlpReceiver receiver) =>
+        receiver.Spans.GroupBy(s => s.TraceId)
+            .Select(g => g.ToArray())
+            .FirstOrDefault(t => t.Any(s => s.Scope == "GpuBench.LoadGen")
+                && t.Any(s => s.Name == "llm_request")
+                && t.Any(s => s.Service.StartsWith("gateway/", StringComparison.Ordinal)));
+
+    private static IEnumerable<ReceivedSpan> Ancestors(ReceivedSpan span, Dictionary<string, ReceivedSpan> byId)
+    {
+        var current = span;
+        while (current.ParentSpanId.Length > 0 && byId.TryGetValue(current.ParentSpanId, out var parent))
+        {
+            yield return parent;
+            current = parent;
+        }
+    }
+
+    private static string Describe(IReadOnlyList<ReceivedSpan> spans) =>
+        string.Join('\n', spans.Take(60).Select(s => $"{s.TraceId[..8]} {s.Service} [{s.Scope}] {s.Name}"));
+
+    private static async Task<string> DeployAsync(HttpClient agent, string run, CancellationToken ct)
+    {
+        var request = new DeploymentRequest
+        {
+            Campaign = "apphost-tests",
+            Run = run,
+            Runtime = RuntimeKind.Process,
+            Layout = Layout.Consecutive(1, 1, 1),
+            Engine = new EngineLaunch
+            {
+                Model = TinyCampaign.ModelId,
+                Command = AppHostUnderTest.SimulatorCommand,
+                Settings = new EngineSettings { Kind = EngineKind.Sim, MaxModelLen = 4096 },
+            },
+            ReadyTimeout = TimeSpan.FromMinutes(2),
+        };
+        using var created = await agent.PostAsJsonAsync("/deployments", request, ContractJson.Options, ct);
+        var body = await created.Content.ReadAsStringAsync(ct);
+        Assert.True(created.IsSuccessStatusCode, $"POST /deployments: {(int)created.StatusCode} {body}");
+        var id = JsonSerializer.Deserialize<DeploymentStatus>(body, ContractJson.Options)!.Id;
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (true)
+        {
+            var status = (await agent.GetFromJsonAsync<DeploymentStatus>($"/deployments/{id}", ContractJson.Options, ct))!;
+            if (status.State != DeploymentState.Starting || DateTime.UtcNow > deadline)
+            {
+                Assert.True(status.State == DeploymentState.Ready, $"{status.State}: {status.Error}");
+                return id;
+            }
+
+            await Task.Delay(250, ct);
+        }
+    }
+
+    private static async Task<RunState> RunAsync(HttpClient agent, string deployment, CancellationToken ct)
+    {
+        var workload = new WorkloadSpec
+        {
+            Name = TinyCampaign.Workload,
+            InputLen = 32,
+            OutputLen = 16,
+            NumPrompts = TinyCampaign.Prompts,
+            MaxConcurrency = 4,
+            Endpoint = "/v1/chat/completions",
+        };
+        using var started = await agent.PostAsJsonAsync("/runs", new RunRequest(deployment, workload), ContractJson.Options, ct);
+        Assert.True(started.IsSuccessStatusCode, await started.Content.ReadAsStringAsync(ct));
+        var runId = (await started.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("runId").GetString()!;
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (true)
+        {
+            // 202 with the progress while the run is active, 200 with the result once it is over.
+            using var response = await agent.GetAsync($"/runs/{runId}", ct);
+            if (response.StatusCode == System.Net.HttpStatusCode.OK)
+            {
+                return (await response.Content.ReadFromJsonAsync<RunResult>(ContractJson.Options, ct))!.State;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"The run did not finish: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+
+            await Task.Delay(250, ct);
+        }
+    }
+}
