@@ -16,6 +16,7 @@ public sealed class EngineCore
     private readonly Scheduler _scheduler;
     private readonly Queue<MicroBatch> _inFlight = new();
     private readonly double[] _stageFree;
+    private readonly double[] _stageBusy;
     private double _cpuFree;
 
     public EngineCore(ReplicaModel model)
@@ -35,6 +36,7 @@ public sealed class EngineCore
         Pool = new KvBlockPool(totalBlocks, model.Settings.BlockSize);
         _scheduler = new Scheduler(model.Settings, Pool);
         _stageFree = new double[model.Settings.PipelineParallel];
+        _stageBusy = new double[model.Settings.PipelineParallel];
     }
 
     public ReplicaModel Model { get; }
@@ -44,6 +46,9 @@ public sealed class EngineCore
     public long Preemptions => _scheduler.Preemptions;
     public long PromptTokensComputed { get; private set; }
     public long StepsCompleted { get; private set; }
+
+    /// <summary>Seconds each pipeline stage's GPUs have been (or are scheduled to be) computing, for utilization.</summary>
+    public double StageBusySeconds(int stage) => Volatile.Read(ref _stageBusy[stage]);
 
     /// <summary>When the oldest micro-batch in flight completes; null when the engine is idle.</summary>
     public double? NextEventTime => _inFlight.Count > 0 ? _inFlight.Peek().CompletionTime : null;
@@ -106,7 +111,9 @@ public sealed class EngineCore
             for (var stage = 0; stage < _stageFree.Length; stage++)
             {
                 var start = Math.Max(ready, _stageFree[stage]);
-                _stageFree[stage] = start + Model.StageSeconds(stage, shape);
+                var busy = Model.StageSeconds(stage, shape);
+                _stageFree[stage] = start + busy;
+                Volatile.Write(ref _stageBusy[stage], _stageBusy[stage] + busy);
                 ready = _stageFree[stage] + (stage < _stageFree.Length - 1 ? Model.TransferSeconds(shape) : 0);
             }
 

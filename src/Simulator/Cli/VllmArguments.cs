@@ -27,7 +27,7 @@ public static class VllmArguments
         var served = new List<string>();
         var warnings = new List<string>();
         string? model = null;
-        string? gpu = environment(SimulatorOptions.GpuVariable);
+        var gpu = environment(SimulatorOptions.GpuVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
         int? gpuCount = ParseIntOrNull(environment(SimulatorOptions.GpuCountVariable), SimulatorOptions.GpuCountVariable);
 
         for (var i = 0; i < args.Count; i++)

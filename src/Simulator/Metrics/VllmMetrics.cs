@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using GpuBench.Core.Contracts;
 using GpuBench.Simulation.Engine;
 using GpuBench.Simulator.Serving;
 
@@ -22,11 +23,17 @@ public sealed class VllmMetrics
     private readonly Histogram _e2e = new(RequestBuckets);
     private readonly Histogram _queue = new(RequestBuckets);
     private readonly Dictionary<FinishReason, long> _finished = [];
+    private readonly ServedModel _model;
+    private readonly RealTimeEngine _engine;
     private EngineSnapshot _snapshot;
     private long _generationTokens;
+    private double[] _lastBusy = [];
+    private double _lastScrape;
 
     public VllmMetrics(ServedModel model, RealTimeEngine engine)
     {
+        _model = model;
+        _engine = engine;
         _labels = $"engine=\"0\",model_name=\"{model.Name.Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
         engine.TokenProduced += OnToken;
         engine.Stepped += snapshot => { lock (_lock) { _snapshot = snapshot; } };
@@ -53,9 +60,41 @@ public sealed class VllmMetrics
             _itl.Render(text, "vllm:inter_token_latency_seconds", "Histogram of inter-token latency in seconds.", _labels);
             _e2e.Render(text, "vllm:e2e_request_latency_seconds", "Histogram of e2e request latency in seconds.", _labels);
             _queue.Render(text, "vllm:request_queue_time_seconds", "Histogram of time spent in WAITING phase for request.", _labels);
+            RenderSimulatedGpus(text);
         }
 
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The simulated GPUs as the agent reads them where nvidia-smi would be (<see cref="SimulatedGpuMetrics"/>):
+    /// utilization is each stage's busy time since the previous scrape, memory what vLLM allocates up front.
+    /// GPU index = data-parallel rank × (tp × pp) + stage × tp + tensor rank.
+    /// </summary>
+    private void RenderSimulatedGpus(StringBuilder text)
+    {
+        var cores = _engine.Cores;
+        var settings = _model.Settings;
+        var now = _engine.Now;
+        var busy = cores.SelectMany(c => Enumerable.Range(0, settings.PipelineParallel).Select(c.StageBusySeconds)).ToArray();
+        var interval = now - _lastScrape;
+        var memoryMib = _model.Gpu.VramMib * settings.GpuMemoryUtilization;
+        text.Append(CultureInfo.InvariantCulture, $"# TYPE {SimulatedGpuMetrics.UtilizationPercent} gauge\n# TYPE {SimulatedGpuMetrics.MemoryUsedMib} gauge\n");
+        // busy holds one entry per (data-parallel rank, stage), in GPU order.
+        for (var index = 0; index < busy.Length; index++)
+        {
+            var previous = _lastBusy.Length == busy.Length ? _lastBusy[index] : 0;
+            var utilization = interval > 0 ? Math.Clamp((busy[index] - previous) / interval * 100, 0, 100) : 0;
+            for (var rank = 0; rank < settings.TensorParallel; rank++)
+            {
+                var gpu = index * settings.TensorParallel + rank;
+                text.Append(CultureInfo.InvariantCulture, $"{SimulatedGpuMetrics.UtilizationPercent}{{{SimulatedGpuMetrics.GpuLabel}=\"{gpu}\"}} {utilization:F1}\n");
+                text.Append(CultureInfo.InvariantCulture, $"{SimulatedGpuMetrics.MemoryUsedMib}{{{SimulatedGpuMetrics.GpuLabel}=\"{gpu}\"}} {memoryMib:F0}\n");
+            }
+        }
+
+        _lastBusy = busy;
+        _lastScrape = now;
     }
 
     public static string Reason(FinishReason reason) => reason switch

@@ -11,7 +11,7 @@ namespace GpuBench.Simulator.Serving;
 /// </summary>
 public sealed class GroundTruthLog : IAsyncDisposable
 {
-    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>(); // multi-reader flavour: it can count
     private readonly Task _writer;
 
     public GroundTruthLog(string path)

@@ -150,6 +150,8 @@ public class CompletionsApiTests
 
         Assert.Contains($"vllm:generation_tokens_total{{engine=\"0\",model_name=\"{Model}\"}} 7", metrics, StringComparison.Ordinal);
         Assert.Contains($"vllm:inter_token_latency_seconds_count{{engine=\"0\",model_name=\"{Model}\"}} 6", metrics, StringComparison.Ordinal);
+        Assert.Contains("gpubench:sim_gpu_utilization_percent{gpu=\"0\"} ", metrics, StringComparison.Ordinal);
+        Assert.Contains("gpubench:sim_gpu_memory_used_mib{gpu=\"0\"} ", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
