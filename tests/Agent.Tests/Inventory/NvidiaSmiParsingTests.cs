@@ -56,6 +56,15 @@ public class NvidiaSmiParsingTests
     }
 
     [Fact]
+    public void Topology_of_two_h200s_reads_the_nvlink_pair_despite_the_escape_codes_in_its_header()
+    {
+        var links = NvidiaSmiTopology.Parse(File.ReadAllText(Fixtures.PathOf("nvidia-smi", "h200x2-loaded", "topo.txt")));
+
+        var link = Assert.Single(links);
+        Assert.Equal((0, 1, "NV18"), (link.From, link.To, link.Kind));
+    }
+
+    [Fact]
     public void Topology_reads_pcie_links_and_skips_nic_rows()
     {
         const string topo = "\tGPU0\tGPU1\tNIC0\tCPU Affinity\tNUMA Affinity\n"

@@ -49,4 +49,26 @@ public class NvidiaSmiDmonTests
         Assert.Equal(4512, sample.PcieRxMBps);
         Assert.Null(sample.PcieTxMBps);
     }
+
+    [Fact]
+    public void Dmon_of_two_loaded_h200s_reads_power_utilisation_memory_and_pcie_per_gpu()
+    {
+        // Recorded on a 2×H200 box while a bf16 matrix product loop kept both GPUs busy.
+        var dmon = new NvidiaSmiDmon();
+        var samples = File.ReadAllLines(Fixtures.PathOf("nvidia-smi", "h200x2-loaded", "dmon-pucmt.txt"))
+            .Select(line => dmon.Read(line, At))
+            .OfType<GpuSample>()
+            .ToArray();
+
+        Assert.Equal(16, samples.Length);
+        Assert.Equal([0, 1], samples.Take(2).Select(s => s.Gpu));
+        var first = samples[0];
+        Assert.Equal(690, first.PowerWatts);
+        Assert.Equal(96, first.UtilizationPercent);
+        Assert.Equal(883, first.MemoryUsedMib);
+        Assert.Equal(1605, first.SmClockMhz);
+        Assert.Equal(2, first.PcieRxMBps);
+        Assert.Equal(1, first.PcieTxMBps);
+        Assert.All(samples, s => Assert.True(s.UtilizationPercent > 50, $"GPU {s.Gpu} at {s.UtilizationPercent}%"));
+    }
 }
