@@ -12,6 +12,7 @@ var token = builder.AddParameter("agent-token", new GenerateParameterDefault { M
 var agent = builder.AddProject<Projects.Agent>("agent")
     .OnLoopbackOnly()
     .WithAgentToken(token)
+    .WithDataDirectory(campaign)
     .WithSimulatedBox(campaign)
     .WithGateway(campaign)
     .WithTraceSampling(campaign)
