@@ -6,6 +6,16 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 tag=${1:-gpubench/simulator:local}
+
+# Rebuild only when the simulator's sources changed: the image carries a hash of them as a label.
+source_hash=$(cd "$root" && find src/Simulator src/Simulation src/Core src/ServiceDefaults Directory.Build.props Directory.Packages.props \
+  -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.yml' -o -name '*.props' -o -name '*.json' \) -not -path '*/bin/*' -not -path '*/obj/*' \
+  | sort | xargs sha256sum | sha256sum | cut -c1-16)
+if [ "$(docker image inspect --format '{{index .Config.Labels "gpubench.source"}}' "$tag" 2>/dev/null)" = "$source_hash" ]; then
+  echo "$tag"
+  exit 0
+fi
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 rootfs="$work/rootfs"
@@ -19,7 +29,7 @@ dotnet publish "$root/src/Simulator/Simulator.csproj" -c Release -r linux-x64 --
 # plus the dynamic loader itself.
 libraries=$(
   for binary in "$rootfs/app/GpuBench.Simulator" "$rootfs"/app/*.so; do
-    ldd "$binary" 2>/dev/null | awk '/=> \//{print $3} /^\s*\/[^ ]*ld-linux/{print $1}'
+    ldd "$binary" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'
   done | sort -u
 )
 for library in $libraries; do
@@ -32,5 +42,6 @@ tar -C "$rootfs" -c . | docker import \
   --change 'WORKDIR /app' \
   --change 'ENV DOTNET_EnableDiagnostics=0' \
   --change 'EXPOSE 8000' \
+  --change "LABEL gpubench.source=$source_hash" \
   - "$tag" >/dev/null
 echo "$tag"

@@ -8,6 +8,7 @@ internal sealed record BenchOptions(
     int[] Streams,
     int Replicas,
     EmissionSchedule Schedule,
+    TimeSpan Prime,
     TimeSpan Warmup,
     TimeSpan Duration,
     string? NginxPath,
@@ -23,7 +24,8 @@ internal sealed record BenchOptions(
           --interval-ms 40        replica delay between chunks (40 ms = 25 tokens/s per stream)
           --chunks 64             chunks per stream
           --chunk-bytes 200       size of one SSE chunk
-          --warmup 5              seconds before the measurement window
+          --prime 15              seconds of unmeasured load on each path once, before all runs (JIT warm-up)
+          --warmup 5              seconds before each measurement window
           --duration 20           seconds measured
           --nginx PATH            nginx executable (default: /usr/sbin/nginx if present)
           --skip-nginx            run direct and gateway only
@@ -52,6 +54,7 @@ internal sealed record BenchOptions(
             Get("streams", "400,1000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
             Int("replicas", 4),
             new EmissionSchedule(TimeSpan.FromMilliseconds(Int("ttft-ms", 20)), TimeSpan.FromMilliseconds(Int("interval-ms", 40)), Int("chunks", 64), Int("chunk-bytes", 200)),
+            TimeSpan.FromSeconds(Int("prime", 15)),
             TimeSpan.FromSeconds(Int("warmup", 5)),
             TimeSpan.FromSeconds(Int("duration", 20)),
             values.Remove("nginx", out var nginx) ? nginx : null,

@@ -60,7 +60,14 @@ internal static class Benchmark
             Console.WriteLine(options.SkipNginx ? "NGINX skipped (--skip-nginx)." : "NGINX not found: pass --nginx PATH; running direct and gateway only.");
         }
 
-        Console.WriteLine(Invariant($"{Environment.ProcessorCount} cores, {options.Replicas} replicas, first chunk after {options.Schedule.Ttft.TotalMilliseconds} ms, {options.Schedule.Chunks} chunks of {options.Schedule.ChunkBytes} B every {options.Schedule.Interval.TotalMilliseconds} ms, warmup {options.Warmup.TotalSeconds} s, window {options.Duration.TotalSeconds} s"));
+        Console.WriteLine(Invariant($"{Environment.ProcessorCount} cores (load average {LoadAverage()}), {options.Replicas} replicas, first chunk after {options.Schedule.Ttft.TotalMilliseconds} ms, {options.Schedule.Chunks} chunks of {options.Schedule.ChunkBytes} B every {options.Schedule.Interval.TotalMilliseconds} ms, warmup {options.Warmup.TotalSeconds} s, window {options.Duration.TotalSeconds} s"));
+        // A .NET process compiles its hot paths again, optimised, during its first seconds of load: prime every
+        // path once so that no measurement window pays for the gateway's JIT.
+        foreach (var target in targets)
+        {
+            await new StreamLoad(target.Urls, options.Streams[0]).RunAsync(options.Prime, TimeSpan.Zero, cancellationToken);
+        }
+
         var results = new List<RunResult>();
         foreach (var streams in options.Streams)
         {
@@ -68,7 +75,7 @@ internal static class Benchmark
             {
                 var result = await MeasureAsync(target, streams, options, cancellationToken);
                 results.Add(result);
-                Console.WriteLine(Invariant($"{streams} streams {target.Path}: {result.ChunksPerSecond:F0} chunks/s, chunk p50/p99 {result.ChunkP50Ms:F2}/{result.ChunkP99Ms:F2} ms, TTFT p50/p99 {result.TtftP50Ms:F2}/{result.TtftP99Ms:F2} ms, errors {result.Errors}"));
+                Console.WriteLine(Invariant($"{streams} streams {target.Path}: {result.ChunksPerSecond:F0} chunks/s, chunk p50/p99 {result.ChunkP50Ms:F2}/{result.ChunkP99Ms:F2} ms, TTFT p50/p99 {result.TtftP50Ms:F2}/{result.TtftP99Ms:F2} ms, errors {result.Errors}, load average {LoadAverage()}"));
                 // Let closed connections drain before the next path.
                 await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
             }
@@ -99,6 +106,9 @@ internal static class Benchmark
         var busy = 100 * (machineAfter.Busy - machineBefore.Busy) / (machineAfter.Total - machineBefore.Total);
         return RunResult.Of(target.Path, streams, options.Duration, samples, cpu * options.Duration.TotalSeconds / window.TotalSeconds, busy);
     }
+
+    // What else the machine was running: a shared machine's figures are only as good as its idle cores.
+    private static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
     private static Uri Completions(Uri baseUrl) => new(baseUrl, "v1/completions");
 

@@ -64,14 +64,10 @@ public sealed class ModelProvisioner
             var endpoint = request.Endpoint ?? HubEndpoint.FromEnvironment();
             var hub = new HubClient(_http, endpoint, request.Token, request.ModelId, request.Revision, _options);
             var retry = new RetryPolicy(_options, _time, _logger);
-            IReadOnlyList<HubFile> listed;
+            (string Commit, IReadOnlyList<HubFile> Files) listing;
             try
             {
-                commit = await retry.ExecuteAsync($"Looking up model {request.ModelId} at '{request.Revision}' on {endpoint}",
-                    hub.ResolveCommitAsync, cancellationToken).ConfigureAwait(false);
-                var found = commit;
-                listed = await retry.ExecuteAsync($"Listing the files of model {request.ModelId} at {commit}",
-                    token => hub.ListFilesAsync(found, token), cancellationToken).ConfigureAwait(false);
+                listing = await LookUpAsync(hub, retry, request, endpoint, cancellationToken).ConfigureAwait(false);
             }
             catch (ProvisioningException ex) when (ex.Failure.Kind == ProvisioningFailureKind.NetworkFailure && FromCache(request, cache, started) is { } cached)
             {
@@ -79,55 +75,16 @@ public sealed class ModelProvisioner
                 return cached;
             }
 
-            string resolved = commit;
-            var files = listed.Where(f => patterns.Matches(f.Path)).ToArray();
+            commit = listing.Commit;
+            var files = listing.Files.Where(f => patterns.Matches(f.Path)).ToArray();
             if (files.Length == 0)
             {
                 throw new ProvisioningException(ProvisioningFailureKind.NoMatchingFiles,
-                    $"None of the {listed.Count} files of model {request.ModelId} at '{request.Revision}' ({commit}) matches [{patterns}]; " +
+                    $"None of the {listing.Files.Count} files of model {request.ModelId} at '{request.Revision}' ({commit}) matches [{patterns}]; " +
                     "set the model's file patterns in the config.");
             }
 
-            var missing = await FindMissingAsync(cache, files, cancellationToken).ConfigureAwait(false);
-            var onDisk = missing.Sum(f => PartialLength(cache, f));
-            var total = missing.Sum(f => f.Size);
-            CheckFreeSpace(request, cache, total - onDisk);
-
-            _logger.LogInformation("Model {Model} at {Revision} ({Commit}) from {Endpoint}: {Files} files, {Missing} to fetch ({Bytes} bytes)",
-                request.ModelId, request.Revision, commit, endpoint, files.Length, missing.Count, total - onDisk);
-            var tracker = new TransferProgress(request.ModelId, commit, total, onDisk, missing.Count, progress, _time, _options.ProgressInterval);
-            var downloader = new BlobDownloader(hub, cache, commit, retry, _options, tracker);
-            var byBlob = files.ToLookup(f => f.BlobId);
-            await Parallel.ForEachAsync(missing, new ParallelOptions
-            {
-                MaxDegreeOfParallelism = _options.MaxParallelDownloads,
-                CancellationToken = cancellationToken,
-            }, async (file, token) =>
-            {
-                await downloader.DownloadAsync(file, token).ConfigureAwait(false);
-                foreach (var sameBlob in byBlob[file.BlobId])
-                {
-                    cache.Link(resolved, sameBlob);
-                }
-
-                tracker.FileDone(file.Path);
-            }).ConfigureAwait(false);
-
-            foreach (var file in files)
-            {
-                cache.Link(commit, file);
-            }
-
-            // Written last: a ref in the cache means its snapshot was completed once.
-            cache.WriteRef(request.Revision, commit);
-            var elapsed = _time.GetElapsedTime(started);
-            var result = new ProvisioningResult(request.ModelId, request.Revision,
-                missing.Count == 0 ? ProvisioningOutcome.AlreadyPresent : ProvisioningOutcome.Downloaded,
-                commit, cache.SnapshotDirectory(commit), files.Length, files.Sum(f => f.Size), missing.Count, downloader.BytesReceived,
-                elapsed, null);
-            _logger.LogInformation("Model {Model} {Outcome}: {Files} files, {Bytes} bytes received in {Seconds:F1} s ({MBps:F1} MB/s)",
-                request.ModelId, result.Outcome, result.FilesDownloaded, result.BytesDownloaded, elapsed.TotalSeconds, result.DownloadMegabytesPerSecond);
-            return result;
+            return await FetchAsync(request, cache, hub, retry, listing.Commit, files, progress, started, cancellationToken).ConfigureAwait(false);
         }
         catch (ProvisioningException ex)
         {
@@ -139,6 +96,63 @@ public sealed class ModelProvisioner
             return Fail(request, commit, started, new ProvisioningFailure(ProvisioningFailureKind.CacheFailure,
                 $"The cache at {request.HfHome} could not be written for model {request.ModelId}: {ex.Message}"));
         }
+    }
+
+    private static async Task<(string Commit, IReadOnlyList<HubFile> Files)> LookUpAsync(
+        HubClient hub, RetryPolicy retry, ProvisioningRequest request, HubEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        var commit = await retry.ExecuteAsync($"Looking up model {request.ModelId} at '{request.Revision}' on {endpoint}",
+            hub.ResolveCommitAsync, cancellationToken).ConfigureAwait(false);
+        var files = await retry.ExecuteAsync($"Listing the files of model {request.ModelId} at {commit}",
+            token => hub.ListFilesAsync(commit, token), cancellationToken).ConfigureAwait(false);
+        return (commit, files);
+    }
+
+    /// <summary>Fetches the selected files' missing blobs, links the snapshot, and writes the ref last.</summary>
+    private async Task<ProvisioningResult> FetchAsync(ProvisioningRequest request, RepoCache cache, HubClient hub, RetryPolicy retry,
+        string commit, IReadOnlyList<HubFile> files, IProgress<ProvisioningProgress>? progress, long started, CancellationToken cancellationToken)
+    {
+        var missing = await FindMissingAsync(cache, files, cancellationToken).ConfigureAwait(false);
+        var onDisk = missing.Sum(f => PartialLength(cache, f));
+        var total = missing.Sum(f => f.Size);
+        CheckFreeSpace(request, cache, total - onDisk);
+
+        _logger.LogInformation("Model {Model} at {Revision} ({Commit}): {Files} files, {Missing} to fetch ({Bytes} bytes)",
+            request.ModelId, request.Revision, commit, files.Count, missing.Count, total - onDisk);
+        var tracker = new TransferProgress(request.ModelId, commit, total, onDisk, missing.Count, progress, _time, _options.ProgressInterval);
+        var downloader = new BlobDownloader(hub, cache, commit, retry, _options, tracker);
+        var byBlob = files.ToLookup(f => f.BlobId);
+        await Parallel.ForEachAsync(missing, new ParallelOptions
+        {
+            MaxDegreeOfParallelism = _options.MaxParallelDownloads,
+            CancellationToken = cancellationToken,
+        }, async (file, token) =>
+        {
+            await downloader.DownloadAsync(file, token).ConfigureAwait(false);
+            foreach (var sameBlob in byBlob[file.BlobId])
+            {
+                cache.Link(commit, sameBlob);
+            }
+
+            tracker.FileDone(file.Path);
+        }).ConfigureAwait(false);
+
+        // Files whose blobs were already cached (from another commit, or a lost link) are linked here.
+        foreach (var file in files)
+        {
+            cache.Link(commit, file);
+        }
+
+        // Written last: a ref in the cache means its snapshot was completed once.
+        cache.WriteRef(request.Revision, commit);
+        var elapsed = _time.GetElapsedTime(started);
+        var result = new ProvisioningResult(request.ModelId, request.Revision,
+            missing.Count == 0 ? ProvisioningOutcome.AlreadyPresent : ProvisioningOutcome.Downloaded,
+            commit, cache.SnapshotDirectory(commit), files.Count, files.Sum(f => f.Size), missing.Count, downloader.BytesReceived,
+            elapsed, null);
+        _logger.LogInformation("Model {Model} {Outcome}: {Files} files, {Bytes} bytes received in {Seconds:F1} s ({MBps:F1} MB/s)",
+            request.ModelId, result.Outcome, result.FilesDownloaded, result.BytesDownloaded, elapsed.TotalSeconds, result.DownloadMegabytesPerSecond);
+        return result;
     }
 
     private ProvisioningResult? FromCache(ProvisioningRequest request, RepoCache cache, long started) =>
@@ -160,25 +174,32 @@ public sealed class ModelProvisioner
     private async Task<IReadOnlyList<HubFile>> FindMissingAsync(RepoCache cache, IReadOnlyList<HubFile> files, CancellationToken cancellationToken)
     {
         var missing = new List<HubFile>();
-        foreach (var file in files.DistinctBy(f => f.BlobId))
+        // Re-hashing is CPU-bound: blobs are checked as many at once as downloads run.
+        await Parallel.ForEachAsync(files.DistinctBy(f => f.BlobId), new ParallelOptions
+        {
+            MaxDegreeOfParallelism = _options.MaxParallelDownloads,
+            CancellationToken = cancellationToken,
+        }, async (file, token) =>
         {
             var blob = new FileInfo(cache.BlobPath(file.BlobId));
-            if (!blob.Exists)
-            {
-                missing.Add(file);
-                continue;
-            }
-
-            var why = blob.Length != file.Size ? $"{blob.Length} bytes instead of {file.Size}"
-                : _options.VerifyExistingFiles && !await BlobHasher.MatchesAsync(file, blob.FullName, cancellationToken).ConfigureAwait(false)
+            var why = !blob.Exists ? null
+                : blob.Length != file.Size ? $"{blob.Length} bytes instead of {file.Size}"
+                : _options.VerifyExistingFiles && !await BlobHasher.MatchesAsync(file, blob.FullName, token).ConfigureAwait(false)
                     ? "a hash that does not match the Hub's" : null;
             if (why is not null)
             {
                 _logger.LogWarning("Cached blob {Blob} of {Path} has {Why}: fetching it again", blob.FullName, file.Path, why);
                 blob.Delete();
-                missing.Add(file);
             }
-        }
+
+            if (!blob.Exists || why is not null)
+            {
+                lock (missing)
+                {
+                    missing.Add(file);
+                }
+            }
+        }).ConfigureAwait(false);
 
         return missing.OrderByDescending(f => f.Size).ToArray();
     }

@@ -22,7 +22,8 @@ public sealed record ReportOutput(
     string CsvPath,
     IReadOnlyList<string> ChartPaths,
     ComparisonReport Report,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes,
+    IReadOnlyList<SkippedFile> Skipped);
 
 /// <summary>Reads a results folder and writes report.md (with charts/), report.html and summary.csv.</summary>
 public static class ReportGenerator
@@ -33,12 +34,13 @@ public static class ReportGenerator
 
     public static async Task<ReportOutput> GenerateAsync(ReportRequest request, CancellationToken cancellationToken)
     {
-        var runs = await ResultsLoader.LoadAsync(request.ResultsDirectory, request.Plan, cancellationToken).ConfigureAwait(false);
+        var (runs, skipped) = await ResultsLoader.LoadAsync(request.ResultsDirectory, request.Plan, cancellationToken).ConfigureAwait(false);
         if (runs.Count == 0)
         {
             throw new InvalidOperationException(
                 $"No results under '{request.ResultsDirectory}': expected results/<campaign>/<server>/<model>/<workload>/result.json "
-                + "or the article's <server>_<org>_<model>_vllm_benchmark.txt files.");
+                + "or the article's <server>_<org>_<model>_vllm_benchmark.txt files."
+                + string.Concat(skipped.Select(s => $" Not read: {s.Path}: {s.Reason}")));
         }
 
         var report = ReportAnalyzer.Analyze(runs, request.Prices);
@@ -48,9 +50,18 @@ public static class ReportGenerator
             charts[model.Model] = await ChartsForAsync(model, cancellationToken).ConfigureAwait(false);
         }
 
-        var document = ReportComposer.Compose(report, charts, request.ResultsDirectory);
+        var document = ReportComposer.Compose(report, charts, skipped, request.ResultsDirectory);
         var output = request.OutputDirectory;
         var chartDirectory = Path.Combine(output, MarkdownWriter.ChartFolder);
+        if (Directory.Exists(chartDirectory))
+        {
+            // Charts of an earlier report in the same folder would otherwise linger beside the new ones.
+            foreach (var stale in Directory.EnumerateFiles(chartDirectory, "*.png"))
+            {
+                File.Delete(stale);
+            }
+        }
+
         Directory.CreateDirectory(chartDirectory);
 
         var chartPaths = new List<string>();
@@ -70,7 +81,7 @@ public static class ReportGenerator
         await File.WriteAllTextAsync(csvPath, SummaryCsv.Write(report, request.ResultsDirectory), utf8, cancellationToken).ConfigureAwait(false);
 
         var notes = charts.Values.Select(c => c.Note).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        return new ReportOutput(markdownPath, htmlPath, csvPath, chartPaths, report, notes);
+        return new ReportOutput(markdownPath, htmlPath, csvPath, chartPaths, report, notes, skipped);
     }
 
     private static async Task<ModelCharts> ChartsForAsync(ModelReport model, CancellationToken cancellationToken)

@@ -1,14 +1,5 @@
-using GpuBench.ServiceDefaults;
 using GpuBench.Simulator.Cli;
 using GpuBench.Simulator.Serving;
 
-var options = VllmArguments.Parse(args);
-var builder = WebApplication.CreateBuilder();
-builder.UseVllmCommandLine(options);
-builder.AddServiceDefaults();
-builder.Services.AddSimulator(options);
-
-var app = builder.Build();
-app.MapDefaultEndpoints();
-app.MapSimulator();
+var app = SimulatorApp.Create(VllmArguments.Parse(args));
 app.Run();

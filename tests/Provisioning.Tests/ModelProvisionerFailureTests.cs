@@ -54,6 +54,18 @@ public sealed class ModelProvisionerFailureTests : ProvisioningTestBase
     }
 
     [Fact]
+    public async Task Listed_file_that_cannot_be_fetched_fails_the_model_while_other_downloads_run()
+    {
+        Hub.Remove("merges.txt");
+
+        var result = await Provisioner().EnsureAsync(Request(), cancellationToken: Cancel);
+
+        Assert.Equal(ProvisioningFailureKind.FileNotFound, result.Failure?.Kind);
+        Assert.Contains("merges.txt", result.Failure!.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(RepositoryDirectory, "refs", "main")));
+    }
+
+    [Fact]
     public async Task Full_disk_refuses_before_any_transfer_with_needed_and_available_bytes()
     {
         var result = await Provisioner(freeSpace: new FixedFreeSpace(100_000)).EnsureAsync(Request(), cancellationToken: Cancel);
@@ -75,6 +87,18 @@ public sealed class ModelProvisionerFailureTests : ProvisioningTestBase
 
         Assert.Null(result.Failure);
         Assert.Equal(1, result.FilesDownloaded);
+    }
+
+    [Fact]
+    public async Task Cache_that_cannot_be_written_is_a_cache_failure_naming_the_path()
+    {
+        Directory.CreateDirectory(HfHome);
+        File.WriteAllText(Path.Combine(HfHome, "hub"), "a file where the hub folder belongs");
+
+        var result = await Provisioner().EnsureAsync(Request(), cancellationToken: Cancel);
+
+        Assert.Equal(ProvisioningFailureKind.CacheFailure, result.Failure?.Kind);
+        Assert.Contains(HfHome, result.Failure!.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -110,6 +134,18 @@ public sealed class ModelProvisionerFailureTests : ProvisioningTestBase
 
         Assert.Equal(ProvisioningFailureKind.NetworkFailure, result.Failure?.Kind);
         Assert.Contains($"on {unreachable} failed after 3 attempts", result.Failure!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Endpoint_answering_a_web_page_says_it_is_not_the_hub()
+    {
+        var portal = HubEndpoint.Parse(new Uri(Hub.HubAddress, "portal").ToString());
+
+        var result = await Provisioner().EnsureAsync(Request() with { Endpoint = portal }, cancellationToken: Cancel);
+
+        Assert.Equal(ProvisioningFailureKind.NetworkFailure, result.Failure?.Kind);
+        Assert.Contains("answered text/html that is not the Hub's JSON; check HF_ENDPOINT", result.Failure!.Message, StringComparison.Ordinal);
+        Assert.Single(Hub.Requests);
     }
 
     [Theory]

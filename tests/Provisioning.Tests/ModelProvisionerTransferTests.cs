@@ -29,6 +29,21 @@ public sealed class ModelProvisionerTransferTests : ProvisioningTestBase
         Assert.Equal(TinyFiles[Shard], File.ReadAllBytes(SnapshotPath(TinyCommit, Shard)));
     }
 
+    [Theory]
+    [InlineData(Shard)]
+    [InlineData("tokenizer.json")]
+    public async Task Body_ending_early_without_error_is_resumed_from_its_last_byte(string path)
+    {
+        Hub.EndEarlyOnce(path, 1_234);
+
+        var result = await Provisioner().EnsureAsync(Request(), cancellationToken: Cancel);
+
+        Assert.Null(result.Failure);
+        Assert.Equal([null, "bytes=1234-"], Hub.BodyRequests(path).Select(b => b.Range));
+        Assert.Equal(WantedBlobBytes, result.BytesDownloaded);
+        Assert.Equal(TinyFiles[path], File.ReadAllBytes(SnapshotPath(TinyCommit, path)));
+    }
+
     [Fact]
     public async Task Partial_blob_left_by_an_earlier_run_is_resumed_and_hashed_whole()
     {

@@ -114,6 +114,12 @@ internal sealed class StreamLoad(IReadOnlyList<Uri> targets, int streams)
                 consumed += end + EventEnd.Length;
                 if (sse.StartsWith(DoneMarker))
                 {
+                    // Read to the end, as a real client does, so the connection goes back to the pool instead of
+                    // being closed (and the proxy's upstream connection with it).
+                    while (await body.ReadAsync(buffer, stop) > 0)
+                    {
+                    }
+
                     return true;
                 }
 

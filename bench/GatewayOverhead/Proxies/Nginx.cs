@@ -28,6 +28,7 @@ internal static class Nginx
             .Replace("{{SERVERS}}", string.Join('\n', replicas.Select(r => $"        server {r.Authority};")), StringComparison.Ordinal);
         var path = Path.Combine(prefix, "nginx.conf");
         File.WriteAllText(path, config);
-        return ChildProcess.Start("nginx", executable, ["-p", prefix, "-c", path]);
+        // -e: the error log from the start, before the config is read (the compiled-in path may not exist).
+        return ChildProcess.Start("nginx", executable, ["-p", prefix, "-e", Path.Combine(prefix, "error.log"), "-c", path]);
     }
 }

@@ -10,6 +10,7 @@ public sealed class Deployment(DeploymentPlan plan, IEngineRuntime runtime, Rend
     private readonly Lock _lock = new();
     private readonly Dictionary<int, string?> _replicaErrors = [];
     private readonly HashSet<int> _ready = [];
+    private int _tornDown;
 
     public DeploymentPlan Plan { get; } = plan;
     public IEngineRuntime Runtime { get; } = runtime;
@@ -21,6 +22,9 @@ public sealed class Deployment(DeploymentPlan plan, IEngineRuntime runtime, Rend
     public string? Error { get; private set; }
     public EngineIdentity? Engine { get; set; }
     public bool SimulatedGpus => Plan.Replicas.Any(r => r.SimulatedGpus);
+
+    /// <summary>True for the first caller only: teardown runs once, whoever gets there first.</summary>
+    public bool BeginTeardown() => Interlocked.Exchange(ref _tornDown, 1) == 0;
 
     public void MarkReplicaReady(int index)
     {

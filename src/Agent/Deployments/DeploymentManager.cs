@@ -233,6 +233,11 @@ public sealed class DeploymentManager(
 
     private async Task TearDownAsync(Deployment deployment, CancellationToken cancellationToken)
     {
+        if (!deployment.BeginTeardown())
+        {
+            return;
+        }
+
         if (deployment.Gateway is { } gateway)
         {
             await gateway.StopAsync(cancellationToken);

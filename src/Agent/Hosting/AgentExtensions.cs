@@ -63,6 +63,8 @@ public static class AgentExtensions
             .WithTracing(tracing => tracing.AddSource(LoadGenTelemetry.SourceName));
         services.AddSingleton<RunStore>();
         services.AddSingleton<RunManager>();
+        // Registered after the deployment manager, so it stops first: runs end before their deployments go.
+        services.AddHostedService(sp => sp.GetRequiredService<RunManager>());
         services.AddSingleton<AgentToken>();
         services.ConfigureHttpJsonOptions(json => ContractJson.Configure(json.SerializerOptions));
         return builder;

@@ -8,8 +8,12 @@ public sealed class AgentOptions
     /// <summary>The campaign's bearer token; every call but /health and /alive must carry it.</summary>
     public string Token { get; set; } = "";
 
-    /// <summary>Where run results wait for the controller's acknowledgement, and engine logs are kept.</summary>
-    public string DataDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "gpubench-agent");
+    /// <summary>
+    /// Where run results wait for the controller's acknowledgement and engine logs are kept. Not a temp folder:
+    /// a result must survive the box's reboot too (~/.local/share/gpubench/agent).
+    /// </summary>
+    public string DataDirectory { get; set; } =
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "gpubench", "agent");
 
     /// <summary>The GPUs to simulate when the box has no nvidia-smi.</summary>
     public SimulatedGpuOptions SimulatedGpus { get; set; } = new();

@@ -17,7 +17,7 @@ public sealed class RunManager(
     SystemInfoCollector systemInfo,
     RunStore store,
     TimeProvider time,
-    ILogger<RunManager> logger)
+    ILogger<RunManager> logger) : IHostedService
 {
     private readonly ConcurrentDictionary<string, ActiveRun> _active = new();
 
@@ -74,6 +74,17 @@ public sealed class RunManager(
         }
 
         return store.Delete(runId);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>When the agent stops, runs in progress end as Cancelled, with what they measured saved.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var runId in _active.Keys)
+        {
+            await DeleteAsync(runId);
+        }
     }
 
     private async Task RunAsync(string runId, RunRequest request, Deployment deployment, ProgressFeed feed, DateTimeOffset started, CancellationToken cancellationToken)

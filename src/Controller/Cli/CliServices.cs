@@ -1,3 +1,4 @@
+using GpuBench.Controller.Campaigns;
 using GpuBench.Core.Hardware;
 using GpuBench.Core.Planning;
 using Spectre.Console;
@@ -13,6 +14,7 @@ public static class CliServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(GpuCatalog.Default);
         services.AddSingleton(sp => new RunPlanner(sp.GetRequiredService<GpuCatalog>()));
+        services.AddCampaigns();
         return services;
     }
 }

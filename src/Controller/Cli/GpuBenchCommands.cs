@@ -13,8 +13,10 @@ public static class GpuBenchCommands
         // One line per command, in the order `gpubench --help` lists them.
         config.AddCommand<ValidateCommand>("validate").WithDescription("Check config.yml and print every error and warning.");
         config.AddCommand<PlanCommand>("plan").WithDescription("Show the run matrix: server × model × workload, layout, GPU ids, $/hour.");
+        config.AddCommand<BenchCommand>("bench").WithDescription("Run the campaign: every planned run on every server; resumes where it stopped.");
         config.AddLoadCommand();
         config.AddReportCommand();
+        config.AddCommand<PredictCommand>("predict").WithDescription("Predict what a GPU configuration does with a model and workload, in simulated time.");
 
         return config;
     }

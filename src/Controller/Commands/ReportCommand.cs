@@ -1,6 +1,6 @@
 using System.ComponentModel;
+using GpuBench.Controller.Cli;
 using GpuBench.Core.Config;
-using GpuBench.Core.Hardware;
 using GpuBench.Core.Planning;
 using GpuBench.Reporting;
 using GpuBench.Reporting.Pricing;
@@ -14,7 +14,7 @@ namespace GpuBench.Controller.Commands;
 /// <c>gpubench report</c>: turns a results folder (GpuBench's, the article's, or both) into report.md, report.html and
 /// summary.csv. Prices come from config.yml and can be overridden per GPU type without re-running anything.
 /// </summary>
-public sealed class ReportCommand(IAnsiConsole console) : AsyncCommand<ReportCommand.Settings>
+public sealed class ReportCommand(IAnsiConsole console, RunPlanner planner) : AsyncCommand<ReportCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -26,7 +26,7 @@ public sealed class ReportCommand(IAnsiConsole console) : AsyncCommand<ReportCom
         [Description("Where report.md, report.html, summary.csv and charts/ go. Default: ./report.")]
         public string Out { get; init; } = "report";
 
-        [CommandOption("--config <FILE>")]
+        [CommandOption("-c|--config <PATH>")]
         [Description("config.yml whose prices: ($ per GPU-hour by GPU type) the report uses. Default: ./config.yml when present.")]
         public string? Config { get; init; }
 
@@ -61,14 +61,10 @@ public sealed class ReportCommand(IAnsiConsole console) : AsyncCommand<ReportCom
         if (configPath is not null)
         {
             var loaded = ConfigLoader.Load(configPath);
-            foreach (var diagnostic in loaded.Diagnostics)
-            {
-                console.MarkupLineInterpolated($"[{(diagnostic.IsError ? "red" : "yellow")}]{diagnostic.ToString()}[/]");
-            }
-
+            console.WriteDiagnostics(loaded);
             if (loaded.Config is null)
             {
-                return 2;
+                return ConfigCommand<ConfigSettings>.InvalidConfigExitCode;
             }
 
             config = loaded.Config;
@@ -78,7 +74,7 @@ public sealed class ReportCommand(IAnsiConsole console) : AsyncCommand<ReportCom
             .With(settings.Prices.Select(PriceTable.ParseOverride));
         var request = new ReportRequest(settings.Results ?? config?.ResultsDir ?? "results", settings.Out, prices)
         {
-            Plan = config is null ? null : new RunPlanner(GpuCatalog.Default).Plan(config),
+            Plan = config is null ? null : planner.Plan(config),
         };
 
         ReportOutput output;
@@ -111,10 +107,15 @@ public sealed class ReportCommand(IAnsiConsole console) : AsyncCommand<ReportCom
                 console.MarkupLineInterpolated($"  cheapest: {cheapest.Label}, {Numbers.UsdPerMtok(cheapest.UsdPerMtokTotal)}/Mtok (total-token basis)");
             }
 
-            foreach (var flagged in model.Rows.Where(r => r.Run.Status != "ok"))
+            foreach (var flagged in model.Rows.Where(r => r.Run.IsFlagged))
             {
                 console.MarkupLineInterpolated($"  [yellow]{flagged.Label}: {flagged.Run.Status}[/]");
             }
+        }
+
+        foreach (var skipped in output.Skipped)
+        {
+            console.MarkupLineInterpolated($"[yellow]not read:[/] {skipped.Path}: {skipped.Reason}");
         }
 
         foreach (var note in output.Notes)

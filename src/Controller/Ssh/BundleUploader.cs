@@ -14,6 +14,8 @@ public sealed class BundleUploader(SshConnector connector, ILogger<BundleUploade
 {
     public const string MarkerName = ".gpubench-bundle";
 
+    private const int ParallelUploads = 8;
+
     public async Task<RemoteBundle> EnsureUploadedAsync(
         SshServerOptions server, AgentBundle bundle, CancellationToken cancellationToken)
     {
@@ -74,17 +76,23 @@ public sealed class BundleUploader(SshConnector connector, ILogger<BundleUploade
             {
                 await CreateDirectoriesAsync(sftp, temp, file.RelativePath[..slash], created, cancellationToken).ConfigureAwait(false);
             }
+        }
 
+        // A publish is hundreds of files, each costing several round trips (open, write, close, chmod); over a
+        // long-distance link those round trips, not bandwidth, dominate, so several files are in flight at once.
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = ParallelUploads, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(bundle.Files, parallel, async (file, token) =>
+        {
             var remote = $"{temp}/{file.RelativePath}";
             var local = File.OpenRead(file.FullPath);
             await using (local.ConfigureAwait(false))
             {
-                await sftp.UploadFileAsync(local, remote, cancellationToken).ConfigureAwait(false);
+                await sftp.UploadFileAsync(local, remote, token).ConfigureAwait(false);
             }
 
             // SFTP does not carry modes; SSH.NET reads the digits of this number as octal.
             sftp.ChangePermissions(remote, file.Executable ? (short)755 : (short)644);
-        }
+        }).ConfigureAwait(false);
 
         await using var marker = await sftp.OpenAsync(
             $"{temp}/{MarkerName}", FileMode.CreateNew, FileAccess.Write, cancellationToken).ConfigureAwait(false);

@@ -23,6 +23,7 @@ public sealed class LocalForward
 
     internal void Open(SshClient client)
     {
+        ForwardedPorts.Close(Port);
         var port = new ForwardedPortLocal("127.0.0.1", (uint)LocalPort, RemoteHost, (uint)RemotePort);
         client.AddForwardedPort(port);
         port.Start();
@@ -51,6 +52,8 @@ public sealed class RemoteForward
 
     internal void Open(SshClient client)
     {
+        ForwardedPorts.Close(Port);
+
         // Port 0 asks sshd for a free port, which SSH.NET reports back; a reconnect asks for that same port again.
         Port = Start(client, BoxPort);
         BoxPort = (int)Port.BoundPort;
@@ -71,5 +74,30 @@ public sealed class RemoteForward
             port.Dispose();
             throw;
         }
+    }
+}
+
+/// <summary>Closing a forwarded port whose session may already be gone.</summary>
+internal static class ForwardedPorts
+{
+    /// <summary>Stops and disposes a port; on a dead session Stop may throw, and the listener is closed all the same.</summary>
+    public static void Close(ForwardedPort? port)
+    {
+        if (port is null)
+        {
+            return;
+        }
+
+        try
+        {
+            port.Stop();
+        }
+        catch (Exception ex) when (ex is Renci.SshNet.Common.SshException or ObjectDisposedException or
+                                       InvalidOperationException or System.Net.Sockets.SocketException)
+        {
+            // Nothing left to stop.
+        }
+
+        port.Dispose();
     }
 }

@@ -34,16 +34,16 @@ public sealed record RemoteAgent(int ProcessId, int Port, string Token, string D
 
 /// <summary>
 /// Starts the agent on a box so it outlives the SSH session (own session via setsid, no terminal, output to a log,
-/// pid in a file), bound to 127.0.0.1, with a fresh token that travels over the SSH channel's stdin into 0600 files
+/// pid in a file), bound to 127.0.0.1, with a fresh token that travels over the SSH channel's stdin into a 0600 file
 /// and from there into the agent's environment — never onto a command line, where <c>ps</c> would show it.
 /// </summary>
 public sealed partial class RemoteAgentLauncher(ILogger<RemoteAgentLauncher> logger, TimeProvider time)
 {
-    /// <summary>Environment variable carrying the bearer token the agent must require.</summary>
-    public const string TokenVariable = "GPUBENCH_AGENT_TOKEN";
-
-    /// <summary>Environment variable naming the 0600 file that holds the same token.</summary>
-    public const string TokenFileVariable = "GPUBENCH_AGENT_TOKEN_FILE";
+    /// <summary>
+    /// The agent's <c>Agent:Token</c> setting as ASP.NET Core configuration reads it from the environment: the bearer
+    /// token every call to the agent must carry.
+    /// </summary>
+    public const string TokenVariable = "Agent__Token";
 
     /// <summary>ASP.NET Core's listen address setting; it binds the agent to 127.0.0.1 only.</summary>
     public const string UrlsVariable = "ASPNETCORE_URLS";
@@ -51,7 +51,6 @@ public sealed partial class RemoteAgentLauncher(ILogger<RemoteAgentLauncher> log
     public const string LogName = "agent.log";
 
     private const string PidName = "agent.pid";
-    private const string TokenName = "token";
     private const string EnvironmentName = "agent.env";
 
     public async Task<RemoteAgent> StartAsync(
@@ -65,13 +64,11 @@ public sealed partial class RemoteAgentLauncher(ILogger<RemoteAgentLauncher> log
         var id = $"{time.GetUtcNow():yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
         var directory = $"{paths.Agents}/{id}";
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var tokenFile = $"{directory}/{TokenName}";
 
         // The token and every environment value (some may be secrets, like an OTLP API key) travel over the SSH
-        // channel's stdin into 0600 files; the launch script only sources them, so no value is on any command line.
+        // channel's stdin into a 0600 file that the launch script sources, so no value is on any command line.
         var environment = new StringBuilder()
             .Append(ShellQuote.Assignment(TokenVariable, token)).Append('\n')
-            .Append(ShellQuote.Assignment(TokenFileVariable, tokenFile)).Append('\n')
             .Append(ShellQuote.Assignment(UrlsVariable, $"http://127.0.0.1:{spec.Port.ToString(CultureInfo.InvariantCulture)}")).Append('\n');
         foreach (var (name, value) in spec.Environment)
         {
@@ -80,20 +77,19 @@ public sealed partial class RemoteAgentLauncher(ILogger<RemoteAgentLauncher> log
 
         await RunCheckedAsync(
             link,
-            $"umask 077 && mkdir -p -- {ShellQuote.Quote(directory)} && cd -- {ShellQuote.Quote(directory)} && " +
-            $"IFS= read -r t && printf '%s' \"$t\" > {TokenName} && cat > {EnvironmentName}",
-            token + "\n" + environment,
-            "write the agent's token and environment",
+            $"umask 077 && mkdir -p -- {ShellQuote.Quote(directory)} && cat > {ShellQuote.Quote($"{directory}/{EnvironmentName}")}",
+            environment.ToString(),
+            "write the agent's environment",
             cancellationToken).ConfigureAwait(false);
 
         var argv = new List<string> { $"{bundle.Path}/{spec.Executable}" };
         argv.AddRange(spec.Arguments);
 
         // A background simple command in a non-interactive shell is not a process group leader, so setsid and
-        // nohup both exec in place and $! is the agent's own pid.
+        // nohup both exec in place and $! is the agent's own pid. The agent keeps the user's umask: files it makes
+        // for engine containers must stay readable to them; the 0700 directory already guards its log.
         var script =
             $"cd -- {ShellQuote.Quote(directory)} || exit 1\n" +
-            "umask 077\n" +
             $"set -a; . ./{EnvironmentName} || exit 1; set +a\n" +
             $"setsid nohup {ShellQuote.Join(argv)} > {LogName} 2>&1 < /dev/null &\n" +
             $"echo $! > {PidName}\n" +

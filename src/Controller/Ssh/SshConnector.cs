@@ -24,7 +24,16 @@ public sealed class SshConnector(ILogger<SshConnector> logger)
         ArgumentNullException.ThrowIfNull(server);
         var keyPath = LocalPath.Expand(server.KeyFile);
         var key = LoadKey(server, keyPath);
-        var verifier = new HostKeyVerifier(server, logger);
+        HostKeyVerifier verifier;
+        try
+        {
+            verifier = new HostKeyVerifier(server, logger);
+        }
+        catch (FormatException ex)
+        {
+            throw new SshTransportException(SshFailure.HostKeyRejected, $"{server.Display}: {ex.Message}", ex);
+        }
+
         var info = new ConnectionInfo(server.Host, server.Port, server.User, new PrivateKeyAuthenticationMethod(server.User, key))
         {
             Timeout = server.ConnectTimeout,

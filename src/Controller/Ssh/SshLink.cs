@@ -112,19 +112,32 @@ public sealed class SshLink : IAsyncDisposable
     internal async Task<RemoteCommandResult> RunShellAsync(string commandLine, string? standardInput, CancellationToken cancellationToken)
     {
         var client = await CurrentClientAsync(cancellationToken).ConfigureAwait(false);
-        using var command = client.CreateCommand(commandLine);
-        var execution = command.ExecuteAsync(cancellationToken);
-        if (standardInput is not null)
+        try
         {
-            var input = command.CreateInputStream();
-            await using (input.ConfigureAwait(false))
+            using var command = client.CreateCommand(commandLine);
+            var execution = command.ExecuteAsync(cancellationToken);
+            if (standardInput is not null)
             {
-                await input.WriteAsync(System.Text.Encoding.UTF8.GetBytes(standardInput), cancellationToken).ConfigureAwait(false);
+                var input = command.CreateInputStream();
+                await using (input.ConfigureAwait(false))
+                {
+                    await input.WriteAsync(System.Text.Encoding.UTF8.GetBytes(standardInput), cancellationToken).ConfigureAwait(false);
+                }
             }
-        }
 
-        await execution.ConfigureAwait(false);
-        return new RemoteCommandResult(command.ExitStatus, command.Result, command.Error);
+            await execution.ConfigureAwait(false);
+            return new RemoteCommandResult(command.ExitStatus, command.Result, command.Error);
+        }
+        catch (Exception ex) when (ex is SshException or ObjectDisposedException or System.Net.Sockets.SocketException &&
+                                   !ReferenceEquals(client, _client))
+        {
+            // Whether the command ran to its end on the box is unknown; the caller decides whether to run it again.
+            throw new SshTransportException(
+                SshFailure.LinkLost,
+                $"The SSH link to {Server.Display} dropped while a command ran; it is reconnecting " +
+                $"(wait with {nameof(WaitUntilConnectedAsync)}, then pick the result up): {ex.Message}",
+                ex);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -146,26 +159,50 @@ public sealed class SshLink : IAsyncDisposable
             await _probe.DisposeAsync().ConfigureAwait(false);
         }
 
+        // _lifetime and _forwarding are left to the collector: reconnect and probe tasks still winding down may
+        // touch them, and neither holds anything unmanaged here.
         CloseClient(Interlocked.Exchange(ref _client, null));
-        _lifetime.Dispose();
-        _forwarding.Dispose();
     }
 
     private async Task<TForward> AddForwardAsync<TForward>(
         TForward forward, List<TForward> all, Action<TForward, SshClient> open, CancellationToken cancellationToken)
     {
-        // One at a time, and never while a reconnect restores the list.
-        await _forwarding.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        while (true)
         {
-            var client = await CurrentClientAsync(cancellationToken).ConfigureAwait(false);
-            open(forward, client);
-            all.Add(forward);
-            return forward;
-        }
-        finally
-        {
-            _forwarding.Release();
+            // Wait for a connection without holding the forward lock: a reconnect needs it to restore the others.
+            await CurrentClientAsync(cancellationToken).ConfigureAwait(false);
+            await _forwarding.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                SshClient? client;
+                lock (_gate)
+                {
+                    client = State == SshLinkState.Connected ? _client : null;
+                }
+
+                if (client is null)
+                {
+                    continue;
+                }
+
+                // Listed first, so that a drop during Open still restores this forward with the others.
+                all.Add(forward);
+                try
+                {
+                    open(forward, client);
+                }
+                catch
+                {
+                    all.Remove(forward);
+                    throw;
+                }
+
+                return forward;
+            }
+            finally
+            {
+                _forwarding.Release();
+            }
         }
     }
 
@@ -380,16 +417,7 @@ public sealed class SshLink : IAsyncDisposable
 
         foreach (var port in client.ForwardedPorts.ToList())
         {
-            try
-            {
-                port.Stop();
-            }
-            catch (Exception ex) when (ex is SshException or ObjectDisposedException or InvalidOperationException or System.Net.Sockets.SocketException)
-            {
-                // The session under it is already gone; the listener is closed all the same.
-            }
-
-            port.Dispose();
+            ForwardedPorts.Close(port);
         }
 
         client.Dispose();

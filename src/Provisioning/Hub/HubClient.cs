@@ -89,8 +89,18 @@ internal sealed partial class HubClient(HttpClient http, HubEndpoint endpoint, H
             throw HubErrors.FromResponse(response, endpoint, repositoryId, revision, token is not null);
         }
 
-        var value = await response.Content.ReadFromJsonAsync<T>(Json, stall.Token).ConfigureAwait(false);
-        return (value, NextPage(response, uri));
+        try
+        {
+            var value = await response.Content.ReadFromJsonAsync<T>(Json, stall.Token).ConfigureAwait(false);
+            return (value, NextPage(response, uri));
+        }
+        catch (JsonException)
+        {
+            // A proxy's login page or a mirror that is not a Hub: retrying would get the same page.
+            throw new ProvisioningException(ProvisioningFailureKind.NetworkFailure,
+                $"{uri.GetLeftPart(UriPartial.Path)} answered {response.Content.Headers.ContentType?.MediaType ?? "something"} that is not the Hub's JSON; " +
+                $"check {HubEndpoint.EnvironmentVariable} ({endpoint}).");
+        }
     }
 
     private async Task<HttpResponseMessage> SendAsync(Uri uri, long offset, CancellationToken cancellationToken)
@@ -148,6 +158,12 @@ internal sealed partial class HubClient(HttpClient http, HubEndpoint endpoint, H
     private HubFile ToFile(TreeEntry entry)
     {
         // Paths and ids become file names in the cache: a listing that could escape it is refused.
+        if (entry.Path is null || entry.Oid is null)
+        {
+            throw new ProvisioningException(ProvisioningFailureKind.NetworkFailure,
+                $"{endpoint} listed a file without a path or id for model {repositoryId}.");
+        }
+
         var segments = entry.Path.Split('/');
         var safePath = entry.Path.Length > 0 && !Path.IsPathRooted(entry.Path) && !entry.Path.Contains('\\', StringComparison.Ordinal)
             && segments.All(s => s.Length > 0 && s != "." && s != "..");
@@ -173,7 +189,7 @@ internal sealed partial class HubClient(HttpClient http, HubEndpoint endpoint, H
 
     private sealed record RevisionInfo(string? Sha);
 
-    private sealed record TreeEntry(string Type, string Path, long Size, string Oid, LfsInfo? Lfs);
+    private sealed record TreeEntry(string? Type, string? Path, long Size, string? Oid, LfsInfo? Lfs);
 
-    private sealed record LfsInfo(string Oid, long Size);
+    private sealed record LfsInfo(string? Oid, long Size);
 }

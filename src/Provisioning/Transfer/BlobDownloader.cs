@@ -51,6 +51,14 @@ internal sealed class BlobDownloader(
                 await FetchRestAsync(file, partial, hasher, cancellationToken).ConfigureAwait(false);
             }
 
+            if (partial.Length < file.Size)
+            {
+                // A body that ended cleanly but short (a proxy closing early) is resumed like a dropped one;
+                // the hash over the whole file still judges the bytes kept.
+                throw new TransientFailureException(ProvisioningFailureKind.NetworkFailure,
+                    $"{file.Path}: the transfer ended after {partial.Length} of {file.Size} bytes");
+            }
+
             if (partial.Length != file.Size || !hasher.Matches())
             {
                 var received = partial.Length;
@@ -70,7 +78,9 @@ internal sealed class BlobDownloader(
         switch (response.StatusCode)
         {
             case HttpStatusCode.RequestedRangeNotSatisfiable:
-                // The server holds no byte past what is on disk: let the hash decide.
+                // The server holds no byte past what is on disk, yet the Hub listed more: its size is not ours,
+                // so the next attempt starts from byte 0.
+                Discard(file, partial, hasher);
                 return;
             case HttpStatusCode.PartialContent when response.Content.Headers.ContentRange?.From != offset:
                 throw new TransientFailureException(ProvisioningFailureKind.NetworkFailure,

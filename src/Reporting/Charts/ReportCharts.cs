@@ -1,4 +1,5 @@
 using GpuBench.Reporting.Analysis;
+using GpuBench.Reporting.Rendering;
 using ScottPlot;
 
 namespace GpuBench.Reporting.Charts;
@@ -29,28 +30,32 @@ public static class ReportCharts
                 "tokens/s",
                 rows,
                 [("total tok/s", Total, r => r.Run.Metrics.TotalTokensPerS), ("output tok/s", Output, r => r.Run.Metrics.OutputTokensPerS)],
-                "N0"),
+                "N0",
+                "not measured"),
             Bars(
                 $"{modelId}-cost",
                 $"$ per million tokens by configuration\n{model.Model}",
                 "$ per million tokens (lower is better)",
                 rows,
                 [("$/Mtok, total-token basis", Total, r => r.UsdPerMtokTotal), ("$/Mtok, output-token basis", Output, r => r.UsdPerMtokOutput)],
-                "0.000"),
+                "0.000",
+                Numbers.NoPrice),
             Bars(
                 $"{modelId}-ttft",
                 $"Time to first token\n{model.Model}",
                 "TTFT (s)",
                 rows,
                 [("median", Median, r => r.Run.Metrics.Ttft.MedianMs / 1000), ("p99", P99, r => r.Run.Metrics.Ttft.P99Ms / 1000)],
-                "N1"),
+                "N1",
+                "not measured"),
             Bars(
                 $"{modelId}-tpot",
                 $"Time per output token\n{model.Model}",
                 "TPOT (ms)",
                 rows,
                 [("median", Median, r => r.Run.Metrics.Tpot.MedianMs), ("p99", P99, r => r.Run.Metrics.Tpot.P99Ms)],
-                "N1"),
+                "N1",
+                "not measured"),
         };
         if (timelines.Count > 0)
         {
@@ -60,9 +65,9 @@ public static class ReportCharts
         return charts;
     }
 
-    /// <summary>The name a chart gives a configuration: its label, and under it the run's status when that is not "ok".</summary>
+    /// <summary>The name a chart gives a configuration: its label, and under it the run's status when the run is flagged.</summary>
     public static string AxisLabel(ConfigurationRow row) =>
-        row.Run.Status == "ok" ? row.Label : $"{row.Label}\n{row.Run.Status.ToUpperInvariant()}";
+        row.Run.IsFlagged ? $"{row.Label}\n{row.Run.Status.ToUpperInvariant()}" : row.Label;
 
     /// <summary><see cref="AxisLabel"/> on one line, for legends and alt text.</summary>
     public static string LegendLabel(ConfigurationRow row) => OneLine(AxisLabel(row));
@@ -73,7 +78,8 @@ public static class ReportCharts
         string axisTitle,
         IReadOnlyList<ConfigurationRow> rows,
         (string Name, Color Color, Func<ConfigurationRow, double?> Value)[] series,
-        string valueFormat)
+        string valueFormat,
+        string whenMissing)
     {
         var plot = NewPlot(title);
         var barSize = 0.8 / series.Length;
@@ -90,7 +96,7 @@ public static class ReportCharts
                 var position = center + ((series.Length - 1) / 2.0 - s) * barSize;
                 if (series[s].Value(row) is not { } value)
                 {
-                    missing.Add((position, "no price"));
+                    missing.Add((position, whenMissing));
                     continue;
                 }
 
@@ -102,7 +108,7 @@ public static class ReportCharts
                     FillColor = series[s].Color,
                     Label = value.ToString(valueFormat, System.Globalization.CultureInfo.InvariantCulture),
                 };
-                if (row.Run.Status != "ok")
+                if (row.Run.IsFlagged)
                 {
                     bar.FillHatch = new ScottPlot.Hatches.Striped();
                     bar.FillHatchColor = Colors.White;
@@ -140,7 +146,7 @@ public static class ReportCharts
         var height = 200 + 46 * rows.Count;
         var alt = $"{OneLine(title)}. " + string.Join("; ", rows.Select(r =>
             $"{LegendLabel(r)}: " + string.Join(", ", series.Select(s =>
-                $"{s.Name} {(s.Value(r) is { } v ? v.ToString(valueFormat, System.Globalization.CultureInfo.InvariantCulture) : "no price")}"))));
+                $"{s.Name} {(s.Value(r) is { } v ? v.ToString(valueFormat, System.Globalization.CultureInfo.InvariantCulture) : whenMissing)}"))));
         return Render(id, title, alt, plot, height);
     }
 
@@ -158,7 +164,9 @@ public static class ReportCharts
 
         plot.XLabel("seconds since the first request");
         plot.YLabel("output tokens/s");
-        plot.Axes.Margins(bottom: 0);
+        // From zero, so a dip reads as the share of throughput it is rather than filling the chart.
+        var peak = timelines.SelectMany(t => t.TokensPerSecond).DefaultIfEmpty(0).Max();
+        plot.Axes.SetLimitsY(0, Math.Max(1, peak) * 1.15);
         plot.ShowLegend(Alignment.UpperRight);
         var alt = $"{OneLine(title)}. " + string.Join("; ", timelines.Select(t =>
             $"{t.Label}: {t.TokensPerSecond.Count} s, peak {t.TokensPerSecond.DefaultIfEmpty(0).Max():N0} tok/s"));

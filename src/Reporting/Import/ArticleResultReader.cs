@@ -33,8 +33,8 @@ public static class ArticleResultReader
 
     public static BenchmarkRun Parse(ArticleFileName name, string text, string sourcePath)
     {
-        var command = CommandLineFlags.Parse(Section(text, "Benchmark Command"));
         var metrics = ServingResult.Parse(text);
+        var command = CommandLineFlags.Parse(Section(text, "Benchmark Command"));
         var inputLen = command.Int("--random-input-len") ?? 0;
         var outputLen = command.Int("--random-output-len") ?? 0;
         var concurrency = command.Int("--max-concurrency") ?? 0;

@@ -21,7 +21,9 @@ public static class Numbers
         _ => "$" + usd.Value.ToString("G3", Invariant),
     };
 
-    public static string Milliseconds(double ms) => ms.ToString(ms >= 100 ? "N0" : "0.0", Invariant);
+    public const string NotMeasured = "—";
 
-    public static string Percent(double? fraction) => fraction is { } f ? f.ToString("P0", Invariant).Replace(" ", "", StringComparison.Ordinal) : "—";
+    public static string Milliseconds(double? ms) => ms is { } v ? v.ToString(v >= 100 ? "N0" : "0.0", Invariant) : NotMeasured;
+
+    public static string Percent(double? fraction) => fraction is { } f ? f.ToString("P0", Invariant).Replace(" ", "", StringComparison.Ordinal) : NotMeasured;
 }

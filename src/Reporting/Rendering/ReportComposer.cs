@@ -1,5 +1,6 @@
 using GpuBench.Reporting.Analysis;
 using GpuBench.Reporting.Charts;
+using GpuBench.Reporting.Results;
 using GpuBench.Reporting.Runs;
 
 namespace GpuBench.Reporting.Rendering;
@@ -16,7 +17,11 @@ public static class ReportComposer
 
     private static readonly HashSet<int> NumericConfigurationColumns = [1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
 
-    public static ReportDocument Compose(ComparisonReport report, IReadOnlyDictionary<string, ModelCharts> charts, string source)
+    public static ReportDocument Compose(
+        ComparisonReport report,
+        IReadOnlyDictionary<string, ModelCharts> charts,
+        IReadOnlyList<SkippedFile> skipped,
+        string source)
     {
         var blocks = new List<ReportBlock>
         {
@@ -37,6 +42,12 @@ public static class ReportComposer
 
         blocks.Add(new Heading(2, "Hardware"));
         blocks.Add(HardwareTable(report));
+        if (skipped.Count > 0)
+        {
+            blocks.Add(new Heading(2, "Files not read"));
+            blocks.Add(new BulletList([.. skipped.Select(s => $"⚠ {s.Path}: {s.Reason}")]));
+        }
+
         return new ReportDocument("GpuBench report", blocks);
     }
 
@@ -64,7 +75,7 @@ public static class ReportComposer
         ];
     }
 
-    public static string StatusText(BenchmarkRun run) => run.Status == "ok" ? "ok" : "⚠ " + run.Status;
+    public static string StatusText(BenchmarkRun run) => run.IsFlagged ? "⚠ " + run.Status : run.Status;
 
     private static IEnumerable<string> PriceLines(ComparisonReport report)
     {

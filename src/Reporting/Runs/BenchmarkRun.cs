@@ -44,6 +44,11 @@ public sealed record BenchmarkRun
     /// <summary>A run that lost requests measured a different load than it was asked for: it is shown, never ranked.</summary>
     public bool IsValid => FailedRequests == 0 && Metrics.Completed > 0;
 
+    public const string Ok = "ok";
+
+    /// <summary>True when the figures carry a mark (invalid, simulated) that every table and chart must show.</summary>
+    public bool IsFlagged => Simulated || !IsValid;
+
     /// <summary>What a reader must know before trusting the figures: "ok", "invalid: 221 of 1200 requests failed", "simulated".</summary>
     public string Status
     {
@@ -60,7 +65,7 @@ public sealed record BenchmarkRun
                 marks.Add($"invalid: {FailedRequests} of {RequestedPrompts} requests failed");
             }
 
-            return marks.Count == 0 ? "ok" : string.Join("; ", marks);
+            return marks.Count == 0 ? Ok : string.Join("; ", marks);
         }
     }
 }

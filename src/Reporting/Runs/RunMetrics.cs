@@ -22,5 +22,5 @@ public sealed record RunMetrics
     public required LatencySummary E2el { get; init; }
 }
 
-/// <summary>Mean, median and 99th percentile of one latency metric, in milliseconds.</summary>
-public sealed record LatencySummary(double MeanMs, double MedianMs, double P99Ms);
+/// <summary>Mean, median and 99th percentile of one latency metric, in milliseconds; p99 is null when the run did not compute it.</summary>
+public sealed record LatencySummary(double MeanMs, double MedianMs, double? P99Ms);

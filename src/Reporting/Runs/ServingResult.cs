@@ -21,5 +21,5 @@ public static class ServingResult
         E2el = Summary(metrics.E2el),
     };
 
-    private static LatencySummary Summary(LatencyStats stats) => new(stats.Mean, stats.Median, stats.At(99) ?? double.NaN);
+    private static LatencySummary Summary(LatencyStats stats) => new(stats.Mean, stats.Median, stats.At(99));
 }

@@ -19,6 +19,12 @@ public sealed class EngineCore
     private double _cpuFree;
 
     public EngineCore(ReplicaModel model)
+        : this(model, model.TotalBlocks)
+    {
+    }
+
+    /// <summary>An engine with a KV pool of a chosen size, for tests that need memory pressure.</summary>
+    internal EngineCore(ReplicaModel model, int totalBlocks)
     {
         Model = model;
         if (model.FitError is { } error)
@@ -26,7 +32,7 @@ public sealed class EngineCore
             throw new InvalidOperationException(error);
         }
 
-        Pool = new KvBlockPool(model.TotalBlocks, model.Settings.BlockSize);
+        Pool = new KvBlockPool(totalBlocks, model.Settings.BlockSize);
         _scheduler = new Scheduler(model.Settings, Pool);
         _stageFree = new double[model.Settings.PipelineParallel];
     }

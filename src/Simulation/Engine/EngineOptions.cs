@@ -23,7 +23,7 @@ public sealed record EngineOptions
     /// other than A100 get max_num_batched_tokens 8192 and max_num_seqs 1024, the others 2048 and 256;
     /// max_model_len defaults to the model's context length.
     /// </summary>
-    public EngineSettings Resolve(GpuProfile gpu, ModelProfile model)
+    public VllmSettings Resolve(GpuProfile gpu, ModelProfile model)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(TensorParallel, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(PipelineParallel, 1);
@@ -34,7 +34,7 @@ public sealed record EngineOptions
             "fp8" or "fp8_e4m3" or "fp8_e5m2" or "fp8_inc" => 1.0,
             var other => throw new ArgumentException($"Unsupported --kv-cache-dtype '{other}' (auto, fp8, fp8_e4m3, fp8_e5m2)."),
         };
-        return new EngineSettings(
+        return new VllmSettings(
             TensorParallel,
             PipelineParallel,
             MaxModelLen ?? model.MaxPositionEmbeddings,
@@ -47,7 +47,7 @@ public sealed record EngineOptions
 }
 
 /// <summary>Engine settings after vLLM's defaults are applied.</summary>
-public sealed record EngineSettings(
+public sealed record VllmSettings(
     int TensorParallel,
     int PipelineParallel,
     int MaxModelLen,

@@ -6,7 +6,7 @@ namespace GpuBench.Simulation.Engine;
 /// (max_num_batched_tokens) and max_num_seqs. When the KV cache cannot grow a running request, the most recently
 /// admitted request is preempted: its blocks are freed and it is recomputed later from the start.
 /// </summary>
-internal sealed class Scheduler(EngineSettings settings, KvBlockPool pool)
+internal sealed class Scheduler(VllmSettings settings, KvBlockPool pool)
 {
     private readonly LinkedList<EngineRequest> _waiting = new();
     private readonly List<EngineRequest> _running = [];

@@ -19,7 +19,7 @@ public sealed class ReplicaModel
     private readonly double _collectiveSeconds;
     private readonly double _bytesPerExpert;
 
-    public ReplicaModel(GpuProfile gpu, ModelProfile model, EngineSettings settings, Calibration? calibration = null)
+    public ReplicaModel(GpuProfile gpu, ModelProfile model, VllmSettings settings, Calibration? calibration = null)
     {
         Gpu = gpu;
         Model = model;
@@ -42,7 +42,7 @@ public sealed class ReplicaModel
 
     public GpuProfile Gpu { get; }
     public ModelProfile Model { get; }
-    public EngineSettings Settings { get; }
+    public VllmSettings Settings { get; }
     public Calibration Calibration { get; }
 
     /// <summary>Layers held by each pipeline stage: vLLM splits them evenly, the last stages taking the remainder.</summary>

@@ -1,3 +1,5 @@
+using GpuBench.Core.Metrics;
+
 namespace GpuBench.Simulation.Prediction;
 
 /// <summary>
@@ -7,6 +9,7 @@ namespace GpuBench.Simulation.Prediction;
 public sealed record PredictedRequest(
     int Index,
     int Replica,
+    double Arrival,
     double Start,
     int PromptTokens,
     int OutputTokens,
@@ -23,4 +26,21 @@ public sealed record PredictedRequest(
 
     /// <summary>Gaps between consecutive chunks, as the load generator's ITL list.</summary>
     public IEnumerable<double> InterTokenGaps => TokenTimes.Skip(1).Zip(TokenTimes, (later, earlier) => later - earlier);
+
+    /// <summary>
+    /// What the load generator would have recorded: one chunk per token, the chat role chunk arriving with the first
+    /// token (as vLLM sends it), no network time.
+    /// </summary>
+    public RequestRecord ToRecord() => new()
+    {
+        Index = Index,
+        StartS = Start,
+        QueueS = Start - Arrival,
+        TtftS = TokenTimes.Count > 0 ? Ttft : 0,
+        E2elS = E2e,
+        ItlS = InterTokenGaps.ToArray(),
+        PromptTokens = PromptTokens,
+        OutputTokens = OutputTokens,
+        Success = TokenTimes.Count > 0,
+    };
 }

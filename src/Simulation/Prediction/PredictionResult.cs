@@ -1,3 +1,5 @@
+using GpuBench.Core.Metrics;
+
 namespace GpuBench.Simulation.Prediction;
 
 /// <summary>The outcome of a predicted run: every request's timeline and the engine-side counters.</summary>
@@ -8,8 +10,7 @@ public sealed record PredictionResult(
     long Steps,
     long KvCapacityTokensPerReplica)
 {
-    public long TotalInputTokens => Requests.Sum(r => (long)r.PromptTokens);
-    public long TotalOutputTokens => Requests.Sum(r => (long)r.OutputTokens);
-    public double OutputThroughput => Duration > 0 ? TotalOutputTokens / Duration : 0;
-    public double TotalThroughput => Duration > 0 ? (TotalInputTokens + TotalOutputTokens) / Duration : 0;
+    /// <summary>The load generator's metrics over the predicted requests, computed by its own calculator.</summary>
+    public ServingMetrics Metrics(MetricsOptions? options = null) =>
+        MetricsCalculator.Compute(Requests.Select(r => r.ToRecord()).ToArray(), Duration, options);
 }

@@ -102,7 +102,7 @@ public sealed class Predictor(GpuProfile gpu, ModelProfile model, EngineOptions 
         }
 
         var predicted = Enumerable.Range(0, workload.NumPrompts)
-            .Select(i => new PredictedRequest(i, replicaOf[i], starts[i], requests[i].PromptTokens, requests[i].OutputTokens, tokenTimes[i], requests[i].Preemptions))
+            .Select(i => new PredictedRequest(i, replicaOf[i], arrivals[i], starts[i], requests[i].PromptTokens, requests[i].OutputTokens, tokenTimes[i], requests[i].Preemptions))
             .ToArray();
         var duration = predicted.Max(r => r.EndTime) - (arrivals.Length > 0 ? arrivals[0] : 0);
         return new PredictionResult(predicted, duration, engines.Sum(e => e.Preemptions), engines.Sum(e => e.StepsCompleted), ReplicaModel.KvCapacityTokens);

@@ -34,7 +34,7 @@ public sealed record CalibrationReport(IReadOnlyList<CalibrationRow> Rows)
                 NumPrompts = row.Prompts,
                 MaxConcurrency = row.Concurrency,
             }, cancellationToken);
-            return new CalibrationRow(row, prediction.OutputThroughput, prediction, null);
+            return new CalibrationRow(row, prediction.Metrics().OutputThroughput, prediction, null);
         }).ToArray();
         return new CalibrationReport(rows);
     }

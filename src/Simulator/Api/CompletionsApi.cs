@@ -130,7 +130,7 @@ public static class CompletionsApi
                 }
 
                 var usage = request.ContinuousUsage ? (prompt, token.TokenIndex + 1) : ((int, int)?)null;
-                format.WriteToken(body, model.Tokenizer.Decode(model.TokenAt(live.Seed, token.TokenIndex)),
+                format.WriteToken(body, model.JsonTokenAt(live.Seed, token.TokenIndex),
                     token.Finished ? VllmMetrics.Reason(live.Engine.FinishReason) : null, usage);
                 dueTimes.Add(token.Time);
             }
@@ -201,6 +201,7 @@ public static class CompletionsApi
         private readonly byte[] _head;
         private readonly byte[] _contentOpen;
         private readonly byte[] _role;
+        private readonly byte[] _plainTail;
 
         public ChunkFormat(string id, string model, bool chat, long created)
         {
@@ -213,6 +214,7 @@ public static class CompletionsApi
             _head = Encoding.UTF8.GetBytes(head);
             _contentOpen = chat ? "\"choices\":[{\"index\":0,\"delta\":{\"content\":"u8.ToArray() : "\"choices\":[{\"index\":0,\"text\":"u8.ToArray();
             _role = Encoding.UTF8.GetBytes(head + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n");
+            _plainTail = Encoding.UTF8.GetBytes(Tail(null, null));
         }
 
         public string Id { get; }
@@ -222,17 +224,22 @@ public static class CompletionsApi
 
         public void WriteRole(IBufferWriter<byte> body) => body.Write(_role);
 
-        public void WriteToken(IBufferWriter<byte> body, string text, string? finishReason, (int Prompt, int Completion)? usage)
+        /// <summary>Writes one token's chunk; <paramref name="jsonText"/> is the token as a JSON string literal.</summary>
+        public void WriteToken(IBufferWriter<byte> body, ReadOnlySpan<byte> jsonText, string? finishReason, (int Prompt, int Completion)? usage)
         {
             body.Write(_head);
             body.Write(_contentOpen);
-            body.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(text)));
+            body.Write(jsonText);
+            body.Write(finishReason is null && usage is null ? _plainTail : Encoding.UTF8.GetBytes(Tail(finishReason, usage)));
+        }
+
+        private string Tail(string? finishReason, (int Prompt, int Completion)? usage)
+        {
             var close = Chat ? "}" : "";
             var reason = finishReason is null ? "null" : $"\"{finishReason}\"";
-            var tail = usage is { } u
+            return usage is { } u
                 ? $"{close},\"logprobs\":null,\"finish_reason\":{reason},\"stop_reason\":null}}],\"usage\":{UsageJson(u.Prompt, u.Completion)}}}\n\n"
                 : $"{close},\"logprobs\":null,\"finish_reason\":{reason},\"stop_reason\":null}}]}}\n\n";
-            body.Write(Encoding.UTF8.GetBytes(tail));
         }
 
         public void WriteUsage(IBufferWriter<byte> body, int prompt, int completion)

@@ -52,7 +52,10 @@ public static class ServerApi
             model = model.Profile.Id,
             exact_profile = model.ProfileIsExact,
             kv_capacity_tokens = model.Replica.KvCapacityTokens,
-            steps = engine.Core.StepsCompleted,
+            steps = engine.Cores.Sum(c => c.StepsCompleted),
+            data_parallel = engine.Cores.Count,
+            uptime_seconds = engine.Now,
+            cpu_seconds = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds,
             emission = emission.Snapshot(),
         }));
         return app;

@@ -18,7 +18,10 @@ public sealed record SimulatorOptions
     public EngineOptions Engine { get; init; } = new();
     public string Gpu { get; init; } = "rtx4090";
 
-    /// <summary>GPUs visible to this engine; defaults to tensor × pipeline parallel.</summary>
+    /// <summary>vLLM's --data-parallel-size: engine replicas behind this one server.</summary>
+    public int DataParallel { get; init; } = 1;
+
+    /// <summary>GPUs visible to this engine; defaults to data × tensor × pipeline parallel.</summary>
     public int? GpuCount { get; init; }
 
     public string? OtlpTracesEndpoint { get; init; }

@@ -91,6 +91,7 @@ public static class VllmArguments
                 case "port": options = options with { Port = Int() }; break;
                 case "tensor-parallel-size" or "tp": engine = engine with { TensorParallel = Int() }; break;
                 case "pipeline-parallel-size" or "pp": engine = engine with { PipelineParallel = Int() }; break;
+                case "data-parallel-size" or "dp": options = options with { DataParallel = Int() }; break;
                 case "max-model-len": engine = engine with { MaxModelLen = Int() }; break;
                 case "max-num-seqs": engine = engine with { MaxNumSeqs = Int() }; break;
                 case "max-num-batched-tokens": engine = engine with { MaxNumBatchedTokens = Int() }; break;

@@ -6,7 +6,7 @@ namespace GpuBench.Simulator.Serving;
 /// </summary>
 public sealed class EmissionStats
 {
-    private static readonly double[] BoundsMs = [0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+    private static readonly double[] BoundsMs = [0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000, 60000];
     private readonly Lock _lock = new();
     private readonly long[] _buckets = new long[BoundsMs.Length + 1];
     private long _count;

@@ -4,16 +4,18 @@ using GpuBench.Simulation.Engine;
 namespace GpuBench.Simulator.Serving;
 
 /// <summary>
-/// Runs the simulated engine in real time: one dedicated thread owns the <see cref="EngineCore"/>, sleeps until
-/// the next micro-batch completes and hands each generated token to its request's stream. Deadlines are engine
-/// times on a fixed origin, so lateness never accumulates: a late wake-up is followed by an on-time one.
+/// Runs the simulated engines in real time: one dedicated thread owns the <see cref="EngineCore"/>s (one per
+/// data-parallel rank), sleeps until the next micro-batch completes and hands each generated token to its
+/// request's stream. Deadlines are engine times on a fixed origin, so lateness never accumulates: a late wake-up
+/// is followed by an on-time one.
 /// </summary>
 public sealed partial class RealTimeEngine : IHostedService, IDisposable
 {
     // Below this, sleeping risks overshooting the deadline by a scheduler tick; the rest is spent yielding.
     private const double SpinSeconds = 0.0015;
 
-    private readonly EngineCore _core;
+    private readonly EngineCore[] _cores;
+    private readonly Dictionary<EngineRequest, EngineCore> _coreOf = [];
     private readonly TimeProvider _time;
     private readonly ILogger<RealTimeEngine> _logger;
     private readonly ConcurrentQueue<(LiveRequest Request, bool Abort)> _inbox = new();
@@ -25,9 +27,9 @@ public sealed partial class RealTimeEngine : IHostedService, IDisposable
     private volatile bool _stopping;
     private double _engineTime;
 
-    public RealTimeEngine(EngineCore core, TimeProvider time, ILogger<RealTimeEngine> logger)
+    public RealTimeEngine(IReadOnlyList<EngineCore> cores, TimeProvider time, ILogger<RealTimeEngine> logger)
     {
-        _core = core;
+        _cores = [.. cores];
         _time = time;
         _logger = logger;
         _origin = time.GetTimestamp();
@@ -39,7 +41,7 @@ public sealed partial class RealTimeEngine : IHostedService, IDisposable
     /// <summary>Raised on the engine thread after each step with the engine's state, for gauges.</summary>
     public event Action<EngineSnapshot>? Stepped;
 
-    public EngineCore Core => _core;
+    public IReadOnlyList<EngineCore> Cores => _cores;
 
     /// <summary>Seconds since the engine started, the clock engine times are expressed in.</summary>
     public double Now => _time.GetElapsedTime(_origin).TotalSeconds;
@@ -89,7 +91,8 @@ public sealed partial class RealTimeEngine : IHostedService, IDisposable
             while (!_stopping)
             {
                 DrainInbox();
-                if (_core.NextEventTime is not { } next)
+                var (next, core) = NextEvent();
+                if (core is null)
                 {
                     _signal.WaitOne();
                     continue;
@@ -101,7 +104,7 @@ public sealed partial class RealTimeEngine : IHostedService, IDisposable
                 }
 
                 _engineTime = Math.Max(_engineTime, next);
-                _core.Advance(next, _outputs);
+                core.Advance(next, _outputs);
                 Dispatch();
             }
         }
@@ -122,24 +125,45 @@ public sealed partial class RealTimeEngine : IHostedService, IDisposable
             var engineRequest = command.Request.Engine;
             if (command.Abort)
             {
-                if (_live.Remove(engineRequest))
+                if (_live.Remove(engineRequest) && _coreOf.Remove(engineRequest, out var owner))
                 {
-                    _core.Abort(engineRequest, _engineTime);
+                    owner.Abort(engineRequest, _engineTime);
                     command.Request.Close();
                 }
             }
             else
             {
+                // As vLLM's data-parallel front end: the rank with the fewest requests gets the new one.
+                var core = _cores.MinBy(c => c.Running + c.Waiting)!;
                 _live[engineRequest] = command.Request;
-                _core.Add(engineRequest, _engineTime);
+                _coreOf[engineRequest] = core;
+                core.Add(engineRequest, _engineTime);
             }
         }
 
         if (any)
         {
-            _core.Advance(_engineTime, _outputs);
+            foreach (var core in _cores)
+            {
+                core.Advance(_engineTime, _outputs);
+            }
+
             Dispatch();
         }
+    }
+
+    private (double Time, EngineCore? Core) NextEvent()
+    {
+        (double Time, EngineCore? Core) next = (double.PositiveInfinity, null);
+        foreach (var core in _cores)
+        {
+            if (core.NextEventTime is { } time && time < next.Time)
+            {
+                next = (time, core);
+            }
+        }
+
+        return next;
     }
 
     private bool WaitUntil(double deadline)
@@ -183,13 +207,19 @@ public sealed partial class RealTimeEngine : IHostedService, IDisposable
             if (output.Finished)
             {
                 _live.Remove(output.Request);
+                _coreOf.Remove(output.Request);
             }
 
             TokenProduced?.Invoke(live, output);
         }
 
         _outputs.Clear();
-        Stepped?.Invoke(new EngineSnapshot(_core.Running, _core.Waiting, _core.Pool.Usage, _core.Preemptions, _core.PromptTokensComputed));
+        Stepped?.Invoke(new EngineSnapshot(
+            _cores.Sum(c => c.Running),
+            _cores.Sum(c => c.Waiting),
+            _cores.Average(c => c.Pool.Usage),
+            _cores.Sum(c => c.Preemptions),
+            _cores.Sum(c => c.PromptTokensComputed)));
     }
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The simulated engine loop failed")]

@@ -19,23 +19,33 @@ public sealed class ServedModel
         // An unknown model still serves, with the dense 8B profile's speed: the warning says so at start-up.
         Profile = known ?? models.Get("meta-llama/Llama-3.1-8B-Instruct");
         Settings = options.Engine.Resolve(Gpu, Profile);
-        var visible = options.GpuCount ?? Settings.GpusPerReplica;
-        if (Settings.GpusPerReplica > visible)
+        var needed = Settings.GpusPerReplica * options.DataParallel;
+        var visible = options.GpuCount ?? needed;
+        if (options.DataParallel < 1 || needed > visible)
         {
             throw new ArgumentException(
-                $"tensor_parallel_size ({Settings.TensorParallel}) x pipeline_parallel_size ({Settings.PipelineParallel}) "
-                + $"needs {Settings.GpusPerReplica} GPUs but --sim-gpu-count is {visible}.");
+                $"data_parallel_size ({options.DataParallel}) x tensor_parallel_size ({Settings.TensorParallel}) x "
+                + $"pipeline_parallel_size ({Settings.PipelineParallel}) needs {needed} GPUs but --sim-gpu-count is {visible}.");
         }
 
         Replica = new ReplicaModel(Gpu, Profile, Settings);
         Tokenizer = new SyllableTokenizer(Profile.VocabSize);
+        // Generated tokens come from the common words: their JSON strings are encoded once, not per chunk.
+        _jsonWords = Enumerable.Range(SyllableTokenizer.FirstCommonWord, SyllableTokenizer.CommonWords)
+            .Select(id => System.Text.Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(Tokenizer.Decode(id))))
+            .ToArray();
     }
+
+    private readonly byte[][] _jsonWords;
+
+    /// <summary>The generated token at a position as a JSON string literal, quotes included.</summary>
+    public ReadOnlySpan<byte> JsonTokenAt(int seed, int index) => _jsonWords[TokenAt(seed, index) - SyllableTokenizer.FirstCommonWord];
 
     public SimulatorOptions Options { get; }
     public GpuProfile Gpu { get; }
     public ModelProfile Profile { get; }
     public bool ProfileIsExact { get; }
-    public EngineSettings Settings { get; }
+    public VllmSettings Settings { get; }
     public ReplicaModel Replica { get; }
     public SyllableTokenizer Tokenizer { get; }
     public string Name => Options.PrimaryModelName;

@@ -27,7 +27,11 @@ public static partial class SimulatorExtensions
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ServedModel(options, GpuCatalog.Default, ModelCatalog.Default));
-        services.AddSingleton(sp => new EngineCore(sp.GetRequiredService<ServedModel>().Replica));
+        services.AddSingleton<IReadOnlyList<EngineCore>>(sp =>
+        {
+            var model = sp.GetRequiredService<ServedModel>();
+            return Enumerable.Range(0, model.Options.DataParallel).Select(_ => new EngineCore(model.Replica)).ToArray();
+        });
         services.AddSingleton<RealTimeEngine>();
         services.AddHostedService(sp => sp.GetRequiredService<RealTimeEngine>());
         services.AddSingleton<VllmMetrics>();

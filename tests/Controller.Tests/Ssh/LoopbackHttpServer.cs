@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace GpuBench.Controller.Tests.Ssh;
 
-/// <summary>A real Kestrel server on 127.0.0.1:&lt;free port&gt; answering every GET with a fixed text.</summary>
+/// <summary>A real Kestrel server on 127.0.0.1:&lt;free port&gt;.</summary>
 public sealed class LoopbackHttpServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -14,16 +14,21 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<LoopbackHttpServer> StartAsync(string text)
+    /// <summary>A server answering every GET with <paramref name="text"/>.</summary>
+    public static Task<LoopbackHttpServer> StartAsync(string text) =>
+        StartAsync(app => app.MapGet("/{**path}", () => Results.Text(text)));
+
+    /// <summary>A server with whatever endpoints <paramref name="map"/> adds.</summary>
+    public static async Task<LoopbackHttpServer> StartAsync(Action<WebApplication> map)
     {
+        ArgumentNullException.ThrowIfNull(map);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        app.MapGet("/{**path}", () => Results.Text(text));
+        map(app);
         await app.StartAsync(TestContext.Current.CancellationToken);
-        var address = app.Urls.Single();
-        return new LoopbackHttpServer(app, new Uri(address).Port);
+        return new LoopbackHttpServer(app, new Uri(app.Urls.Single()).Port);
     }
 
     public async ValueTask DisposeAsync()

@@ -55,9 +55,6 @@ public sealed class RemoteAgentLauncherTests(SshdFixture sshd) : IClassFixture<S
             Assert.Contains($"{RemoteAgentLauncher.UrlsVariable}=http://127.0.0.1:0\0", await File.ReadAllTextAsync($"/proc/{agent.ProcessId}/environ", Ct), StringComparison.Ordinal);
             Assert.DoesNotContain(agent.Token, agent.ToString(), StringComparison.Ordinal);
 
-            var token = Path.Combine(agent.Directory, "token");
-            Assert.Equal(agent.Token, await File.ReadAllTextAsync(token, Ct));
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(token));
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(agent.Directory, "agent.env")));
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(agent.Directory));
             Assert.Equal(agent.ProcessId.ToString(CultureInfo.InvariantCulture), (await File.ReadAllTextAsync(Path.Combine(agent.Directory, "agent.pid"), Ct)).Trim());

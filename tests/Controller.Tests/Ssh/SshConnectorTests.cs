@@ -78,6 +78,18 @@ public sealed class SshConnectorTests(SshdFixture sshd) : IClassFixture<SshdFixt
     }
 
     [Fact]
+    public async Task Pinned_value_that_is_no_fingerprint_is_a_clear_refusal_before_connecting()
+    {
+        Prerequisite.Require(SshdFixture.Available, SshdFixture.Missing);
+        var options = sshd.Options(hostKey: "MD5:9d:1f:20:3a:aa");
+
+        var error = await Assert.ThrowsAsync<SshTransportException>(() => SshdFixture.Connector().ConnectAsync(options, Ct));
+
+        Assert.Equal(SshFailure.HostKeyRejected, error.Failure);
+        Assert.Contains("servers[].ssh.host_key", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Encrypted_key_uses_the_passphrase_from_the_named_variable()
     {
         Prerequisite.Require(SshdFixture.Available, SshdFixture.Missing);

@@ -43,6 +43,57 @@ public sealed class SshLinkReconnectTests(SshdFixture sshd) : IClassFixture<Sshd
     }
 
     [Fact]
+    public async Task Session_that_stops_answering_without_closing_is_caught_by_the_liveness_probe_and_replaced()
+    {
+        Prerequisite.Require(SshdFixture.Available, SshdFixture.Missing);
+        var options = (await sshd.PinnedOptionsAsync()) with
+        {
+            KeepAliveInterval = TimeSpan.FromSeconds(1),
+            ConnectTimeout = TimeSpan.FromSeconds(3),
+        };
+        await using var link = await sshd.LinkAsync(Fast, options);
+        var states = Watch(link);
+
+        var frozen = await sshd.FreezeSessionsAsync();
+        try
+        {
+            Assert.NotEmpty(frozen);
+            var dropped = await UntilAsync(states, SshLinkState.Reconnecting);
+            Assert.Contains("liveness probe", dropped.Error!.Message, StringComparison.Ordinal);
+            await UntilAsync(states, SshLinkState.Connected);
+
+            Assert.Equal("alive\n", (await link.RunAsync(["echo", "alive"], Ct)).Output);
+        }
+        finally
+        {
+            SshdFixture.KillFrozen(frozen);
+        }
+    }
+
+    [Fact]
+    public async Task Command_cut_mid_run_fails_as_a_transient_link_loss_and_the_next_one_runs_after_the_reconnect()
+    {
+        Prerequisite.Require(SshdFixture.Available, SshdFixture.Missing);
+        await using var link = await sshd.LinkAsync(Fast);
+        var states = Watch(link);
+        var marker = sshd.PathOf($"started-{Guid.NewGuid():N}");
+        var running = link.RunAsync(["sh", "-c", "touch \"$1\"; sleep 60", "sh", marker], Ct);
+        while (!File.Exists(marker))
+        {
+            await Task.Delay(50, Ct);
+        }
+
+        sshd.KillSessions();
+
+        var error = await Assert.ThrowsAsync<SshTransportException>(() => running.WaitAsync(TimeSpan.FromSeconds(30), Ct));
+        Assert.Equal(SshFailure.LinkLost, error.Failure);
+        Assert.True(error.IsTransient);
+        await link.WaitUntilConnectedAsync(Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        Assert.Equal("after\n", (await link.RunAsync(["echo", "after"], Ct)).Output);
+        Assert.Contains(SshLinkState.Connected, await DrainAsync(states));
+    }
+
+    [Fact]
     public async Task Command_issued_while_the_server_restarts_waits_for_the_reconnect_and_then_runs()
     {
         Prerequisite.Require(SshdFixture.Available, SshdFixture.Missing);
@@ -102,6 +153,18 @@ public sealed class SshLinkReconnectTests(SshdFixture sshd) : IClassFixture<Sshd
         var channel = Channel.CreateUnbounded<SshLinkStateChange>();
         link.StateChanged += (_, change) => channel.Writer.TryWrite(change);
         return channel.Reader;
+    }
+
+    private static async Task<List<SshLinkState>> DrainAsync(ChannelReader<SshLinkStateChange> states)
+    {
+        await Task.Yield();
+        var seen = new List<SshLinkState>();
+        while (states.TryRead(out var change))
+        {
+            seen.Add(change.State);
+        }
+
+        return seen;
     }
 
     private static async Task<SshLinkStateChange> NextAsync(ChannelReader<SshLinkStateChange> states) =>

@@ -112,9 +112,10 @@ public sealed class SshdFixture : IAsyncLifetime
     public static SshConnector Connector() => new(NullLogger<SshConnector>.Instance);
 
     /// <summary>A link to this server with its host key pinned.</summary>
-    public async Task<SshLink> LinkAsync(ReconnectPolicy? policy = null) => await SshLink.ConnectAsync(
-        await PinnedOptionsAsync(), Connector(), NullLogger<SshLink>.Instance, policy,
-        cancellationToken: TestContext.Current.CancellationToken);
+    public async Task<SshLink> LinkAsync(ReconnectPolicy? policy = null, SshServerOptions? options = null) =>
+        await SshLink.ConnectAsync(
+            options ?? await PinnedOptionsAsync(), Connector(), NullLogger<SshLink>.Instance, policy,
+            cancellationToken: TestContext.Current.CancellationToken);
 
     /// <summary>Cuts every client's link by killing the per-connection sshd processes; the listener stays.</summary>
     public int KillSessions()
@@ -126,6 +127,30 @@ public sealed class SshdFixture : IAsyncLifetime
         }
 
         return sessions.Count;
+    }
+
+    /// <summary>
+    /// Freezes every client's session (SIGSTOP): the TCP connection stays open but nothing answers, as when a box
+    /// hangs or a network path silently drops packets. Returns the frozen pids, for <see cref="KillFrozen"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<int>> FreezeSessionsAsync()
+    {
+        var sessions = ChildrenOf(_sshd!.Id);
+        foreach (var pid in sessions)
+        {
+            using var stop = Process.Start("kill", ["-STOP", pid.ToString(CultureInfo.InvariantCulture)]);
+            await stop.WaitForExitAsync();
+        }
+
+        return sessions;
+    }
+
+    public static void KillFrozen(IEnumerable<int> pids)
+    {
+        foreach (var pid in pids)
+        {
+            Kill(pid);
+        }
     }
 
     /// <summary>Stops the whole server (listener and sessions), as a box rebooting would.</summary>

@@ -28,9 +28,9 @@ public sealed class StreamingTests
             Assert.True(events[0].ArrivedAt < replica.LastStreamWrittenAt, "the first chunk arrived only after the stream was complete");
             Assert.True(Stopwatch.GetElapsedTime(sent, events[0].ArrivedAt) < TimeSpan.FromSeconds(2));
             // Chunks written 50 ms apart arrive in separate reads, spread over the replica's ~250 ms; a loaded test
-            // machine may merge one pair.
+            // machine may merge a pair or two, a buffering proxy would merge them all.
             var chunks = events.Take(6).ToArray();
-            Assert.True(chunks.Select(e => e.Read).Distinct().Count() >= 5, $"reads: {string.Join(",", chunks.Select(e => e.Read))}");
+            Assert.True(chunks.Select(e => e.Read).Distinct().Count() >= 4, $"reads: {string.Join(",", chunks.Select(e => e.Read))}");
             Assert.True(Stopwatch.GetElapsedTime(chunks[0].ArrivedAt, chunks[^1].ArrivedAt) >= TimeSpan.FromMilliseconds(150));
         }
     }

@@ -57,6 +57,7 @@ public sealed class ReplicaFailureTests
             Assert.Equal("alive", await gateway.CompleteAsync(Ct));
         }
 
+        Assert.Equal(Enumerable.Repeat(TestGateway.StreamRequestBody, 6), alive.Bodies);
         await WaitUntilUnavailableAsync(gateway, dead);
     }
 

@@ -37,6 +37,9 @@ public sealed class SseReplica : IAsyncDisposable
 
     public ConcurrentQueue<string> Traceparents { get; } = new();
 
+    /// <summary>Request bodies of the streams, as received.</summary>
+    public ConcurrentQueue<string> Bodies { get; } = new();
+
     public int HealthProbes => Volatile.Read(ref _probes);
 
     /// <summary>Streams started on this replica.</summary>
@@ -91,6 +94,11 @@ public sealed class SseReplica : IAsyncDisposable
         }
 
         Interlocked.Increment(ref _streams);
+        using (var reader = new StreamReader(context.Request.Body))
+        {
+            Bodies.Enqueue(await reader.ReadToEndAsync(context.RequestAborted));
+        }
+
         var chunks = int.TryParse(context.Request.Query["chunks"], out var c) ? c : _defaultChunks;
         var interval = int.TryParse(context.Request.Query["interval_ms"], out var ms) ? TimeSpan.FromMilliseconds(ms) : _defaultInterval;
         context.Response.ContentType = "text/event-stream";

@@ -13,6 +13,8 @@ public sealed class TestGateway : IAsyncDisposable
 {
     public const string Token = "test-admin-token-5b1c9e";
 
+    public const string StreamRequestBody = "{\"stream\":true}";
+
     private readonly WebApplication _app;
 
     private TestGateway(WebApplication app, CapturedLogs logs)
@@ -70,7 +72,7 @@ public sealed class TestGateway : IAsyncDisposable
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"v1/completions?chunks={chunks}&interval_ms={intervalMs}")
         {
-            Content = new StringContent("{\"stream\":true}", System.Text.Encoding.UTF8, "application/json"),
+            Content = new StringContent(StreamRequestBody, System.Text.Encoding.UTF8, "application/json"),
         };
         var response = await Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         return (response, await SseEvents.OpenAsync(response, cancellationToken));

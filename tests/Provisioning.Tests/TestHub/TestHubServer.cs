@@ -22,6 +22,8 @@ public sealed partial class TestHubServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, HubRepository> _repositories = new();
     private readonly ConcurrentDictionary<string, long> _cutAfter = new();
     private readonly ConcurrentDictionary<string, int> _corrupt = new();
+    private readonly ConcurrentDictionary<string, bool> _gone = new();
+    private readonly ConcurrentDictionary<string, long> _endAfter = new();
     private int _apiFailures;
     private WebApplication? _hub;
     private WebApplication? _cdn;
@@ -68,8 +70,14 @@ public sealed partial class TestHubServer : IAsyncDisposable
     /// <summary>The next body of this file stops after <paramref name="bytes"/> bytes and the connection is dropped.</summary>
     public void CutOnce(string path, long bytes) => _cutAfter[path] = bytes;
 
+    /// <summary>The next body of this file is sent without a length and ends cleanly after <paramref name="bytes"/> bytes.</summary>
+    public void EndEarlyOnce(string path, long bytes) => _endAfter[path] = bytes;
+
     /// <summary>The next <paramref name="times"/> bodies of this file arrive with one byte flipped.</summary>
     public void Corrupt(string path, int times = 1) => _corrupt[path] = times;
+
+    /// <summary>The file stays listed but resolving it answers 404 EntryNotFound.</summary>
+    public void Remove(string path) => _gone[path] = true;
 
     /// <summary>The next <paramref name="times"/> API requests are answered 503.</summary>
     public void FailApi(int times) => Volatile.Write(ref _apiFailures, times);
@@ -131,6 +139,9 @@ public sealed partial class TestHubServer : IAsyncDisposable
 
     private void MapHub(WebApplication app)
     {
+        // What a proxy's sign-in page looks like to a client that expects the Hub.
+        app.MapGet("/portal/{**rest}", () => Results.Content("<html><body>Sign in</body></html>", "text/html"));
+
         app.MapGet("/api/models/{org}/{name}/revision/{revision}", (HttpContext context, string org, string name, string revision) =>
             Api(context, $"{org}/{name}", revision, (repository, commit) =>
                 Results.Json(new { id = repository.Id, sha = commit, siblings = repository.FilesAt(commit)!.Keys.Select(k => new { rfilename = k }) })));
@@ -220,7 +231,7 @@ public sealed partial class TestHubServer : IAsyncDisposable
 
     private IResult Resolve(HttpContext context, HubRepository repository, string commit, string path)
     {
-        if (!repository.FilesAt(commit)!.TryGetValue(path, out var content))
+        if (!repository.FilesAt(commit)!.TryGetValue(path, out var content) || _gone.ContainsKey(path))
         {
             return Error(context, 404, "EntryNotFound");
         }
@@ -261,6 +272,12 @@ public sealed partial class TestHubServer : IAsyncDisposable
         }
 
         var body = content.AsMemory((int)offset);
+        if (_endAfter.TryRemove(path, out var end) && end > offset)
+        {
+            await context.Response.Body.WriteAsync(body[..(int)(end - offset)]);
+            return;
+        }
+
         context.Response.ContentLength = body.Length;
         if (_cutAfter.TryRemove(path, out var cut) && cut > offset)
         {

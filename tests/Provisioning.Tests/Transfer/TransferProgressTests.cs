@@ -24,6 +24,14 @@ public sealed class TransferProgressTests
     }
 
     [Fact]
+    public void Progress_reads_as_one_line_in_bytes_not_bits()
+    {
+        var progress = new ProvisioningProgress("org/model", "c0", 1_200_000_000, 4_000_000_000, 2, 8, 105_300_000, TimeSpan.FromSeconds(26.6), "model-00003.safetensors");
+
+        Assert.Equal("1.20 / 4.00 GB (30.0%), 105.3 MB/s, 27 s left, 2/8 files, model-00003.safetensors", progress.ToString());
+    }
+
+    [Fact]
     public void Bytes_kept_from_an_earlier_run_count_as_done_but_not_in_the_rate()
     {
         var progress = Tracker(total: 1_000, onDisk: 600, interval: TimeSpan.Zero);

@@ -11,9 +11,8 @@ public class HtmlReportInChromiumTests
         Prerequisite.Require(HeadlessChromium.Available, $"Debian's chromium at {HeadlessChromium.ExecutablePath} (apt-get install chromium; .ci/prerequisites installs it)");
         var cancellationToken = TestContext.Current.CancellationToken;
         var output = Path.Combine(AppContext.BaseDirectory, "artifacts", "html-report");
-        var report = await ReportGenerator.GenerateAsync(
-            new ReportRequest(Fixtures.PathOf("seed-results"), output, SeedPrices.Article),
-            cancellationToken);
+        using var results = await MixedResultsAsync();
+        var report = await ReportGenerator.GenerateAsync(new ReportRequest(results.Path, output, SeedPrices.Article), cancellationToken);
         var expectedCharts = report.ChartPaths.Select(p => Path.GetFileNameWithoutExtension(p)!).ToHashSet();
 
         using var playwright = await Playwright.CreateAsync();
@@ -52,10 +51,13 @@ public class HtmlReportInChromiumTests
             """);
         var screenshot = Path.Combine(output, "report-html.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
-        TestContext.Current.SendDiagnosticMessage($"Screenshot of report.html in headless Chromium: {screenshot}");
-        Console.WriteLine($"Screenshot of report.html in headless Chromium: {screenshot}");
+        var where = $"Screenshot of report.html in headless Chromium: {screenshot}";
+        TestContext.Current.TestOutputHelper?.WriteLine(where);
+        TestContext.Current.SendDiagnosticMessage(where);
+        Console.WriteLine(where);
 
         Assert.Empty(problems);
+        Assert.Contains(charts, c => c.Id.EndsWith("-timeline", StringComparison.Ordinal));
         Assert.Equal(expectedCharts, charts.Select(c => c.Id).ToHashSet());
         Assert.All(charts, c =>
         {
@@ -64,6 +66,36 @@ public class HtmlReportInChromiumTests
             Assert.True(c.Width > 0 && c.Height > 0, $"{c.Id} has no size on the page");
         });
         Assert.True(new FileInfo(screenshot).Length > 10_000, "the screenshot is empty");
+    }
+
+    /// <summary>
+    /// The article's files plus one GpuBench run folder with per-request records, so the page carries every kind of
+    /// chart, the tokens/s timeline included.
+    /// </summary>
+    private static async Task<TemporaryFolder> MixedResultsAsync()
+    {
+        var folder = new TemporaryFolder();
+        var seed = Fixtures.PathOf("seed-results");
+        foreach (var file in Directory.EnumerateFiles(seed, "*", SearchOption.AllDirectories))
+        {
+            var copy = System.IO.Path.Combine(folder.Path, "article", System.IO.Path.GetRelativePath(seed, file));
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
+
+        var run = System.IO.Path.Combine(folder.Path, "campaign-1", "rtx4090_x_2", "qwen3-coder-30b", "smoke");
+        await TestCampaign.WriteRunAsync(run, TestCampaign.Requests(40, failures: 0));
+        File.Copy(
+            System.IO.Path.Combine(seed, "rtx4090_x_2_QuantTrio_Qwen3-Coder-30B-A3B-Instruct-AWQ_vllm_benchmark.txt"),
+            System.IO.Path.Combine(run, "compose.yaml"));
+        return folder;
+    }
+
+    private sealed class TemporaryFolder : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("gpubench-html-").FullName;
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 
     /// <summary>Filled by Playwright from the page's answer, so it needs a parameterless constructor and setters.</summary>

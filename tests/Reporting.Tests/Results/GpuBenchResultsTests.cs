@@ -42,8 +42,8 @@ public sealed class GpuBenchResultsTests : IDisposable
         var config = LoadConfig();
         var plan = new RunPlanner(GpuCatalog.Default).Plan(config);
         var planned = plan.Runs.Single();
-        var records = Requests(40, failures: 0);
-        await WriteRunAsync(Path.Combine(_root.FullName, "campaign-1", planned.RelativePath), records);
+        var records = TestCampaign.Requests(40, failures: 0);
+        await TestCampaign.WriteRunAsync(Path.Combine(_root.FullName, "campaign-1", planned.RelativePath), records);
 
         var output = await GenerateAsync(plan);
 
@@ -66,7 +66,7 @@ public sealed class GpuBenchResultsTests : IDisposable
     public async Task Failed_requests_in_a_campaign_run_make_it_invalid()
     {
         var plan = new RunPlanner(GpuCatalog.Default).Plan(LoadConfig());
-        await WriteRunAsync(Path.Combine(_root.FullName, "campaign-1", plan.Runs.Single().RelativePath), Requests(40, failures: 3));
+        await TestCampaign.WriteRunAsync(Path.Combine(_root.FullName, "campaign-1", plan.Runs.Single().RelativePath), TestCampaign.Requests(40, failures: 3));
 
         var output = await GenerateAsync(plan);
 
@@ -78,7 +78,7 @@ public sealed class GpuBenchResultsTests : IDisposable
     public async Task Without_config_the_folder_and_its_files_say_what_ran()
     {
         var folder = Path.Combine(_root.FullName, "campaign-1", "rtx4090_x_1", "qwen", "smoke");
-        await WriteRunAsync(folder, Requests(10, failures: 0));
+        await TestCampaign.WriteRunAsync(folder, TestCampaign.Requests(10, failures: 0));
         var compose = await File.ReadAllTextAsync(
             GpuBench.TestSupport.Fixtures.PathOf("seed-results", "rtx4090_x_1_QuantTrio_Qwen3-Coder-30B-A3B-Instruct-AWQ_vllm_benchmark.txt"),
             TestContext.Current.CancellationToken);
@@ -106,9 +106,10 @@ public sealed class GpuBenchResultsTests : IDisposable
         Assert.Equal([2, 2, 4], RequestTimeline.TokensPerSecond(requests));
     }
 
-    private Task<ReportOutput> GenerateAsync(RunPlan? plan) =>
+    /// <summary>Reports on the temporary results; the report itself is kept under the test output for a look.</summary>
+    private Task<ReportOutput> GenerateAsync(RunPlan? plan, [System.Runtime.CompilerServices.CallerMemberName] string test = "") =>
         ReportGenerator.GenerateAsync(
-            new ReportRequest(_root.FullName, Path.Combine(_root.FullName, "report"), new PriceTable([new("rtx4090", 0.39)])) { Plan = plan },
+            new ReportRequest(_root.FullName, Path.Combine(AppContext.BaseDirectory, "artifacts", test), new PriceTable([new("rtx4090", 0.39)])) { Plan = plan },
             TestContext.Current.CancellationToken);
 
     private BenchConfig LoadConfig()
@@ -117,30 +118,4 @@ public sealed class GpuBenchResultsTests : IDisposable
         Assert.True(loaded.IsValid, string.Join('\n', loaded.Errors));
         return loaded.Config!;
     }
-
-    private static async Task WriteRunAsync(string folder, IReadOnlyList<RequestRecord> records)
-    {
-        Directory.CreateDirectory(folder);
-        var metrics = MetricsCalculator.Compute(records, records.Max(r => r.StartS + r.E2elS), new MetricsOptions { MaxConcurrency = 8 });
-        await File.WriteAllTextAsync(Path.Combine(folder, "result.json"), ResultJson.Serialize(metrics), TestContext.Current.CancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(folder, "benchmark.txt"), BenchmarkTextBlock.Format(metrics), TestContext.Current.CancellationToken);
-        await using var lines = File.Create(Path.Combine(folder, "requests.jsonl"));
-        await ResultJson.WriteLinesAsync(lines, records, TestContext.Current.CancellationToken);
-    }
-
-    /// <summary>Requests of 200 prompt and 100 output tokens, eight at a time, the last few failing.</summary>
-    private static List<RequestRecord> Requests(int count, int failures) =>
-        [.. Enumerable.Range(0, count).Select(i => i < count - failures
-            ? new RequestRecord
-            {
-                Index = i,
-                StartS = i / 8 * 2.0,
-                TtftS = 0.3,
-                ItlS = [.. Enumerable.Repeat(0.015, 99)],
-                E2elS = 0.3 + 99 * 0.015,
-                PromptTokens = 200,
-                OutputTokens = 100,
-                Success = true,
-            }
-            : new RequestRecord { Index = i, StartS = i / 8 * 2.0, E2elS = 0.1, ErrorKind = RequestErrorKind.Http, Error = "503", Success = false })];
 }

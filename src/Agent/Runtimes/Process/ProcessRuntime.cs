@@ -46,8 +46,16 @@ public sealed class ProcessRuntime(IOptions<AgentOptions> options, ChildTelemetr
 
     public Task<ReplicaExit?> GetExitAsync(ReplicaHandle handle, CancellationToken cancellationToken) =>
         Task.FromResult(_children.TryGetValue(handle.RuntimeId, out var child) && child.HasExited
-            ? new ReplicaExit(child.ExitCode, $"the engine process exited with code {child.ExitCode}")
+            ? new ReplicaExit(child.ExitCode, ExitReason(child.ExitCode))
             : null);
+
+    /// <summary>Exit codes above 128 mean a signal; 137 (SIGKILL) is what the kernel's OOM killer leaves.</summary>
+    public static string ExitReason(int exitCode) => exitCode switch
+    {
+        137 => "the engine process was killed (SIGKILL, often the kernel's out-of-memory killer)",
+        > 128 and < 160 => $"the engine process was killed by signal {exitCode - 128}",
+        _ => $"the engine process exited with code {exitCode}",
+    };
 
     public Task<string> GetLogTailAsync(ReplicaHandle handle, int lines, CancellationToken cancellationToken) =>
         LogTail.ReadAsync(handle.LogPath, lines, cancellationToken);

@@ -1,0 +1,3 @@
+using GpuBench.Bench.SimulatorCapacity;
+
+return await CapacityBenchmark.RunAsync(args);

@@ -1,0 +1,188 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using GpuBench.Core.Contracts;
+
+namespace GpuBench.Controller.Campaigns;
+
+/// <summary>An agent API call the agent answered with an error status; <see cref="Detail"/> is its problem text.</summary>
+public sealed class AgentApiException(HttpStatusCode status, string detail)
+    : Exception($"The agent answered {(int)status} {status}: {detail}")
+{
+    public HttpStatusCode Status { get; } = status;
+
+    public string Detail { get; } = detail;
+}
+
+/// <summary>
+/// The controller's typed client for one agent's API (src/Agent/Api), with the campaign's bearer token.
+/// Calls go through <paramref name="api"/> (bounded by its timeout); the NDJSON progress feed of a run that may last
+/// an hour goes through <paramref name="streaming"/>, which has no timeout and no resilience handler.
+/// </summary>
+public sealed class AgentClient(HttpClient api, HttpClient streaming, Uri baseUrl, string token) : IDisposable
+{
+    public Uri BaseUrl { get; } = baseUrl;
+
+    public async Task<SystemInfo> GetSystemInfoAsync(CancellationToken cancellationToken) =>
+        await ReadAsync<SystemInfo>(await SendAsync(HttpMethod.Get, "host/system-info", null, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    public async Task<DeploymentStatus> DeployAsync(DeploymentRequest request, CancellationToken cancellationToken) =>
+        await ReadAsync<DeploymentStatus>(await SendAsync(HttpMethod.Post, "deployments", request, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    public async Task<DeploymentStatus> GetDeploymentAsync(string id, CancellationToken cancellationToken) =>
+        await ReadAsync<DeploymentStatus>(await SendAsync(HttpMethod.Get, $"deployments/{Uri.EscapeDataString(id)}", null, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The last <paramref name="lines"/> lines of one replica's engine log, or of the gateway's when <paramref name="replica"/> is null.</summary>
+    public async Task<string> GetLogAsync(string deploymentId, int? replica, int lines, CancellationToken cancellationToken)
+    {
+        var query = replica is { } index ? $"replica={index}&lines={lines}" : $"lines={lines}";
+        using var response = await SendAsync(HttpMethod.Get, $"deployments/{Uri.EscapeDataString(deploymentId)}/logs?{query}", null, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Tears a deployment down; false when the agent does not know it (already gone).</summary>
+    public async Task<bool> DeleteDeploymentAsync(string id, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Delete, $"deployments/{Uri.EscapeDataString(id)}", null, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Starts a run and returns its id.</summary>
+    public async Task<string> StartRunAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, "runs", request, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(ContractJson.Options, cancellationToken).ConfigureAwait(false);
+        return body.GetProperty("runId").GetString() ?? throw new AgentApiException(response.StatusCode, "no runId in the answer");
+    }
+
+    /// <summary>The run's result once it has ended; null while it is still running.</summary>
+    public async Task<RunResult?> GetRunResultAsync(string runId, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, $"runs/{Uri.EscapeDataString(runId)}", null, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.Accepted)
+        {
+            return null;
+        }
+
+        return await ReadAsync<RunResult>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The run's progress lines as the agent sends them; ends when the run ends (or at once when it already has).
+    /// A dropped connection surfaces as an exception: the caller falls back on <see cref="GetRunResultAsync"/>.
+    /// </summary>
+    public async IAsyncEnumerable<RunProgress> FollowProgressAsync(string runId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var request = Request(HttpMethod.Get, $"runs/{Uri.EscapeDataString(runId)}/progress", null);
+        using var response = await streaming.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode is HttpStatusCode.Gone or HttpStatusCode.NotFound)
+        {
+            yield break;
+        }
+
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var reader = new StreamReader(stream);
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        {
+            if (line.Length > 0 && JsonSerializer.Deserialize<RunProgress>(line, ContractJson.Options) is { } progress)
+            {
+                yield return progress;
+            }
+        }
+    }
+
+    /// <summary>Copies the run's requests.jsonl into <paramref name="destination"/>; false when the agent has none.</summary>
+    public async Task<bool> CopyRequestsAsync(string runId, Stream destination, CancellationToken cancellationToken)
+    {
+        using var request = Request(HttpMethod.Get, $"runs/{Uri.EscapeDataString(runId)}/requests", null);
+        using var response = await streaming.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        await response.Content.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Tells the agent the result is safe here, so it may delete its copy.</summary>
+    public async Task AcknowledgeAsync(string runId, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Delete, $"runs/{Uri.EscapeDataString(runId)}", null, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.NotFound)
+        {
+            await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose()
+    {
+        api.Dispose();
+        streaming.Dispose();
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using var request = Request(method, path, body);
+        return await api.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    private HttpRequestMessage Request(HttpMethod method, string path, object? body)
+    {
+        var request = new HttpRequestMessage(method, new Uri(BaseUrl, path));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: ContractJson.Options);
+        }
+
+        return request;
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        using (response)
+        {
+            await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+            return await response.Content.ReadFromJsonAsync<T>(ContractJson.Options, cancellationToken).ConfigureAwait(false)
+                ?? throw new AgentApiException(response.StatusCode, $"an empty {typeof(T).Name}");
+        }
+    }
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        var detail = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (detail.StartsWith('{'))
+        {
+            try
+            {
+                using var problem = JsonDocument.Parse(detail);
+                var title = problem.RootElement.TryGetProperty("title", out var t) ? t.GetString() : null;
+                var text = problem.RootElement.TryGetProperty("detail", out var d) ? d.GetString() : null;
+                detail = string.Join(" ", new[] { title, text }.Where(s => !string.IsNullOrEmpty(s)));
+            }
+            catch (JsonException)
+            {
+                // Not a problem document: the raw body says it best.
+            }
+        }
+
+        throw new AgentApiException(response.StatusCode, detail.Length == 0 ? response.ReasonPhrase ?? "" : detail);
+    }
+}

@@ -1,0 +1,51 @@
+namespace GpuBench.Controller.Campaigns;
+
+/// <summary>
+/// The programs a box needs, as command lines valid on that box: the agent itself, the gateway the agent starts
+/// in front of each deployment, and the simulator (engine kind sim).
+/// </summary>
+public sealed record AgentTools(IReadOnlyList<string> Agent, IReadOnlyList<string> Gateway, IReadOnlyList<string> Simulator)
+{
+    /// <summary>Where each program lives in a bundle (a self-contained publish of each into its own folder).</summary>
+    public const string AgentPath = "agent/GpuBench.Agent";
+    public const string GatewayPath = "gateway/GpuBench.Gateway";
+    public const string SimulatorPath = "simulator/GpuBench.Simulator";
+
+    /// <summary>The programs of a bundle directory at <paramref name="root"/> (as the box that holds it names it).</summary>
+    public static AgentTools InBundle(string root) =>
+        new([$"{root}/{AgentPath}"], [$"{root}/{GatewayPath}"], [$"{root}/{SimulatorPath}"]);
+
+    /// <summary>
+    /// The programs for a local agent: from <paramref name="bundle"/> when given, else installed next to gpubench
+    /// (a publish of the whole solution into one folder), as apphosts or as dlls run by dotnet. Null when not found.
+    /// </summary>
+    public static AgentTools? FindLocal(string? bundle, string? besideDirectory = null)
+    {
+        if (bundle is not null)
+        {
+            var tools = InBundle(Path.GetFullPath(bundle));
+            return File.Exists(tools.Agent[0]) ? tools : null;
+        }
+
+        var beside = besideDirectory ?? AppContext.BaseDirectory;
+        var agent = Program(beside, "GpuBench.Agent");
+        var gateway = Program(beside, "GpuBench.Gateway");
+        var simulator = Program(beside, "GpuBench.Simulator");
+        return agent is null || gateway is null ? null : new AgentTools(agent, gateway, simulator ?? []);
+    }
+
+    private static string[]? Program(string directory, string name)
+    {
+        var apphost = Path.Combine(directory, name);
+        if (File.Exists(apphost) && !OperatingSystem.IsWindows())
+        {
+            return [apphost];
+        }
+
+        var dll = Path.Combine(directory, name + ".dll");
+        return File.Exists(dll) ? [DotNet, dll] : null;
+    }
+
+    /// <summary>The dotnet host running this process when it is one, so children use the same runtime.</summary>
+    public static string DotNet => Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
+}

@@ -1,0 +1,467 @@
+using System.Globalization;
+using System.Text.Json;
+using GpuBench.Core.Config;
+using GpuBench.Core.Contracts;
+using GpuBench.Core.Metrics;
+using GpuBench.Core.Planning;
+
+namespace GpuBench.Controller.Campaigns;
+
+/// <summary>What one `gpubench bench` does: which campaign, which servers, whether finished runs are redone.</summary>
+public sealed record CampaignSettings
+{
+    public required string Name { get; init; }
+
+    /// <summary>Runs again even what an earlier bench completed.</summary>
+    public bool Force { get; init; }
+
+    /// <summary>Only these servers (by name); empty means every server in config.yml.</summary>
+    public IReadOnlyList<string> Servers { get; init; } = [];
+
+    /// <summary>A run whose share of failed requests is above this is recorded as failed.</summary>
+    public double MaxFailedRequestFraction { get; init; } = 0.05;
+
+    /// <summary>How often a deployment coming up, or a result after a dropped feed, is polled.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Engine log lines kept with each result.</summary>
+    public int EngineLogLines { get; init; } = 200;
+
+    public AgentReach Reach { get; init; } = new();
+}
+
+/// <summary>Every outcome of a campaign, and where its results are.</summary>
+public sealed record CampaignResult(string Directory, IReadOnlyList<RunOutcome> Outcomes)
+{
+    public int Failed => Outcomes.Count(o => o.Kind == RunOutcomeKind.Failed);
+}
+
+/// <summary>The agent stopped answering and could not be reached again.</summary>
+public sealed class AgentLostException(Exception inner) : Exception($"agent lost: {inner.Message}", inner);
+
+/// <summary>
+/// Runs a campaign: servers in parallel, the runs of one server one after another, each deployed, run, collected,
+/// torn down and acknowledged before the next. A run that fails is recorded with its reason and the campaign goes on;
+/// a run already complete in the results folder is skipped unless forced, so an interrupted campaign resumes.
+/// </summary>
+public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, ILogger<CampaignRunner> logger)
+{
+    public async Task<CampaignResult> RunAsync(
+        BenchConfig config, RunPlan plan, CampaignSettings settings, ICampaignObserver observer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(observer);
+        var directory = Path.Combine(config.ResultsDir, settings.Name);
+        Directory.CreateDirectory(directory);
+        var servers = config.Servers.Where(s => settings.Servers.Count == 0 || settings.Servers.Contains(s.Name, StringComparer.Ordinal));
+        var campaign = new Campaign(config, plan, settings, directory, observer);
+        var outcomes = await Task.WhenAll(servers.Select(s => RunServerAsync(campaign, s, cancellationToken))).ConfigureAwait(false);
+        return new CampaignResult(directory, [.. outcomes.SelectMany(o => o)]);
+    }
+
+    private sealed record Campaign(BenchConfig Config, RunPlan Plan, CampaignSettings Settings, string Directory, ICampaignObserver Observer);
+
+    private async Task<List<RunOutcome>> RunServerAsync(Campaign campaign, ServerSpec server, CancellationToken cancellationToken)
+    {
+        // Off the caller's thread at once: servers run side by side.
+        await Task.Yield();
+        var outcomes = new List<RunOutcome>();
+        var tracker = new ServerTracker(server.Name, campaign.Observer);
+        void Record(RunOutcome outcome)
+        {
+            outcomes.Add(outcome);
+            tracker.Finished(outcome);
+            campaign.Observer.OnOutcome(outcome);
+        }
+
+        var runs = campaign.Plan.Runs.Where(r => r.Server.Name == server.Name).ToList();
+        var unplanned = campaign.Plan.Unplanned.Where(u => u.Server.Name == server.Name).ToList();
+        tracker.Total = runs.Count + unplanned.Sum(u => u.Workloads.Count);
+
+        foreach (var item in unplanned)
+        {
+            foreach (var workload in item.Workloads)
+            {
+                Record(await RecordUnplannedAsync(campaign, item, workload, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        var pending = new List<PlannedRun>();
+        foreach (var run in runs)
+        {
+            if (!campaign.Settings.Force && RunFolder.For(campaign.Directory, run).IsComplete)
+            {
+                Record(new RunOutcome(server.Name, run.Model.Name, run.Workload.Name, run.Layout.ToString(), RunOutcomeKind.Skipped, "already complete", null, null, null));
+            }
+            else
+            {
+                pending.Add(run);
+            }
+        }
+
+        if (pending.Count == 0)
+        {
+            tracker.Update(null, RunPhase.Finished);
+            return outcomes;
+        }
+
+        tracker.Update(null, RunPhase.Connecting);
+        IAgentSession session;
+        try
+        {
+            session = await connector.ConnectAsync(server, campaign.Settings.Reach, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(ex, "Could not reach the agent of {Server}", server.Name);
+            foreach (var run in pending)
+            {
+                Record(await RecordFailureAsync(campaign, run, $"agent unreachable: {ex.Message}", cancellationToken).ConfigureAwait(false));
+            }
+
+            tracker.Update(null, RunPhase.Finished, ex.Message);
+            return outcomes;
+        }
+
+        await using (session.ConfigureAwait(false))
+        {
+            for (var i = 0; i < pending.Count; i++)
+            {
+                try
+                {
+                    Record(await ExecuteAsync(campaign, session, pending[i], tracker, cancellationToken).ConfigureAwait(false));
+                }
+                catch (AgentLostException lost)
+                {
+                    // Every run left on this server would fail the same way; record them all now.
+                    foreach (var run in pending.Skip(i))
+                    {
+                        Record(await RecordFailureAsync(campaign, run, lost.Message, cancellationToken).ConfigureAwait(false));
+                    }
+
+                    break;
+                }
+            }
+
+            tracker.Update(null, RunPhase.TearingDown);
+        }
+
+        tracker.Update(null, RunPhase.Finished);
+        return outcomes;
+    }
+
+    private async Task<RunOutcome> ExecuteAsync(
+        Campaign campaign, IAgentSession session, PlannedRun run, ServerTracker tracker, CancellationToken cancellationToken)
+    {
+        var settings = campaign.Settings;
+        var record = RunRecord.Planned(settings.Name, run, time.GetUtcNow());
+        var folder = RunFolder.For(campaign.Directory, run);
+        var slice = RunFolder.ConfigSlice(campaign.Config, run);
+        var requestsFile = Path.Combine(Path.GetTempPath(), $"gpubench-requests-{Guid.NewGuid():N}.jsonl");
+        DeploymentStatus? deployment = null;
+        string? logTail = null;
+        try
+        {
+            tracker.Update(run.RelativePath, RunPhase.Deploying);
+            var command = run.Engine.Kind == EngineKind.Sim ? session.Tools.Simulator : ["vllm", "serve"];
+            if (command.Count == 0)
+            {
+                return await WriteFailureAsync(folder, record, slice, "no simulator program on this box to run engine kind sim", null, cancellationToken).ConfigureAwait(false);
+            }
+
+            deployment = await session.Client.DeployAsync(DeploymentFor(campaign, run, command), cancellationToken).ConfigureAwait(false);
+            record = record with { DeploymentId = deployment.Id };
+            deployment = await WaitSettledAsync(session, deployment, settings.PollInterval, cancellationToken).ConfigureAwait(false);
+            if (deployment.State != DeploymentState.Ready)
+            {
+                logTail = await TryGetLogAsync(session, deployment, settings.EngineLogLines, cancellationToken).ConfigureAwait(false);
+                await TearDownAsync(session, deployment.Id, tracker, run).ConfigureAwait(false);
+                return await WriteFailureAsync(folder, record with { EngineImage = deployment.Engine?.Image ?? record.EngineImage },
+                    slice, $"engine did not start: {deployment.Error ?? deployment.State.ToString()}", deployment, cancellationToken, logTail).ConfigureAwait(false);
+            }
+
+            tracker.Update(run.RelativePath, RunPhase.Running);
+            var runId = await session.Client.StartRunAsync(new RunRequest(deployment.Id, run.Workload), cancellationToken).ConfigureAwait(false);
+            record = record with { RunId = runId };
+            var result = await AwaitResultAsync(session, runId, run, tracker, settings.PollInterval, cancellationToken).ConfigureAwait(false);
+
+            tracker.Update(run.RelativePath, RunPhase.Collecting);
+            var hasRequests = await CallAsync(session, async c =>
+            {
+                var stream = File.Create(requestsFile);
+                await using (stream.ConfigureAwait(false))
+                {
+                    return await c.CopyRequestsAsync(runId, stream, cancellationToken).ConfigureAwait(false);
+                }
+            }, cancellationToken).ConfigureAwait(false);
+            logTail = await TryGetLogAsync(session, deployment, settings.EngineLogLines, cancellationToken).ConfigureAwait(false);
+            await TearDownAsync(session, deployment.Id, tracker, run).ConfigureAwait(false);
+            deployment = result.Deployment ?? deployment;
+
+            var metrics = result.Benchmark is { ValueKind: JsonValueKind.Object } b ? ResultJson.Deserialize(b.GetRawText()) : null;
+            var reason = FailureReason(result, metrics, settings.MaxFailedRequestFraction);
+            var engine = result.System?.Engine ?? deployment.Engine;
+            record = record with
+            {
+                State = reason is null ? "succeeded" : "failed",
+                Reason = reason,
+                FinishedAt = result.FinishedAt ?? time.GetUtcNow(),
+                GpuName = result.System?.Gpus.Gpus.FirstOrDefault()?.Name,
+                EngineImage = engine?.Image ?? record.EngineImage,
+                EngineImageDigest = engine?.ImageDigest,
+                EngineVersion = engine?.Version,
+                Simulated = record.Simulated || engine?.Simulated == true || result.System?.Gpus.Simulated == true,
+                AgentGpuBenchVersion = result.System?.GpuBenchVersion,
+                GpuTelemetry = result.Gpus,
+                EngineTelemetry = result.Engine,
+            };
+            await folder.WriteAsync(new RunArtifacts
+            {
+                Record = record,
+                Benchmark = result.Benchmark,
+                BenchmarkText = result.BenchmarkText,
+                RequestsFile = hasRequests ? requestsFile : null,
+                ComposeYaml = deployment.Rendered.ComposeYaml,
+                CommandText = deployment.Rendered.CommandText,
+                SystemInfo = result.System,
+                EngineLogTail = logTail,
+                ConfigSlice = slice,
+            }, cancellationToken).ConfigureAwait(false);
+
+            // Only now that the result is on this disk may the box forget it.
+            await CallAsync(session, async c => { await c.AcknowledgeAsync(runId, cancellationToken).ConfigureAwait(false); return true; }, cancellationToken).ConfigureAwait(false);
+            return Outcome(run, reason is null ? RunOutcomeKind.Completed : RunOutcomeKind.Failed, reason, metrics);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            if (deployment is not null)
+            {
+                await TearDownAsync(session, deployment.Id, tracker, run).ConfigureAwait(false);
+            }
+
+            throw;
+        }
+        catch (AgentLostException lost)
+        {
+            await WriteFailureAsync(folder, record, slice, lost.Message, deployment, cancellationToken, logTail).ConfigureAwait(false);
+            throw;
+        }
+        catch (AgentApiException api)
+        {
+            // The agent refused something (a layout that does not fit its GPUs, a conflict): this run fails, the next may not.
+            if (deployment is not null)
+            {
+                await TearDownAsync(session, deployment.Id, tracker, run).ConfigureAwait(false);
+            }
+
+            return await WriteFailureAsync(folder, record, slice, api.Message, deployment, cancellationToken, logTail).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsTransport(ex, cancellationToken))
+        {
+            throw new AgentLostException(ex);
+        }
+        finally
+        {
+            File.Delete(requestsFile);
+        }
+    }
+
+    private static DeploymentRequest DeploymentFor(Campaign campaign, PlannedRun run, IReadOnlyList<string> command) => new()
+    {
+        Campaign = campaign.Settings.Name,
+        Run = run.RelativePath,
+        Runtime = run.Server.Runtime,
+        Layout = run.Layout,
+        Engine = new EngineLaunch
+        {
+            Settings = run.Engine,
+            Model = run.Model.Id,
+            Command = [.. command],
+            ModelCacheDir = run.Server.HfHome,
+        },
+        GatewayPolicy = run.Server.Gateway.Policy,
+        HuggingFaceToken = campaign.Config.Secrets.ReadHfToken(),
+    };
+
+    private static string? FailureReason(RunResult result, ServingMetrics? metrics, double maxFailedFraction)
+    {
+        if (result.State != RunState.Succeeded)
+        {
+            return $"run {result.State.ToString().ToLowerInvariant()}: {result.Error ?? "no reason given"}";
+        }
+
+        if (metrics is null)
+        {
+            return "the run produced no benchmark result";
+        }
+
+        var total = metrics.Completed + metrics.Failed;
+        return total > 0 && metrics.Failed > maxFailedFraction * total
+            ? string.Create(CultureInfo.InvariantCulture, $"too many failed requests: {metrics.Failed} of {total}")
+            : null;
+    }
+
+    private async Task<DeploymentStatus> WaitSettledAsync(IAgentSession session, DeploymentStatus status, TimeSpan poll, CancellationToken cancellationToken)
+    {
+        while (status.State == DeploymentState.Starting)
+        {
+            await Task.Delay(poll, time, cancellationToken).ConfigureAwait(false);
+            var id = status.Id;
+            status = await CallAsync(session, c => c.GetDeploymentAsync(id, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+
+        return status;
+    }
+
+    /// <summary>
+    /// Follows the progress feed for the live view, then fetches the result. A feed cut by a dropped link is not an
+    /// error: the run goes on on the box, so the result is polled for once the agent can be reached again.
+    /// </summary>
+    private async Task<RunResult> AwaitResultAsync(
+        IAgentSession session, string runId, PlannedRun run, ServerTracker tracker, TimeSpan poll, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var progress in session.Client.FollowProgressAsync(runId, cancellationToken).ConfigureAwait(false))
+            {
+                tracker.Requests(run.RelativePath, progress);
+            }
+        }
+        catch (Exception ex) when (IsTransport(ex, cancellationToken) || ex is JsonException)
+        {
+            logger.LogWarning("The progress feed of {Run} broke ({Reason}); waiting for its result", run.RelativePath, ex.Message);
+        }
+
+        while (true)
+        {
+            var result = await CallAsync(session, c => c.GetRunResultAsync(runId, cancellationToken), cancellationToken).ConfigureAwait(false);
+            if (result is not null)
+            {
+                return result;
+            }
+
+            await Task.Delay(poll, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Calls the agent; a transport error waits for the session to recover and retries, else the agent is lost.</summary>
+    private static async Task<T> CallAsync<T>(IAgentSession session, Func<AgentClient, Task<T>> call, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return await call(session.Client).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsTransport(ex, cancellationToken))
+            {
+                if (!await session.RecoverAsync(ex, cancellationToken).ConfigureAwait(false))
+                {
+                    throw new AgentLostException(ex);
+                }
+            }
+        }
+    }
+
+    private async Task TearDownAsync(IAgentSession session, string deploymentId, ServerTracker tracker, PlannedRun run)
+    {
+        tracker.Update(run.RelativePath, RunPhase.TearingDown);
+
+        // Even when the campaign is being cancelled: GPUs must not be left holding an engine.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
+        {
+            await CallAsync(session, c => c.DeleteDeploymentAsync(deploymentId, timeout.Token), timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is AgentLostException or AgentApiException or OperationCanceledException)
+        {
+            logger.LogWarning("Could not tear down deployment {Deployment} of {Run}: {Reason}", deploymentId, run.RelativePath, ex.Message);
+        }
+    }
+
+    /// <summary>The end of every replica's engine log, each under a header naming the replica and its GPUs.</summary>
+    private async Task<string?> TryGetLogAsync(IAgentSession session, DeploymentStatus deployment, int lines, CancellationToken cancellationToken)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var replica in deployment.Replicas)
+        {
+            try
+            {
+                var log = await CallAsync(session, c => c.GetLogAsync(deployment.Id, replica.Index, lines, cancellationToken), cancellationToken).ConfigureAwait(false);
+                text.Append(CultureInfo.InvariantCulture, $"=== replica {replica.Index} (GPU {string.Join(',', replica.GpuIds)}) ===\n").Append(log);
+                if (log.Length > 0 && log[^1] != '\n')
+                {
+                    text.Append('\n');
+                }
+            }
+            catch (AgentApiException ex)
+            {
+                logger.LogWarning("No engine log for replica {Replica} of deployment {Deployment}: {Reason}", replica.Index, deployment.Id, ex.Message);
+            }
+        }
+
+        return text.Length == 0 ? null : text.ToString();
+    }
+
+    private async Task<RunOutcome> WriteFailureAsync(
+        RunFolder folder, RunRecord record, string slice, string reason, DeploymentStatus? deployment,
+        CancellationToken cancellationToken, string? logTail = null)
+    {
+        logger.LogWarning("Run {Server}/{Model}/{Workload} failed: {Reason}", record.Server, record.Model, record.Workload, reason);
+        await folder.WriteAsync(new RunArtifacts
+        {
+            Record = record with { State = "failed", Reason = reason, FinishedAt = time.GetUtcNow() },
+            ComposeYaml = deployment?.Rendered.ComposeYaml,
+            CommandText = deployment?.Rendered.CommandText,
+            EngineLogTail = logTail,
+            ConfigSlice = slice,
+        }, CancellationToken.None).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        return new RunOutcome(record.Server, record.Model, record.Workload, record.Layout, RunOutcomeKind.Failed, reason, null, null, null);
+    }
+
+    private Task<RunOutcome> RecordFailureAsync(Campaign campaign, PlannedRun run, string reason, CancellationToken cancellationToken) =>
+        WriteFailureAsync(RunFolder.For(campaign.Directory, run), RunRecord.Planned(campaign.Settings.Name, run, time.GetUtcNow()),
+            RunFolder.ConfigSlice(campaign.Config, run), reason, null, cancellationToken);
+
+    /// <summary>A model the planner could not lay out on the server is a failed run too, with the planner's reason.</summary>
+    private Task<RunOutcome> RecordUnplannedAsync(Campaign campaign, UnplannedRun item, WorkloadSpec workload, CancellationToken cancellationToken)
+    {
+        var engine = campaign.Config.EngineFor(item.Server, item.Model);
+        var run = new PlannedRun(item.Server, item.Model, workload, new Layout(0, 0, 0, []), engine, campaign.Config.PriceOf(item.Server.Gpu.Type));
+        return RecordFailureAsync(campaign, run, $"not planned: {item.Reason}", cancellationToken);
+    }
+
+    private static RunOutcome Outcome(PlannedRun run, RunOutcomeKind kind, string? reason, ServingMetrics? metrics) =>
+        new(run.Server.Name, run.Model.Name, run.Workload.Name, run.Layout.ToString(), kind, reason,
+            metrics?.OutputThroughput, metrics?.TotalTokenThroughput, metrics?.Failed);
+
+    private static bool IsTransport(Exception ex, CancellationToken cancellationToken) =>
+        !cancellationToken.IsCancellationRequested && ex is HttpRequestException or IOException or TaskCanceledException;
+
+    /// <summary>Keeps one server's counters and tells the observer after every change.</summary>
+    private sealed class ServerTracker(string server, ICampaignObserver observer)
+    {
+        private int _done;
+        private int _failed;
+
+        public int Total { get; set; }
+
+        public void Finished(RunOutcome outcome)
+        {
+            _done++;
+            _failed += outcome.Kind == RunOutcomeKind.Failed ? 1 : 0;
+            Update(outcome.RelativePath, RunPhase.Finished, outcome.Reason);
+        }
+
+        public void Update(string? run, RunPhase phase, string? message = null) =>
+            observer.OnProgress(new ServerProgress(server, run, phase, _done, Total, _failed, 0, 0, 0, 0, message));
+
+        public void Requests(string run, RunProgress progress) =>
+            observer.OnProgress(new ServerProgress(server, run, RunPhase.Running, _done, Total, _failed,
+                progress.Completed, progress.Failed, progress.Total,
+                progress.ElapsedSeconds > 0 ? progress.OutputTokens / progress.ElapsedSeconds : 0, progress.Message));
+    }
+}

@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using GpuBench.Core.Config;
+
+namespace GpuBench.Controller.Campaigns;
+
+/// <summary>
+/// An agent on this machine: the AppHost's (found through Aspire service discovery), or a child process started for
+/// the campaign, bound to 127.0.0.1 with a fresh token given through its environment, and stopped at the end.
+/// </summary>
+public sealed class LocalAgentSession : IAgentSession
+{
+    /// <summary>Aspire's service discovery entry for the AppHost's agent resource.</summary>
+    public const string DiscoveredUrlVariable = "services__agent__http__0";
+
+    /// <summary>The token of the AppHost's agent (the agent reads the same value as Agent__Token).</summary>
+    public const string TokenVariable = "GPUBENCH_AGENT_TOKEN";
+
+    private const int LogLines = 40;
+    private readonly Process? _process;
+    private readonly string? _dataDirectory;
+    private readonly Queue<string> _log = new();
+
+    private LocalAgentSession(AgentClient client, AgentTools tools, Process? process, string? dataDirectory)
+    {
+        Client = client;
+        Tools = tools;
+        _process = process;
+        _dataDirectory = dataDirectory;
+    }
+
+    public AgentClient Client { get; }
+
+    public AgentTools Tools { get; }
+
+    /// <summary>The AppHost's agent, when gpubench runs under the AppHost; null otherwise.</summary>
+    public static LocalAgentSession? Discovered(AgentClientFactory clients, AgentTools tools)
+    {
+        ArgumentNullException.ThrowIfNull(clients);
+        if (Environment.GetEnvironmentVariable(DiscoveredUrlVariable) is not { Length: > 0 } url)
+        {
+            return null;
+        }
+
+        var token = Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } t
+            ? t
+            : throw new InvalidOperationException(
+                $"The AppHost's agent is at {url} but {TokenVariable} is not set: give the controller the agent's token.");
+        return new LocalAgentSession(clients.Create(new Uri(url.TrimEnd('/') + "/"), token), tools, null, null);
+    }
+
+    /// <summary>Starts <see cref="AgentTools.Agent"/> as a child process for <paramref name="server"/> and waits for /health.</summary>
+    public static async Task<LocalAgentSession> StartAsync(
+        AgentClientFactory clients, AgentTools tools, ServerSpec server, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(clients);
+        ArgumentNullException.ThrowIfNull(tools);
+        ArgumentNullException.ThrowIfNull(server);
+        var port = FreePort();
+        var url = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
+        var token = AgentClientFactory.NewToken();
+        var data = Directory.CreateTempSubdirectory("gpubench-agent-").FullName;
+
+        var start = new ProcessStartInfo(tools.Agent[0])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in tools.Agent.Skip(1).Concat(["--urls", url.ToString().TrimEnd('/')]))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in AgentEnvironment(token, data, tools, server))
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {tools.Agent[0]}.");
+        var session = new LocalAgentSession(clients.Create(url, token), tools, process, data);
+        process.OutputDataReceived += (_, e) => session.Remember(e.Data);
+        process.ErrorDataReceived += (_, e) => session.Remember(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await AgentClientFactory.WaitHealthyAsync(url, TimeSpan.FromSeconds(120), session.ExitedReason, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return session;
+    }
+
+    /// <summary>
+    /// The agent's settings as environment variables: token, data directory, gateway program, and the GPUs to
+    /// simulate when the box has no nvidia-smi (the server's, from config.yml).
+    /// </summary>
+    public static Dictionary<string, string> AgentEnvironment(string token, string dataDirectory, AgentTools tools, ServerSpec server)
+    {
+        ArgumentNullException.ThrowIfNull(tools);
+        ArgumentNullException.ThrowIfNull(server);
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Agent__Token"] = token,
+            ["Agent__DataDirectory"] = dataDirectory,
+            ["Agent__SimulatedGpus__Type"] = server.Gpu.Type,
+            ["Agent__SimulatedGpus__Count"] = server.Gpu.Count.ToString(CultureInfo.InvariantCulture),
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        };
+        for (var i = 0; i < tools.Gateway.Count; i++)
+        {
+            environment[$"Agent__GatewayCommand__{i.ToString(CultureInfo.InvariantCulture)}"] = tools.Gateway[i];
+        }
+
+        return environment;
+    }
+
+    public Task<bool> RecoverAsync(Exception error, CancellationToken cancellationToken) =>
+        // Nothing between here and a local agent can come back by itself: if it answers no more, it is gone.
+        Task.FromResult(false);
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (_process is not null)
+        {
+            await StopAsync(_process).ConfigureAwait(false);
+            _process.Dispose();
+        }
+
+        if (_dataDirectory is not null && Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+    }
+
+    private static async Task StopAsync(Process process)
+    {
+        if (process.HasExited)
+        {
+            return;
+        }
+
+        // SIGTERM first: the agent tears down what it started (engines, gateways) on a graceful stop.
+        using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", process.Id.ToString(CultureInfo.InvariantCulture) } }))
+        {
+            if (kill is not null)
+            {
+                await kill.WaitForExitAsync().ConfigureAwait(false);
+            }
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+    }
+
+    private string? ExitedReason()
+    {
+        if (_process is not { HasExited: true } process)
+        {
+            return null;
+        }
+
+        lock (_log)
+        {
+            return $"The agent exited at start with code {process.ExitCode}:\n{string.Join('\n', _log)}";
+        }
+    }
+
+    private void Remember(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.Enqueue(line);
+            while (_log.Count > LogLines)
+            {
+                _log.Dequeue();
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,90 @@
+using GpuBench.Core.Config;
+using GpuBench.Core.Contracts;
+using GpuBench.Core.Planning;
+
+namespace GpuBench.Controller.Campaigns;
+
+/// <summary>
+/// What a result folder records about its run besides the figures: what was deployed where, at what price, by which
+/// engine and GpuBench version, when, and how it ended. result.json carries it under "run"; failure.json is it alone.
+/// </summary>
+public sealed record RunRecord
+{
+    public required string Campaign { get; init; }
+    public required string Server { get; init; }
+    public required string Model { get; init; }
+    public required string ModelId { get; init; }
+    public required string Workload { get; init; }
+    public required string Layout { get; init; }
+    public required int Replicas { get; init; }
+    public required int TensorParallel { get; init; }
+    public required int PipelineParallel { get; init; }
+
+    /// <summary>GPU ids of each replica, as nvidia-smi numbers them.</summary>
+    public required IReadOnlyList<IReadOnlyList<int>> GpuIds { get; init; }
+
+    public required string GpuType { get; init; }
+    public required int GpuCount { get; init; }
+
+    /// <summary>The GPU as the box reports it (nvidia-smi's name), when known.</summary>
+    public string? GpuName { get; init; }
+
+    public decimal? PricePerGpuHour { get; init; }
+    public decimal? DollarsPerHour { get; init; }
+    public required string Engine { get; init; }
+    public required string EngineImage { get; init; }
+    public string? EngineImageDigest { get; init; }
+    public string? EngineVersion { get; init; }
+    public required bool Simulated { get; init; }
+    public required RuntimeKind Runtime { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+    public required string GpuBenchVersion { get; init; }
+    public string? AgentGpuBenchVersion { get; init; }
+    public string? DeploymentId { get; init; }
+    public string? RunId { get; init; }
+
+    /// <summary>"succeeded" or "failed".</summary>
+    public required string State { get; init; }
+
+    /// <summary>Why the run failed; null when it succeeded.</summary>
+    public string? Reason { get; init; }
+
+    public IReadOnlyList<TelemetrySummary> GpuTelemetry { get; init; } = [];
+    public IReadOnlyList<TelemetrySummary> EngineTelemetry { get; init; } = [];
+
+    /// <summary>The record of <paramref name="run"/> before anything is known about how it goes.</summary>
+    public static RunRecord Planned(string campaign, PlannedRun run, DateTimeOffset startedAt) => new()
+    {
+        Campaign = campaign,
+        Server = run.Server.Name,
+        Model = run.Model.Name,
+        ModelId = run.Model.Id,
+        Workload = run.Workload.Name,
+        Layout = run.Layout.ToString(),
+        Replicas = run.Layout.Replicas,
+        TensorParallel = run.Layout.TensorParallel,
+        PipelineParallel = run.Layout.PipelineParallel,
+        GpuIds = [.. run.Layout.Placements.Select(p => p.GpuIds)],
+        GpuType = run.Server.Gpu.Type,
+        GpuCount = run.Layout.TotalGpus,
+        PricePerGpuHour = run.PricePerGpuHour,
+        DollarsPerHour = run.DollarsPerHour,
+        Engine = run.Engine.Kind == EngineKind.Sim ? "sim" : "vllm",
+        EngineImage = run.Engine.Image,
+        Simulated = run.Engine.Kind == EngineKind.Sim,
+        Runtime = run.Server.Runtime,
+        StartedAt = startedAt,
+        GpuBenchVersion = Campaigns.GpuBenchVersion.Current,
+        State = "running",
+    };
+}
+
+/// <summary>The version of this GpuBench build, as every result records it.</summary>
+public static class GpuBenchVersion
+{
+    public static string Current { get; } =
+        typeof(GpuBenchVersion).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion
+        ?? typeof(GpuBenchVersion).Assembly.GetName().Version?.ToString() ?? "unknown";
+}

@@ -1,0 +1,214 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using GpuBench.Core.Config;
+using GpuBench.Core.Hardware;
+using GpuBench.Core.Metrics;
+using GpuBench.Core.Planning;
+using GpuBench.Simulation.Engine;
+using GpuBench.Simulation.Prediction;
+using GpuBench.Simulation.Profiles;
+using GpuBench.Simulation.Validation;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace GpuBench.Controller.Commands;
+
+/// <summary>
+/// <c>gpubench predict</c>: what a GPU configuration would do with a model and a workload, from the simulator's
+/// scheduler and performance model in virtual time, printed as the load generator's result block.
+/// </summary>
+public sealed class PredictCommand(IAnsiConsole console, GpuCatalog gpus, RunPlanner planner) : AsyncCommand<PredictCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--gpu <TYPE>")]
+        [Description("GPU type id from gpus.yml: rtx4090, rtx5090, pro6000, l40s, a100, h100, h200.")]
+        public string? Gpu { get; init; }
+
+        [CommandOption("--gpus <COUNT>")]
+        [Description("GPUs on the box. Default 1.")]
+        public int GpuCount { get; init; } = 1;
+
+        [CommandOption("--model <ID>")]
+        [Description("Model id or alias from src/Simulation/Profiles/models.yml.")]
+        public string? Model { get; init; }
+
+        [CommandOption("--replicas <N>")]
+        public int? Replicas { get; init; }
+
+        [CommandOption("--tp <N>")]
+        public int? TensorParallel { get; init; }
+
+        [CommandOption("--pp <N>")]
+        public int? PipelineParallel { get; init; }
+
+        [CommandOption("--random-input-len <TOKENS>")]
+        public int InputLen { get; init; } = 1000;
+
+        [CommandOption("--random-output-len <TOKENS>")]
+        public int OutputLen { get; init; } = 1000;
+
+        [CommandOption("--random-range-ratio <RATIO>")]
+        public double RangeRatio { get; init; }
+
+        [CommandOption("--num-prompts <N>")]
+        public int NumPrompts { get; init; } = 1000;
+
+        [CommandOption("--max-concurrency <N>")]
+        public int? MaxConcurrency { get; init; }
+
+        [CommandOption("--request-rate <RATE>")]
+        [Description("Requests per second, or inf (default): all released at once.")]
+        public string RequestRate { get; init; } = "inf";
+
+        [CommandOption("--burstiness <FACTOR>")]
+        public double Burstiness { get; init; } = 1;
+
+        [CommandOption("--seed <N>")]
+        public int Seed { get; init; }
+
+        [CommandOption("--max-model-len <TOKENS>")]
+        public int MaxModelLen { get; init; } = Core.Config.EngineSettings.DefaultMaxModelLen;
+
+        [CommandOption("--kv-cache-dtype <DTYPE>")]
+        public string KvCacheDtype { get; init; } = Core.Config.EngineSettings.DefaultKvCacheDtype;
+
+        [CommandOption("--gpu-memory-utilization <FRACTION>")]
+        public double GpuMemoryUtilization { get; init; } = Core.Config.EngineSettings.DefaultGpuMemoryUtilization;
+
+        [CommandOption("--max-num-seqs <N>")]
+        public int? MaxNumSeqs { get; init; }
+
+        [CommandOption("--max-num-batched-tokens <N>")]
+        public int? MaxNumBatchedTokens { get; init; }
+
+        [CommandOption("--percentile-metrics <LIST>")]
+        public string PercentileMetrics { get; init; } = "ttft,tpot,itl,e2el";
+
+        [CommandOption("--metric-percentiles <LIST>")]
+        public string MetricPercentiles { get; init; } = "99";
+
+        [CommandOption("--calibration <CSV>")]
+        [Description("Instead of one prediction: every row of a published-results CSV (tests/fixtures/seed-results.csv), simulated vs published.")]
+        public string? Calibration { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            if (Calibration is not null)
+            {
+                return File.Exists(Calibration) ? ValidationResult.Success() : ValidationResult.Error($"--calibration: no file {Calibration}");
+            }
+
+            if (Gpu is null || Model is null)
+            {
+                return ValidationResult.Error("--gpu and --model are required, e.g. --gpu h200 --gpus 8 --model meta-llama/Llama-3.1-8B-Instruct");
+            }
+
+            if (RequestRate != "inf" && !double.TryParse(RequestRate, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            {
+                return ValidationResult.Error($"--request-rate must be a number or inf, got '{RequestRate}'");
+            }
+
+            return GpuCount < 1 || NumPrompts < 1 || InputLen < 1 || OutputLen < 1
+                ? ValidationResult.Error("--gpus, --num-prompts and the lengths must be at least 1")
+                : ValidationResult.Success();
+        }
+    }
+
+    public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
+        Task.FromResult(settings.Calibration is { } csv ? Calibrate(csv, cancellationToken) : Predict(settings, cancellationToken));
+
+    private int Calibrate(string csv, CancellationToken cancellationToken)
+    {
+        var results = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(csv))!, "seed-results");
+        var report = CalibrationReport.Run(PublishedResult.Load(csv, Directory.Exists(results) ? results : null), cancellationToken: cancellationToken);
+        console.Profile.Width = Math.Max(console.Profile.Width, 240); // one table row per line, never wrapped
+        console.WriteLine(report.ToTable());
+        return 0;
+    }
+
+    private int Predict(Settings settings, CancellationToken cancellationToken)
+    {
+        if (!gpus.TryGet(settings.Gpu!, out var gpu))
+        {
+            console.MarkupLineInterpolated($"[red]gpubench predict:[/] unknown GPU type '{settings.Gpu}'. Known: {string.Join(", ", gpus.Ids)}.");
+            return 2;
+        }
+
+        if (ModelCatalog.Default.Find(settings.Model!) is not { } model)
+        {
+            console.MarkupLineInterpolated($"[red]gpubench predict:[/] no profile for '{settings.Model}'. Known: {string.Join(", ", ModelCatalog.Default.All.Select(m => m.Id))}.");
+            return 2;
+        }
+
+        var engine = new Core.Config.EngineSettings
+        {
+            MaxModelLen = settings.MaxModelLen,
+            KvCacheDtype = settings.KvCacheDtype,
+            GpuMemoryUtilization = settings.GpuMemoryUtilization,
+            MaxNumSeqs = settings.MaxNumSeqs,
+        };
+        var decision = planner.LayOut(
+            new ServerSpec { Name = "predict", Gpu = new GpuSpec(gpu.Id, settings.GpuCount), Models = [model.Id], Workloads = [] },
+            new ModelSpec
+            {
+                Name = model.Id,
+                Id = model.Id,
+                WeightsGb = model.WeightBytes / 1e9,
+                Replicas = settings.Replicas,
+                TensorParallel = settings.TensorParallel,
+                PipelineParallel = settings.PipelineParallel,
+            },
+            engine);
+        if (decision.Layout is not { } layout)
+        {
+            console.MarkupLineInterpolated($"[red]gpubench predict:[/] no layout: {decision.Reason}");
+            return 1;
+        }
+
+        var options = new EngineOptions
+        {
+            TensorParallel = layout.TensorParallel,
+            PipelineParallel = layout.PipelineParallel,
+            MaxModelLen = settings.MaxModelLen,
+            MaxNumSeqs = settings.MaxNumSeqs,
+            MaxNumBatchedTokens = settings.MaxNumBatchedTokens,
+            GpuMemoryUtilization = settings.GpuMemoryUtilization,
+            KvCacheDtype = settings.KvCacheDtype,
+        };
+        var predictor = new Predictor(gpu, model, options, layout.Replicas);
+        if (predictor.ReplicaModel.FitError is { } error)
+        {
+            console.MarkupLineInterpolated($"[red]gpubench predict:[/] {layout} does not start: {error}");
+            return 1;
+        }
+
+        var rate = settings.RequestRate == "inf" ? double.PositiveInfinity : double.Parse(settings.RequestRate, CultureInfo.InvariantCulture);
+        var stopwatch = Stopwatch.StartNew();
+        var prediction = predictor.Run(new PredictionWorkload
+        {
+            InputLen = settings.InputLen,
+            OutputLen = settings.OutputLen,
+            RangeRatio = settings.RangeRatio,
+            NumPrompts = settings.NumPrompts,
+            MaxConcurrency = settings.MaxConcurrency,
+            RequestRate = rate,
+            Burstiness = settings.Burstiness,
+            Seed = settings.Seed,
+        }, cancellationToken);
+        var metrics = prediction.Metrics(new MetricsOptions
+        {
+            Percentiles = MetricsOptions.ParsePercentiles(settings.MetricPercentiles),
+            MaxConcurrency = settings.MaxConcurrency,
+            RequestRate = rate,
+        });
+
+        var replica = predictor.ReplicaModel;
+        console.WriteLine($"SIMULATED (not measured): {model.Id} on {settings.GpuCount} × {gpu.Name}, layout {layout}");
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Per replica: KV cache {replica.KvCapacityTokens} tokens, max_num_seqs {replica.Settings.MaxNumSeqs}, max_num_batched_tokens {replica.Settings.MaxNumBatchedTokens}; {prediction.Preemptions} preemptions; predicted in {stopwatch.Elapsed.TotalSeconds:F1} s"));
+        console.Write(BenchmarkTextBlock.Format(metrics, settings.PercentileMetrics.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+        return 0;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using GpuBench.Controller.Campaigns;
+using GpuBench.Controller.Cli;
+using GpuBench.Core.Config;
+using GpuBench.Core.Hardware;
+using GpuBench.Core.Planning;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console.Testing;
+
+namespace GpuBench.Controller.Tests.Campaigns;
+
+/// <summary>A campaign run in-process with the services `gpubench` uses, against real agents.</summary>
+internal sealed class CampaignHarness : IDisposable
+{
+    private readonly ServiceProvider _services;
+
+    public CampaignHarness() =>
+        _services = new ServiceCollection().AddGpuBenchCli(new TestConsole()).BuildServiceProvider();
+
+    public CampaignRunner Runner => _services.GetRequiredService<CampaignRunner>();
+
+    public static BenchConfig Load(string configPath)
+    {
+        var loaded = ConfigLoader.Load(configPath);
+        Assert.True(loaded.IsValid, string.Join('\n', loaded.Errors));
+        return loaded.Config!;
+    }
+
+    public Task<CampaignResult> RunAsync(BenchConfig config, CampaignSettings settings, ICampaignObserver observer, CancellationToken cancellationToken) =>
+        Runner.RunAsync(config, new RunPlanner(GpuCatalog.Default).Plan(config), settings, observer, cancellationToken);
+
+    public void Dispose() => _services.Dispose();
+}
+
+/// <summary>Records what a campaign reports, and lets a test act on it (cancel, cut a link) as it happens.</summary>
+internal sealed class RecordingObserver(Action<ServerProgress>? onProgress = null, Action<RunOutcome>? onOutcome = null) : ICampaignObserver
+{
+    public ConcurrentQueue<ServerProgress> Progress { get; } = new();
+
+    public ConcurrentQueue<RunOutcome> Outcomes { get; } = new();
+
+    public void OnProgress(ServerProgress progress)
+    {
+        Progress.Enqueue(progress);
+        onProgress?.Invoke(progress);
+    }
+
+    public void OnOutcome(RunOutcome outcome)
+    {
+        Outcomes.Enqueue(outcome);
+        onOutcome?.Invoke(outcome);
+    }
+}
+
+/// <summary>Small simulated campaigns: tiny workloads, so a run takes seconds on a loaded machine.</summary>
+internal static class TestCampaigns
+{
+    public const string Model = "QuantTrio/Qwen3-Coder-30B-A3B-Instruct-AWQ";
+
+    public static string Workloads(int count, int prompts = 8, int outputLen = 8) => string.Join('\n', Enumerable.Range(1, count).Select(i => $"""
+          - name: tiny{i}
+            input_len: 16
+            output_len: {outputLen}
+            num_prompts: {prompts}
+            max_concurrency: 4
+            seed: {i}
+        """));
+
+    /// <summary>A config.yml in a fresh folder (results go next to it); returns its path.</summary>
+    public static string Write(string yaml)
+    {
+        var folder = Directory.CreateTempSubdirectory("gpubench-campaign-").FullName;
+        var path = Path.Combine(folder, "config.yml");
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    /// <summary>Every file under the folder, relative, sorted.</summary>
+    public static string[] Files(string folder) =>
+        [.. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f)).Order(StringComparer.Ordinal)];
+}
