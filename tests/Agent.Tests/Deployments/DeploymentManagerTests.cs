@@ -3,11 +3,13 @@ using GpuBench.Agent.Deployments;
 using GpuBench.Agent.Hosting;
 using GpuBench.Agent.Inventory;
 using GpuBench.Agent.Runtimes;
+using GpuBench.Agent.Telemetry;
 using GpuBench.Agent.Tests.Support;
 using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
 using GpuBench.Core.Hardware;
 using GpuBench.Core.Planning;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -55,7 +57,7 @@ public sealed class DeploymentManagerTests : IDisposable
         return new DeploymentManager([runtime],
             new GpuInventoryProvider(new RecordedCommands([]), options, GpuCatalog.Default),
             new ReadinessProbe(_services.GetRequiredService<IHttpClientFactory>()),
-            options, TimeProvider.System, NullLogger<DeploymentManager>.Instance)
+            options, new ChildTelemetry(new ConfigurationBuilder().Build()), TimeProvider.System, NullLogger<DeploymentManager>.Instance)
         {
             PollInterval = TimeSpan.FromMilliseconds(50),
         };
