@@ -19,7 +19,7 @@ var agent = builder.AddProject<Projects.Agent>("agent")
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Controller>("controller")
-    .WithArgs("bench", "--config", campaign.ConfigPath)
+    .WithArgs("bench", "--config", campaign.ConfigPath, "--bundle", LocalBundle.Prepare(campaign.BundleDirectory))
     .WithEnvironment(AgentWiring.ControllerTokenVariable, token)
     .WithTraceSampling(campaign)
     .WithReference(agent)

@@ -19,9 +19,9 @@ public sealed class DeploymentManager(
     GpuInventoryProvider inventory,
     ReadinessProbe readiness,
     IOptions<AgentOptions> options,
+    ChildTelemetry childTelemetry,
     TimeProvider time,
-    ILogger<DeploymentManager> logger,
-    ChildTelemetry? childTelemetry = null) : IHostedService
+    ILogger<DeploymentManager> logger) : IHostedService
 {
     private const int LogTailLines = 40;
     private readonly ConcurrentDictionary<string, Deployment> _deployments = new();
@@ -211,7 +211,7 @@ public sealed class DeploymentManager(
         var logPath = DeploymentPaths.GatewayLog(options.Value, plan.Id);
         deployment.Gateway = ChildProcess.Start(
             [.. plan.Gateway.Command, .. plan.Gateway.Arguments],
-            childTelemetry?.Environment(ChildTelemetry.GatewayServiceName(plan.Request.Run)) ?? new Dictionary<string, string>(),
+            childTelemetry.Environment(ChildTelemetry.GatewayServiceName(plan.Request.Run)),
             new Dictionary<string, string> { [GatewaySpec.AdminTokenVariable] = plan.Secrets[GatewaySpec.AdminTokenVariable] },
             logPath,
             DeploymentPaths.ProcessRecords(options.Value));

@@ -17,16 +17,11 @@ public static class AgentWiring
             endpoint.Port = null;
         });
 
-    /// <summary>
-    /// The agent's data directory (results awaiting the controller, engine logs, pid records of its children): one per
-    /// config file, so a restarted AppHost stops what its crashed predecessor left, and never what another
-    /// checkout's agent on the same machine is running.
-    /// </summary>
+    /// <summary>The agent's data directory: one per config file (<see cref="CampaignSettings.StateDirectory"/>).</summary>
     public static IResourceBuilder<ProjectResource> WithDataDirectory(this IResourceBuilder<ProjectResource> agent, CampaignSettings campaign)
     {
         ArgumentNullException.ThrowIfNull(campaign);
-        var key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(campaign.ConfigPath)))[..12];
-        return agent.WithEnvironment("Agent__DataDirectory", Path.Combine(Path.GetTempPath(), $"gpubench-apphost-{key}"));
+        return agent.WithEnvironment("Agent__DataDirectory", campaign.AgentDataDirectory);
     }
 
     public static IResourceBuilder<ProjectResource> WithAgentToken(this IResourceBuilder<ProjectResource> agent, IResourceBuilder<ParameterResource> token) =>

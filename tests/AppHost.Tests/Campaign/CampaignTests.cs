@@ -1,4 +1,3 @@
-using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using GpuBench.AppHost.Tests.Support;
 using GpuBench.TestSupport;
@@ -33,7 +32,8 @@ public sealed class CampaignTests : IDisposable
                 timeout.Token);
         }
 
-        Assert.True(finished.Snapshot.ExitCode == 0, $"The controller ended {finished.Snapshot.State?.Text} with exit code {finished.Snapshot.ExitCode}.");
+        Assert.True(finished.Snapshot.ExitCode == 0,
+            $"The controller ended {finished.Snapshot.State?.Text} with exit code {finished.Snapshot.ExitCode}. Results:\n{Describe(_campaign.ResultsDirectory)}");
         var reports = Directory.Exists(_campaign.ResultsDirectory)
             ? Directory.EnumerateFiles(_campaign.ResultsDirectory, "report.*", SearchOption.AllDirectories).ToArray()
             : [];
@@ -45,4 +45,11 @@ public sealed class CampaignTests : IDisposable
     }
 
     public void Dispose() => _campaign.Dispose();
+
+    /// <summary>The campaign's run records, which say why a run failed.</summary>
+    private static string Describe(string results) =>
+        Directory.Exists(results)
+            ? string.Join('\n', Directory.EnumerateFiles(results, "*.json", SearchOption.AllDirectories)
+                .Select(f => $"{Path.GetRelativePath(results, f)}: {File.ReadAllText(f)}"))
+            : "(no results folder)";
 }
