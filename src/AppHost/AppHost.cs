@@ -12,13 +12,14 @@ var token = builder.AddParameter("agent-token", new GenerateParameterDefault { M
 var agent = builder.AddProject<Projects.Agent>("agent")
     .OnLoopbackOnly()
     .WithAgentToken(token)
+    .WithDataDirectory(campaign)
     .WithSimulatedBox(campaign)
     .WithGateway(campaign)
     .WithTraceSampling(campaign)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Controller>("controller")
-    .WithArgs("bench", "--config", campaign.ConfigPath)
+    .WithArgs("bench", "--config", campaign.ConfigPath, "--bundle", LocalBundle.Prepare(campaign.BundleDirectory))
     .WithEnvironment(AgentWiring.ControllerTokenVariable, token)
     .WithTraceSampling(campaign)
     .WithReference(agent)

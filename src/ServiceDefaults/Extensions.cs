@@ -55,8 +55,9 @@ public static class Extensions
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(Telemetry.ActivitySourceName, Telemetry.AllGpuBench, Telemetry.YarpActivitySourceName)
                 .AddAspNetCoreInstrumentation(options =>
-                    options.Filter = context => !IsHealthPath(context.Request.Path))
-                .AddHttpClientInstrumentation());
+                    options.Filter = context => !IsProbePath(context.Request.Path))
+                .AddHttpClientInstrumentation(options =>
+                    options.FilterHttpRequestMessage = request => request.RequestUri is not { } uri || !IsProbePath(uri.AbsolutePath)));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -88,6 +89,10 @@ public static class Extensions
         return app;
     }
 
-    private static bool IsHealthPath(Microsoft.AspNetCore.Http.PathString path) =>
-        path.StartsWithSegments(HealthEndpointPath) || path.StartsWithSegments(AlivenessEndpointPath);
+    /// <summary>The path Prometheus-style metrics are scraped from (vLLM's /metrics, sampled every second by the agent).</summary>
+    public const string MetricsScrapePath = "/metrics";
+
+    /// <summary>Health probes and metric scrapes: one a second per process, noise in every trace view.</summary>
+    private static bool IsProbePath(Microsoft.AspNetCore.Http.PathString path) =>
+        path.StartsWithSegments(HealthEndpointPath) || path.StartsWithSegments(AlivenessEndpointPath) || path.StartsWithSegments(MetricsScrapePath);
 }

@@ -17,6 +17,13 @@ public static class AgentWiring
             endpoint.Port = null;
         });
 
+    /// <summary>The agent's data directory: one per config file (<see cref="CampaignSettings.StateDirectory"/>).</summary>
+    public static IResourceBuilder<ProjectResource> WithDataDirectory(this IResourceBuilder<ProjectResource> agent, CampaignSettings campaign)
+    {
+        ArgumentNullException.ThrowIfNull(campaign);
+        return agent.WithEnvironment("Agent__DataDirectory", campaign.AgentDataDirectory);
+    }
+
     public static IResourceBuilder<ProjectResource> WithAgentToken(this IResourceBuilder<ProjectResource> agent, IResourceBuilder<ParameterResource> token) =>
         agent.WithEnvironment("Agent__Token", token);
 

@@ -11,6 +11,18 @@ public sealed record CampaignSettings(string ConfigPath, string RepositoryRoot, 
     /// <summary>The AppHost's own argument or setting naming the config file (`dotnet run --project src/AppHost -- --config x.yml`).</summary>
     public const string ConfigKey = "config";
 
+    /// <summary>
+    /// A folder of this machine's own per config file: the agent's data (results awaiting the controller, engine
+    /// logs, pid records of its children, so a restarted AppHost stops what its crashed predecessor left and never
+    /// what another checkout's agent is running) and the local bundle.
+    /// </summary>
+    public string StateDirectory => Path.Combine(Path.GetTempPath(),
+        $"gpubench-apphost-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ConfigPath)))[..12]}");
+
+    public string AgentDataDirectory => Path.Combine(StateDirectory, "agent");
+
+    public string BundleDirectory => Path.Combine(StateDirectory, "bundle");
+
     public static CampaignSettings From(IDistributedApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -26,7 +26,12 @@ public sealed class StreamingRequestSender(HttpClient http, Uri endpoint, string
         int index, ReadOnlyMemory<byte> body, int clientPromptTokens, int maxTokens, long originTimestamp, TimeSpan? timeout,
         CancellationToken cancellationToken)
     {
-        using var activity = telemetry.Source.StartActivity($"{operationName} {model}", ActivityKind.Client);
+        // One trace per benchmark request, sampled on its own, not a child of whatever started the run (the agent's
+        // POST /runs): the caller's span is linked instead.
+        var caller = Activity.Current;
+        Activity.Current = null;
+        using var activity = telemetry.Source.StartActivity($"{operationName} {model}", ActivityKind.Client, default(ActivityContext),
+            links: caller is null ? null : [new ActivityLink(caller.Context)]);
         activity?.SetTag("gen_ai.operation.name", operationName);
         activity?.SetTag("gen_ai.request.model", model);
         activity?.SetTag("gen_ai.request.max_tokens", maxTokens);

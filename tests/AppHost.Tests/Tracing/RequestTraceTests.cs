@@ -48,13 +48,13 @@ public sealed class RequestTraceTests : IDisposable
             var state = await RunAsync(agent, deployment, ct);
             Assert.Equal(RunState.Succeeded, state);
 
-            var trace = await receiver.WaitForAsync(CompleteTrace, TimeSpan.FromSeconds(60), ct);
+            var trace = await receiver.WaitForAsync(RequestTraces.FirstComplete, TimeSpan.FromSeconds(60), ct);
             Assert.True(trace is not null,
                 $"No trace with spans of the load generator, the gateway and the engine. Received:\n{Describe(receiver.Spans)}");
 
-            var client = Assert.Single(trace, s => s.Scope == "GpuBench.LoadGen");
+            var client = Assert.Single(trace, s => s.Scope == RequestTraces.LoadGenScope);
             Assert.Equal("agent", client.Service);
-            var engine = Assert.Single(trace, s => s.Name == "llm_request");
+            var engine = Assert.Single(trace, s => s.Name == RequestTraces.EngineSpan);
             Assert.Equal($"{run}/replica-0", engine.Service);
             var gateway = trace.Where(s => s.Service == $"gateway/{run}").ToArray();
             Assert.NotEmpty(gateway);
@@ -64,11 +64,19 @@ public sealed class RequestTraceTests : IDisposable
             Assert.Contains(ancestors, s => s.Service == gateway[0].Service);
             Assert.Equal(client.SpanId, ancestors[^1].SpanId);
 
-            var metrics = await receiver.WaitForAsync(r => r.Metrics.Any(m => m.Name == "gen_ai.client.operation.time_to_first_chunk") ? r.Metrics : null,
+            // Live load metrics (GenAI names where they exist), and the engine readings the agent re-exports.
+            string[] expected =
+            [
+                "gen_ai.client.operation.time_to_first_chunk", "gen_ai.client.operation.time_per_output_chunk",
+                "gpubench.loadgen.output_tokens", "gpubench.loadgen.requests.in_flight",
+                "gpubench.engine.requests.waiting", "gpubench.engine.kv_cache.usage",
+            ];
+            var fromAgent = await receiver.WaitForAsync(
+                r => r.Metrics.Where(m => m.Service == "agent").Select(m => m.Name).ToHashSet() is var names && expected.All(names.Contains) ? names : null,
                 TimeSpan.FromSeconds(30), ct);
-            Assert.NotNull(metrics);
-            Assert.Contains(metrics, m => m.Service == "agent" && m.Name == "gpubench.loadgen.output_tokens");
-            Assert.Contains(metrics, m => m.Service == "agent" && m.Name == "gpubench.loadgen.requests.in_flight");
+            var received = receiver.Metrics.Where(m => m.Service == "agent").Select(m => m.Name).ToHashSet();
+            Assert.True(fromAgent is not null, $"Missing metrics of the agent: {string.Join(", ", expected.Where(e => !received.Contains(e)))}");
+            Assert.Contains(receiver.Metrics, m => m.Service == $"gateway/{run}" && m.Name == "gpubench.gateway.requests");
         }
         finally
         {
@@ -77,14 +85,6 @@ public sealed class RequestTraceTests : IDisposable
     }
 
     public void Dispose() => _campaign.Dispose();
-
-    /// <summary>The spans of the first trace that has all three parts, or null.</summary>
-    private static IReadOnlyList<ReceivedSpan>? CompleteTrace(OtlpReceiver receiver) =>
-        receiver.Spans.GroupBy(s => s.TraceId)
-            .Select(g => g.ToArray())
-            .FirstOrDefault(t => t.Any(s => s.Scope == "GpuBench.LoadGen")
-                && t.Any(s => s.Name == "llm_request")
-                && t.Any(s => s.Service.StartsWith("gateway/", StringComparison.Ordinal)));
 
     private static IEnumerable<ReceivedSpan> Ancestors(ReceivedSpan span, Dictionary<string, ReceivedSpan> byId)
     {

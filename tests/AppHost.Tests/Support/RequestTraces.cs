@@ -1,0 +1,17 @@
+namespace GpuBench.AppHost.Tests.Support;
+
+/// <summary>What a benchmark request's trace must hold: the load generator's client span, the gateway, the engine.</summary>
+internal static class RequestTraces
+{
+    public const string LoadGenScope = "GpuBench.LoadGen";
+    public const string EngineSpan = "llm_request";
+    public const string GatewayServicePrefix = "gateway/";
+
+    /// <summary>The spans of the first trace received that has all three parts, or null.</summary>
+    public static IReadOnlyList<ReceivedSpan>? FirstComplete(OtlpReceiver receiver) =>
+        receiver.Spans.GroupBy(s => s.TraceId)
+            .Select(g => g.ToArray())
+            .FirstOrDefault(t => t.Any(s => s.Scope == LoadGenScope)
+                && t.Any(s => s.Name == EngineSpan)
+                && t.Any(s => s.Service.StartsWith(GatewayServicePrefix, StringComparison.Ordinal)));
+}
