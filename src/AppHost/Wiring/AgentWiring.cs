@@ -1,4 +1,5 @@
 using System.Globalization;
+using GpuBench.Core.Config;
 using GpuBench.ServiceDefaults;
 
 namespace GpuBench.AppHost.Wiring;
@@ -17,25 +18,20 @@ public static class AgentWiring
             endpoint.Port = null;
         });
 
-    /// <summary>The agent's data directory: one per config file (<see cref="CampaignSettings.StateDirectory"/>).</summary>
-    public static IResourceBuilder<ProjectResource> WithDataDirectory(this IResourceBuilder<ProjectResource> agent, CampaignSettings campaign)
+    /// <summary>The agent's data directory: one per config file and server (<see cref="CampaignSettings.StateDirectory"/>).</summary>
+    public static IResourceBuilder<ProjectResource> WithDataDirectory(this IResourceBuilder<ProjectResource> agent, CampaignSettings campaign, ServerSpec server)
     {
         ArgumentNullException.ThrowIfNull(campaign);
-        return agent.WithEnvironment("Agent__DataDirectory", campaign.AgentDataDirectory);
+        return agent.WithEnvironment("Agent__DataDirectory", campaign.AgentDataDirectory(server));
     }
 
     public static IResourceBuilder<ProjectResource> WithAgentToken(this IResourceBuilder<ProjectResource> agent, IResourceBuilder<ParameterResource> token) =>
         agent.WithEnvironment("Agent__Token", token);
 
-    /// <summary>The GPUs the agent simulates when the machine has no nvidia-smi: the config's first local server.</summary>
-    public static IResourceBuilder<ProjectResource> WithSimulatedBox(this IResourceBuilder<ProjectResource> agent, CampaignSettings campaign)
+    /// <summary>The GPUs the agent simulates when the machine has no nvidia-smi: its local server's `gpu:`.</summary>
+    public static IResourceBuilder<ProjectResource> WithSimulatedBox(this IResourceBuilder<ProjectResource> agent, ServerSpec server)
     {
-        ArgumentNullException.ThrowIfNull(campaign);
-        if (campaign.LocalServer is not { } server)
-        {
-            return agent;
-        }
-
+        ArgumentNullException.ThrowIfNull(server);
         return agent
             .WithEnvironment("Agent__SimulatedGpus__Type", server.Gpu.Type)
             .WithEnvironment("Agent__SimulatedGpus__Count", server.Gpu.Count.ToString(CultureInfo.InvariantCulture));

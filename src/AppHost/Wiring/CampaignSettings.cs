@@ -1,12 +1,13 @@
 using GpuBench.Core.Config;
+using GpuBench.Core.Contracts;
 
 namespace GpuBench.AppHost.Wiring;
 
 /// <summary>
 /// What the AppHost needs from the campaign's config: its path (--config, default the repository's config.yml),
-/// the trace sampling ratio, and the local box to simulate.
+/// the trace sampling ratio, and the local boxes to simulate (one agent each).
 /// </summary>
-public sealed record CampaignSettings(string ConfigPath, string RepositoryRoot, double TraceSamplingRatio, ServerSpec? LocalServer)
+public sealed record CampaignSettings(string ConfigPath, string RepositoryRoot, double TraceSamplingRatio, IReadOnlyList<ServerSpec> LocalServers)
 {
     /// <summary>The AppHost's own argument or setting naming the config file (`dotnet run --project src/AppHost -- --config x.yml`).</summary>
     public const string ConfigKey = "config";
@@ -19,7 +20,8 @@ public sealed record CampaignSettings(string ConfigPath, string RepositoryRoot, 
     public string StateDirectory => Path.Combine(Path.GetTempPath(),
         $"gpubench-apphost-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ConfigPath)))[..12]}");
 
-    public string AgentDataDirectory => Path.Combine(StateDirectory, "agent");
+    /// <summary>The data directory of one local server's agent.</summary>
+    public string AgentDataDirectory(ServerSpec server) => Path.Combine(StateDirectory, AgentDiscovery.ResourceName(server.Name));
 
     public string BundleDirectory => Path.Combine(StateDirectory, "bundle");
 
@@ -38,6 +40,6 @@ public sealed record CampaignSettings(string ConfigPath, string RepositoryRoot, 
             path,
             root,
             config?.Telemetry.TraceSamplingRatio ?? TelemetrySettings.DefaultTraceSamplingRatio,
-            config?.Servers.FirstOrDefault(s => s.Ssh is null));
+            config?.Servers.Where(s => s.Ssh is null).ToArray() ?? []);
     }
 }

@@ -32,7 +32,7 @@ public sealed class AgentConnector(
         ArgumentNullException.ThrowIfNull(reach);
         if (server.Ssh is not { } target)
         {
-            if (LocalAgentSession.Discovered(clients, reach.LocalTools ?? AgentTools.ForStartedAgent()) is { } discovered)
+            if (LocalAgentSession.Discovered(clients, reach.LocalTools ?? AgentTools.ForStartedAgent(), server) is { } discovered)
             {
                 return discovered;
             }

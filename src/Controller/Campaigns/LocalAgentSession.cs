@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using GpuBench.Core.Config;
+using GpuBench.Core.Contracts;
 
 namespace GpuBench.Controller.Campaigns;
 
@@ -12,9 +13,6 @@ namespace GpuBench.Controller.Campaigns;
 /// </summary>
 public sealed class LocalAgentSession : IAgentSession
 {
-    /// <summary>Aspire's service discovery entry for the AppHost's agent resource.</summary>
-    public const string DiscoveredUrlVariable = "services__agent__http__0";
-
     /// <summary>The token of the AppHost's agent (the agent reads the same value as Agent__Token).</summary>
     public const string TokenVariable = "GPUBENCH_AGENT_TOKEN";
 
@@ -35,11 +33,12 @@ public sealed class LocalAgentSession : IAgentSession
 
     public AgentTools Tools { get; }
 
-    /// <summary>The AppHost's agent, when gpubench runs under the AppHost; null otherwise.</summary>
-    public static LocalAgentSession? Discovered(AgentClientFactory clients, AgentTools tools)
+    /// <summary>The AppHost's agent for <paramref name="server"/>, when gpubench runs under the AppHost; null otherwise.</summary>
+    public static LocalAgentSession? Discovered(AgentClientFactory clients, AgentTools tools, ServerSpec server)
     {
         ArgumentNullException.ThrowIfNull(clients);
-        if (Environment.GetEnvironmentVariable(DiscoveredUrlVariable) is not { Length: > 0 } url)
+        ArgumentNullException.ThrowIfNull(server);
+        if (Environment.GetEnvironmentVariable(AgentDiscovery.UrlVariable(server.Name)) is not { Length: > 0 } url)
         {
             return null;
         }

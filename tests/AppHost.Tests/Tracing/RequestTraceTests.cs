@@ -30,10 +30,10 @@ public sealed class RequestTraceTests : IDisposable
         using (var healthy = CancellationTokenSource.CreateLinkedTokenSource(ct))
         {
             healthy.CancelAfter(TimeSpan.FromMinutes(3));
-            await app.ResourceNotifications.WaitForResourceHealthyAsync("agent", healthy.Token);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(AgentDiscovery.ResourceName(TinyCampaign.Server), healthy.Token);
         }
 
-        var agentUrl = app.GetEndpoint("agent", "http");
+        var agentUrl = app.GetEndpoint(AgentDiscovery.ResourceName(TinyCampaign.Server), "http");
         using var agent = new HttpClient { BaseAddress = agentUrl, Timeout = TimeSpan.FromMinutes(3) };
         using (var refused = await agent.GetAsync("/deployments", ct))
         {
