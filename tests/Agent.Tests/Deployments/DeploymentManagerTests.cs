@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using System.Text.Json;
 using GpuBench.Agent.Deployments;
 using GpuBench.Agent.Hosting;
 using GpuBench.Agent.Inventory;
@@ -199,6 +200,12 @@ public sealed class DeploymentManagerTests : IDisposable
         Assert.False(result.FromCache);
         Assert.True(result.DownloadMegabytesPerSecond > 0);
         Assert.Equal(result.DownloadBytesPerSecond / 1e6, result.DownloadMegabytesPerSecond, 6);
+        var transfer = status.Provisioning!.Progress;
+        Assert.NotNull(transfer);
+        Assert.Equal((result.BytesDownloaded, result.BytesDownloaded), (transfer.BytesDone, transfer.BytesTotal));
+        // What the controller reads back from GET /deployments/{id}.
+        var wire = JsonSerializer.Deserialize<DeploymentStatus>(JsonSerializer.Serialize(status, ContractJson.Options), ContractJson.Options);
+        Assert.Equal(status.Provisioning, wire?.Provisioning);
         // The deployment's token went to the Hub, never to the CDN the weights were redirected to.
         Assert.All(hub.Requests.Where(r => r.Server == "hub"), r => Assert.Equal($"Bearer {Plans.HfToken}", r.Authorization));
         Assert.All(hub.Requests.Where(r => r.Server == "cdn"), r => Assert.Null(r.Authorization));
