@@ -10,8 +10,8 @@ using Microsoft.Extensions.Options;
 namespace GpuBench.Agent.Deployments;
 
 /// <summary>
-/// Provisions the model into the box's cache (vLLM only), starts a planned layout (replicas, then a gateway over them), waits until every replica serves the model,
-/// and tears everything down on delete, on failure, on cancellation and when the agent stops. An engine that
+/// Provisions the model into the box's cache (vLLM only), starts a planned layout (replicas, then a gateway over
+/// them), waits until every replica serves the model, and tears everything down on delete, on failure, on cancellation and when the agent stops. An engine that
 /// exits while starting fails the deployment at once, with its log tail as the reason.
 /// </summary>
 public sealed class DeploymentManager(
