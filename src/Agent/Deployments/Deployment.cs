@@ -11,6 +11,7 @@ public sealed class Deployment(DeploymentPlan plan, IEngineRuntime runtime, Rend
     private readonly Dictionary<int, string?> _replicaErrors = [];
     private readonly HashSet<int> _ready = [];
     private int _tornDown;
+    private ModelProvisioningStatus? _provisioning;
 
     public DeploymentPlan Plan { get; } = plan;
     public IEngineRuntime Runtime { get; } = runtime;
@@ -31,6 +32,15 @@ public sealed class Deployment(DeploymentPlan plan, IEngineRuntime runtime, Rend
         lock (_lock)
         {
             _ready.Add(index);
+        }
+    }
+
+    /// <summary>Replaces the provisioning status under the lock, so a status read never sees half an update.</summary>
+    public void UpdateProvisioning(Func<ModelProvisioningStatus?, ModelProvisioningStatus> update)
+    {
+        lock (_lock)
+        {
+            _provisioning = update(_provisioning);
         }
     }
 
@@ -72,7 +82,10 @@ public sealed class Deployment(DeploymentPlan plan, IEngineRuntime runtime, Rend
                     Handles.FirstOrDefault(h => h.Index == r.Index)?.RuntimeId,
                     _ready.Contains(r.Index),
                     _replicaErrors.GetValueOrDefault(r.Index))).ToArray(),
-                Engine, rendered, createdAt);
+                Engine, rendered, createdAt)
+            {
+                Provisioning = _provisioning,
+            };
         }
     }
 }

@@ -10,14 +10,15 @@ using Microsoft.Extensions.Options;
 namespace GpuBench.Agent.Deployments;
 
 /// <summary>
-/// Starts a planned layout (replicas, then a gateway over them), waits until every replica serves the model,
-/// and tears everything down on delete, on failure, on cancellation and when the agent stops. An engine that
+/// Provisions the model into the box's cache (vLLM only), starts a planned layout (replicas, then a gateway over
+/// them), waits until every replica serves the model, and tears everything down on delete, on failure, on cancellation and when the agent stops. An engine that
 /// exits while starting fails the deployment at once, with its log tail as the reason.
 /// </summary>
 public sealed class DeploymentManager(
     IEnumerable<IEngineRuntime> runtimes,
     GpuInventoryProvider inventory,
     ReadinessProbe readiness,
+    ModelCacheProvisioner provisioner,
     IOptions<AgentOptions> options,
     ChildTelemetry childTelemetry,
     TimeProvider time,
@@ -124,6 +125,16 @@ public sealed class DeploymentManager(
         var cancellationToken = deployment.Lifetime.Token;
         try
         {
+            if (DeploymentPlanner.ProvisionsModel(plan.Request))
+            {
+                var provisioned = await provisioner.EnsureAsync(deployment, cancellationToken);
+                if (provisioned.Error is { } error)
+                {
+                    deployment.Fail($"Provisioning {plan.Request.Engine.Model} failed: {error}");
+                    throw new InvalidOperationException(deployment.Error);
+                }
+            }
+
             foreach (var replica in plan.Replicas)
             {
                 deployment.Handles.Add(await deployment.Runtime.StartAsync(plan, replica, cancellationToken));

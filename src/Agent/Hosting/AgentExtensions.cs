@@ -10,6 +10,7 @@ using GpuBench.Agent.Telemetry;
 using GpuBench.Core.Contracts;
 using GpuBench.Core.Hardware;
 using GpuBench.LoadGen.Telemetry;
+using GpuBench.Provisioning;
 
 namespace GpuBench.Agent.Hosting;
 
@@ -48,6 +49,8 @@ public static class AgentExtensions
         }
 
         services.AddSingleton<ReadinessProbe>();
+        services.AddModelProvisioning();
+        services.AddSingleton<ModelCacheProvisioner>();
         services.AddSingleton<DeploymentManager>();
         services.AddHostedService(sp => sp.GetRequiredService<DeploymentManager>());
 

@@ -24,6 +24,12 @@ public sealed class AgentOptions
     /// <summary>The gateway executable and leading arguments, e.g. ["dotnet", "GpuBench.Gateway.dll"].</summary>
     public List<string> GatewayCommand { get; set; } = [];
 
+    /// <summary>
+    /// The Hugging Face Hub (or mirror) models are provisioned from; unset: HF_ENDPOINT as huggingface_hub reads
+    /// it, else https://huggingface.co. The deployment's HF token is sent to this origin only.
+    /// </summary>
+    public string? HubEndpoint { get; set; }
+
     /// <summary>How often GPU and engine telemetry is sampled during a run.</summary>
     public TimeSpan TelemetryInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -18,6 +18,19 @@ public static class DeploymentPlanner
     /// <summary>The simulator learns which GPU type it stands in for from this variable.</summary>
     public const string SimulatedGpuTypeVariable = "GPUBENCH_SIM_GPU";
 
+    public const string HfHomeVariable = "HF_HOME";
+    public const string HfHubOfflineVariable = "HF_HUB_OFFLINE";
+
+    /// <summary>
+    /// Whether the agent puts the model into the cache before the engines start: a vLLM engine loading a Hub id
+    /// (not a path) with a cache to fill. The simulator loads no weights.
+    /// </summary>
+    public static bool ProvisionsModel(DeploymentRequest request) =>
+        request.Engine.Settings.Kind == EngineKind.Vllm
+        && !string.IsNullOrEmpty(request.Engine.ModelCacheDir)
+        && !Path.IsPathRooted(request.Engine.Model)
+        && !request.Engine.Model.StartsWith('.');
+
     public static DeploymentPlan Plan(
         string id,
         DeploymentRequest request,
@@ -42,6 +55,17 @@ public static class DeploymentPlanner
         {
             var hostPort = freePort();
             var environment = new SortedDictionary<string, string>(engine.Settings.Env.ToDictionary(), StringComparer.Ordinal);
+            if (engine.Settings.Kind == EngineKind.Vllm && engine.ModelCacheDir is { } cache)
+            {
+                // vLLM finds the provisioned files where the agent put them; offline, so a missing file fails at
+                // once instead of being downloaded inside the start-up time. Config's engine env wins.
+                environment.TryAdd(HfHomeVariable, cache);
+                if (ProvisionsModel(request))
+                {
+                    environment.TryAdd(HfHubOfflineVariable, "1");
+                }
+            }
+
             if (inventory.Simulated)
             {
                 environment[SimulatedGpuTypeVariable] = inventory.Gpus[placement.GpuIds[0]].GpuType ?? "";

@@ -173,7 +173,8 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
 
             deployment = await session.Client.DeployAsync(DeploymentFor(campaign, run, command), cancellationToken).ConfigureAwait(false);
             record = record with { DeploymentId = deployment.Id };
-            deployment = await WaitSettledAsync(session, deployment, settings.PollInterval, cancellationToken).ConfigureAwait(false);
+            deployment = await WaitSettledAsync(session, deployment, tracker, run, settings.PollInterval, cancellationToken).ConfigureAwait(false);
+            record = record with { Provisioning = deployment.Provisioning?.Result };
             if (deployment.State != DeploymentState.Ready)
             {
                 logTail = await TryGetLogAsync(session, deployment, settings.EngineLogLines, cancellationToken).ConfigureAwait(false);
@@ -280,6 +281,8 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
             Model = run.Model.Id,
             Command = [.. command],
             ModelCacheDir = run.Server.HfHome,
+            Revision = run.Model.Revision,
+            FilePatterns = [.. run.Model.Files],
         },
         GatewayPolicy = run.Server.Gateway.Policy,
         HuggingFaceToken = campaign.Config.Secrets.ReadHfToken(),
@@ -303,13 +306,18 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
             : null;
     }
 
-    private async Task<DeploymentStatus> WaitSettledAsync(IAgentSession session, DeploymentStatus status, TimeSpan poll, CancellationToken cancellationToken)
+    private async Task<DeploymentStatus> WaitSettledAsync(
+        IAgentSession session, DeploymentStatus status, ServerTracker tracker, PlannedRun run, TimeSpan poll, CancellationToken cancellationToken)
     {
         while (status.State == DeploymentState.Starting)
         {
             await Task.Delay(poll, time, cancellationToken).ConfigureAwait(false);
             var id = status.Id;
             status = await CallAsync(session, c => c.GetDeploymentAsync(id, cancellationToken), cancellationToken).ConfigureAwait(false);
+            if (status.Provisioning is { Result: null, Progress: { } transfer })
+            {
+                tracker.Update(run.RelativePath, RunPhase.Deploying, $"downloading {status.Provisioning.Model}: {transfer.Text}");
+            }
         }
 
         return status;

@@ -50,6 +50,9 @@ public sealed record RunRecord
     /// <summary>Why the run failed; null when it succeeded.</summary>
     public string? Reason { get; init; }
 
+    /// <summary>How the model got into the box's cache (commit, bytes, seconds, MB/s); null when nothing was provisioned.</summary>
+    public ProvisioningOutcomeRecord? Provisioning { get; init; }
+
     public IReadOnlyList<TelemetrySummary> GpuTelemetry { get; init; } = [];
     public IReadOnlyList<TelemetrySummary> EngineTelemetry { get; init; } = [];
 

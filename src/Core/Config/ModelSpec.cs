@@ -21,7 +21,7 @@ public sealed record ModelSpec
     /// <summary>A branch, tag or commit of the repository; null means its default branch.</summary>
     public string? Revision { get; init; }
 
-    /// <summary>Glob patterns of the repository files to download; empty means all.</summary>
+    /// <summary>Glob patterns of the repository files to download; empty means what an engine needs (weights, config, tokenizer).</summary>
     public IReadOnlyList<string> Files { get; init; } = [];
 
     public EngineOverrides Engine { get; init; } = EngineOverrides.None;

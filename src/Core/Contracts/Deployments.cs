@@ -26,6 +26,12 @@ public sealed record EngineLaunch
     /// <summary>The model cache on the host, mounted at the same path in containers (the article: /hf_models).</summary>
     public string? ModelCacheDir { get; init; }
 
+    /// <summary>The repository's branch, tag or commit to provision (config.yml's model `revision`); null: main.</summary>
+    public string? Revision { get; init; }
+
+    /// <summary>Glob patterns of the repository files to provision (config.yml's model `files`); empty: the engine's defaults.</summary>
+    public string[] FilePatterns { get; init; } = [];
+
     public long ShmSizeBytes { get; init; } = 16L * 1024 * 1024 * 1024;
 
     /// <summary>The port the engine listens on inside its container.</summary>
@@ -79,7 +85,43 @@ public sealed record DeploymentStatus(
     IReadOnlyList<ReplicaStatus> Replicas,
     EngineIdentity? Engine,
     RenderedDeployment Rendered,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>The model's provisioning into the box's cache before the engines start; null when there was none (sim, a local path).</summary>
+    public ModelProvisioningStatus? Provisioning { get; init; }
+}
+
+/// <summary>A model being put into (or found in) the box's Hugging Face cache: live progress, then the outcome.</summary>
+public sealed record ModelProvisioningStatus(string Model, string Revision)
+{
+    /// <summary>The latest transfer figures while files are being fetched.</summary>
+    public ProvisioningTransfer? Progress { get; init; }
+
+    /// <summary>Set once provisioning has ended, successfully or not.</summary>
+    public ProvisioningOutcomeRecord? Result { get; init; }
+}
+
+/// <summary>Transfer so far; bytes and bytes per second, never bits.</summary>
+public sealed record ProvisioningTransfer(
+    long BytesDone, long BytesTotal, double BytesPerSecond, double? SecondsLeft, int FilesDone, int FilesTotal, string? CurrentFile, string Text);
+
+/// <summary>
+/// What provisioning did, as the run record keeps it. Sizes in bytes, rates in bytes per second and MB/s (10^6 bytes).
+/// <see cref="FromCache"/>: nothing was transferred; <see cref="FromCacheOnly"/>: the Hub was not consulted.
+/// </summary>
+public sealed record ProvisioningOutcomeRecord(
+    string Outcome,
+    string? Commit,
+    int FileCount,
+    long TotalBytes,
+    int FilesDownloaded,
+    long BytesDownloaded,
+    double Seconds,
+    double DownloadBytesPerSecond,
+    double DownloadMegabytesPerSecond,
+    bool FromCache,
+    bool FromCacheOnly,
+    string? Error);
 
 /// <summary>One replica: where it listens on the box and what runs it (container id or process id).</summary>
 public sealed record ReplicaStatus(int Index, IReadOnlyList<int> GpuIds, string Url, string? RuntimeId, bool Ready, string? Error);

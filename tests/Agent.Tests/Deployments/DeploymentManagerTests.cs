@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
 using GpuBench.Agent.Deployments;
 using GpuBench.Agent.Hosting;
 using GpuBench.Agent.Inventory;
@@ -9,6 +11,8 @@ using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
 using GpuBench.Core.Hardware;
 using GpuBench.Core.Planning;
+using GpuBench.Provisioning;
+using GpuBench.Provisioning.Tests.TestHub;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -20,7 +24,11 @@ namespace GpuBench.Agent.Tests.Deployments;
 public sealed class DeploymentManagerTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("gpubench-manager-").FullName;
-    private readonly ServiceProvider _services = new ServiceCollection().AddHttpClient().BuildServiceProvider();
+    private readonly ServiceProvider _services = new ServiceCollection()
+        .AddHttpClient()
+        .AddLogging()
+        .AddModelProvisioning(new ProvisioningOptions { MaxAttempts = 2, InitialRetryDelay = TimeSpan.FromMilliseconds(20), MaxRetryDelay = TimeSpan.FromMilliseconds(40) })
+        .BuildServiceProvider();
 
     private sealed class SilentRuntime : IEngineRuntime
     {
@@ -28,8 +36,12 @@ public sealed class DeploymentManagerTests : IDisposable
         public ConcurrentBag<int> Stopped { get; } = [];
         public RuntimeKind Kind => RuntimeKind.Process;
 
+        /// <summary>Runs as a replica starts: what the box looks like at that moment.</summary>
+        public Action<ReplicaSpec> OnStart { get; init; } = _ => { };
+
         public Task<ReplicaHandle> StartAsync(DeploymentPlan plan, ReplicaSpec replica, CancellationToken cancellationToken)
         {
+            OnStart(replica);
             Started.Add(replica.Index);
             return Task.FromResult(new ReplicaHandle(replica.Index, $"fake-{replica.Index}", ""));
         }
@@ -51,12 +63,18 @@ public sealed class DeploymentManagerTests : IDisposable
             Task.FromResult(new EngineIdentity("process", null, null, null, true));
     }
 
-    private DeploymentManager Manager(SilentRuntime runtime)
+    private DeploymentManager Manager(SilentRuntime runtime, TestHubServer? hub = null)
     {
-        var options = Options.Create(new AgentOptions { DataDirectory = _directory, SimulatedGpus = new() { Type = "h200", Count = 2 } });
+        var options = Options.Create(new AgentOptions
+        {
+            DataDirectory = _directory,
+            SimulatedGpus = new() { Type = "h200", Count = 2 },
+            HubEndpoint = hub?.HubAddress.ToString(),
+        });
         return new DeploymentManager([runtime],
             new GpuInventoryProvider(new RecordedCommands([]), options, GpuCatalog.Default),
             new ReadinessProbe(_services.GetRequiredService<IHttpClientFactory>()),
+            new ModelCacheProvisioner(_services, options, NullLogger<ModelCacheProvisioner>.Instance),
             options, new ChildTelemetry(new ConfigurationBuilder().Build()), TimeProvider.System, NullLogger<DeploymentManager>.Instance)
         {
             PollInterval = TimeSpan.FromMilliseconds(50),
@@ -65,6 +83,48 @@ public sealed class DeploymentManagerTests : IDisposable
 
     private static DeploymentRequest Request(TimeSpan readyTimeout) =>
         Plans.Request(Layout.Consecutive(2, 1, 1), RuntimeKind.Process) with { ReadyTimeout = readyTimeout };
+
+    private string HfHome => Path.Combine(_directory, "hf");
+
+    /// <summary>A vLLM (or sim) deployment of a Hub model, cached in this test's HF_HOME; its replicas never serve.</summary>
+    private DeploymentRequest HubModelRequest(string model, EngineKind kind = EngineKind.Vllm)
+    {
+        var request = Request(TimeSpan.FromMilliseconds(300));
+        return request with
+        {
+            Engine = request.Engine with
+            {
+                Model = model,
+                ServedModelName = null,
+                ModelCacheDir = HfHome,
+                Settings = request.Engine.Settings with { Kind = kind },
+            },
+        };
+    }
+
+    private static async Task<TestHubServer> HubWithTinyModelAsync(CancellationToken cancellationToken)
+    {
+        var hub = await TestHubServer.StartAsync(cancellationToken);
+        var files = TinyFiles();
+        hub.Add(new HubRepository(TinyModel)).Commit("main", files);
+        hub.Add(new HubRepository(GatedModel) { GatedToken = "hf_granted" }).Commit("main", files);
+        return hub;
+    }
+
+    private static Dictionary<string, byte[]> TinyFiles() => new()
+    {
+        ["config.json"] = Encoding.UTF8.GetBytes("""{"architectures":["TinyForCausalLM"]}"""),
+        ["model.safetensors"] = HubRepository.Bytes(200_000, 7),
+    };
+
+    private const string TinyModel = "acme/tiny-model";
+    private const string GatedModel = "acme/gated-model";
+
+    private static async Task<DeploymentStatus> SettleAsync(DeploymentManager manager, DeploymentStatus created, CancellationToken cancellationToken)
+    {
+        await manager.Find(created.Id)!.Startup.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        return manager.Find(created.Id)!.Status();
+    }
 
     [Fact]
     public async Task Replicas_that_never_serve_fail_the_deployment_at_the_timeout_with_the_log_tail_and_are_stopped()
@@ -112,6 +172,105 @@ public sealed class DeploymentManagerTests : IDisposable
 
         Assert.Contains("GPU 0,1 is in use", error.Message, StringComparison.Ordinal);
         await manager.DeleteAsync(first.Id, ct);
+    }
+
+    [Fact]
+    public async Task A_vllm_deployment_provisions_the_model_into_the_cache_before_any_replica_starts()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var hub = await HubWithTinyModelAsync(ct);
+        var snapshots = Path.Combine(HfHome, "hub", "models--acme--tiny-model", "snapshots");
+        var startedWith = new ConcurrentBag<(bool WeightsCached, IReadOnlyDictionary<string, string> Environment)>();
+        var runtime = new SilentRuntime
+        {
+            OnStart = r => startedWith.Add((
+                Directory.Exists(snapshots) && Directory.EnumerateFiles(snapshots, "model.safetensors", SearchOption.AllDirectories).Any(),
+                r.Environment)),
+        };
+        var manager = Manager(runtime, hub);
+
+        var status = await SettleAsync(manager, await manager.CreateAsync(HubModelRequest(TinyModel), ct), ct);
+
+        var result = status.Provisioning?.Result;
+        Assert.NotNull(result);
+        Assert.Equal("downloaded", result.Outcome);
+        Assert.Null(result.Error);
+        Assert.Matches("^[0-9a-f]{40}$", result.Commit);
+        Assert.Equal(TinyFiles().Values.Sum(f => (long)f.Length), result.BytesDownloaded);
+        Assert.False(result.FromCache);
+        Assert.True(result.DownloadMegabytesPerSecond > 0);
+        Assert.Equal(result.DownloadBytesPerSecond / 1e6, result.DownloadMegabytesPerSecond, 6);
+        var transfer = status.Provisioning!.Progress;
+        Assert.NotNull(transfer);
+        Assert.Equal((result.BytesDownloaded, result.BytesDownloaded), (transfer.BytesDone, transfer.BytesTotal));
+        // What the controller reads back from GET /deployments/{id}.
+        var wire = JsonSerializer.Deserialize<DeploymentStatus>(JsonSerializer.Serialize(status, ContractJson.Options), ContractJson.Options);
+        Assert.Equal(status.Provisioning, wire?.Provisioning);
+        // The deployment's token went to the Hub, never to the CDN the weights were redirected to.
+        Assert.All(hub.Requests.Where(r => r.Server == "hub"), r => Assert.Equal($"Bearer {Plans.HfToken}", r.Authorization));
+        Assert.All(hub.Requests.Where(r => r.Server == "cdn"), r => Assert.Null(r.Authorization));
+        Assert.Equal(2, startedWith.Count);
+        Assert.All(startedWith, s =>
+        {
+            Assert.True(s.WeightsCached);
+            Assert.Equal(HfHome, s.Environment[DeploymentPlanner.HfHomeVariable]);
+            Assert.Equal("1", s.Environment[DeploymentPlanner.HfHubOfflineVariable]);
+        });
+        // Provisioning succeeded; the deployment then failed only because the scripted replicas never serve.
+        Assert.Contains("did not serve", status.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_second_deployment_of_a_cached_model_transfers_nothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var hub = await HubWithTinyModelAsync(ct);
+        var manager = Manager(new SilentRuntime(), hub);
+        var first = await SettleAsync(manager, await manager.CreateAsync(HubModelRequest(TinyModel), ct), ct);
+        var fileRequests = hub.FileRequestCount;
+
+        var second = await SettleAsync(manager, await manager.CreateAsync(HubModelRequest(TinyModel), ct), ct);
+
+        var result = second.Provisioning?.Result;
+        Assert.NotNull(result);
+        Assert.Equal("already-present", result.Outcome);
+        Assert.True(result.FromCache);
+        Assert.Equal(0, result.BytesDownloaded);
+        Assert.Equal(first.Provisioning!.Result!.Commit, result.Commit);
+        Assert.Equal(fileRequests, hub.FileRequestCount);
+    }
+
+    [Fact]
+    public async Task A_gated_model_without_a_token_fails_the_deployment_with_the_licence_message_and_starts_nothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var hub = await HubWithTinyModelAsync(ct);
+        var runtime = new SilentRuntime();
+        var manager = Manager(runtime, hub);
+
+        var status = await SettleAsync(manager, await manager.CreateAsync(HubModelRequest(GatedModel) with { HuggingFaceToken = null }, ct), ct);
+
+        Assert.Equal(DeploymentState.Failed, status.State);
+        Assert.StartsWith($"Provisioning {GatedModel} failed: HTTP 401", status.Error, StringComparison.Ordinal);
+        Assert.Contains("accept the licence", status.Error, StringComparison.Ordinal);
+        Assert.Equal("failed", status.Provisioning?.Result?.Outcome);
+        Assert.Empty(runtime.Started);
+    }
+
+    [Fact]
+    public async Task A_sim_deployment_does_not_provision()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var hub = await HubWithTinyModelAsync(ct);
+        var runtime = new SilentRuntime { OnStart = r => Assert.False(r.Environment.ContainsKey(DeploymentPlanner.HfHubOfflineVariable)) };
+        var manager = Manager(runtime, hub);
+
+        var status = await SettleAsync(manager, await manager.CreateAsync(HubModelRequest(TinyModel, EngineKind.Sim), ct), ct);
+
+        Assert.Null(status.Provisioning);
+        Assert.Empty(hub.Requests);
+        Assert.Equal([0, 1], runtime.Started.Order());
+        Assert.False(Directory.Exists(HfHome));
     }
 
     public void Dispose()

@@ -50,7 +50,7 @@ public class RenderingTests
         }
 
         var environment = ((List<object>)Service(rendered.ComposeYaml!, "replica0")["environment"]).Cast<string>();
-        Assert.Equal(["VLLM_LOGGING_LEVEL=INFO", "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"], environment);
+        Assert.Equal(["HF_HOME=/hf_models", "VLLM_LOGGING_LEVEL=INFO", "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"], environment);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public class RenderingTests
         var rendered = ComposeRenderer.RenderAll(plan);
 
         Assert.Null(rendered.ComposeYaml);
-        Assert.Contains("env CUDA_VISIBLE_DEVICES=2,3 VLLM_LOGGING_LEVEL=INFO vllm serve --model", rendered.CommandText, StringComparison.Ordinal);
+        Assert.Contains("env CUDA_VISIBLE_DEVICES=2,3 HF_HOME=/hf_models VLLM_LOGGING_LEVEL=INFO vllm serve --model", rendered.CommandText, StringComparison.Ordinal);
     }
 
     [Fact]
