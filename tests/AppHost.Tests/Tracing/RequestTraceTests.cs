@@ -17,6 +17,7 @@ namespace GpuBench.AppHost.Tests.Tracing;
 /// </summary>
 public sealed class RequestTraceTests : IDisposable
 {
+    private static readonly string AgentResource = AgentDiscovery.ResourceName(TinyCampaign.Server);
     private readonly TinyCampaign _campaign = new();
 
     [Fact]
@@ -30,10 +31,10 @@ public sealed class RequestTraceTests : IDisposable
         using (var healthy = CancellationTokenSource.CreateLinkedTokenSource(ct))
         {
             healthy.CancelAfter(TimeSpan.FromMinutes(3));
-            await app.ResourceNotifications.WaitForResourceHealthyAsync(AgentDiscovery.ResourceName(TinyCampaign.Server), healthy.Token);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(AgentResource, healthy.Token);
         }
 
-        var agentUrl = app.GetEndpoint(AgentDiscovery.ResourceName(TinyCampaign.Server), "http");
+        var agentUrl = app.GetEndpoint(AgentResource, "http");
         using var agent = new HttpClient { BaseAddress = agentUrl, Timeout = TimeSpan.FromMinutes(3) };
         using (var refused = await agent.GetAsync("/deployments", ct))
         {
@@ -53,7 +54,7 @@ public sealed class RequestTraceTests : IDisposable
                 $"No trace with spans of the load generator, the gateway and the engine. Received:\n{Describe(receiver.Spans)}");
 
             var client = Assert.Single(trace, s => s.Scope == RequestTraces.LoadGenScope);
-            Assert.Equal("agent", client.Service);
+            Assert.Equal(AgentResource, client.Service);
             var engine = Assert.Single(trace, s => s.Name == RequestTraces.EngineSpan);
             Assert.Equal($"{run}/replica-0", engine.Service);
             var gateway = trace.Where(s => s.Service == $"gateway/{run}").ToArray();
@@ -72,9 +73,9 @@ public sealed class RequestTraceTests : IDisposable
                 "gpubench.engine.requests.waiting", "gpubench.engine.kv_cache.usage",
             ];
             var fromAgent = await receiver.WaitForAsync(
-                r => r.Metrics.Where(m => m.Service == "agent").Select(m => m.Name).ToHashSet() is var names && expected.All(names.Contains) ? names : null,
+                r => r.Metrics.Where(m => m.Service == AgentResource).Select(m => m.Name).ToHashSet() is var names && expected.All(names.Contains) ? names : null,
                 TimeSpan.FromSeconds(30), ct);
-            var received = receiver.Metrics.Where(m => m.Service == "agent").Select(m => m.Name).ToHashSet();
+            var received = receiver.Metrics.Where(m => m.Service == AgentResource).Select(m => m.Name).ToHashSet();
             Assert.True(fromAgent is not null, $"Missing metrics of the agent: {string.Join(", ", expected.Where(e => !received.Contains(e)))}");
             Assert.Contains(receiver.Metrics, m => m.Service == $"gateway/{run}" && m.Name == "gpubench.gateway.requests");
         }
