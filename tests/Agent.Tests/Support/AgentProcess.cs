@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using GpuBench.Agent.Runtimes;
 using GpuBench.Core.Contracts;
+using GpuBench.TestSupport;
 
 namespace GpuBench.Agent.Tests.Support;
 

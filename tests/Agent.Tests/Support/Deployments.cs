@@ -3,6 +3,7 @@ using System.Text.Json;
 using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
 using GpuBench.Core.Planning;
+using GpuBench.TestSupport;
 
 namespace GpuBench.Agent.Tests.Support;
 

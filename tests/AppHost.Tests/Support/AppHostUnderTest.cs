@@ -39,14 +39,5 @@ internal static class AppHostUnderTest
     }
 
     /// <summary>The simulator's build output, run by dotnet, as the controller would send it for engine kind sim.</summary>
-    public static string[] SimulatorCommand
-    {
-        get
-        {
-            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                ? "Release"
-                : "Debug";
-            return [Wiring.AgentWiring.DotNet, Path.Combine(Fixtures.RepositoryRoot, "src", "Simulator", "bin", configuration, "net10.0", "GpuBench.Simulator.dll")];
-        }
-    }
+    public static string[] SimulatorCommand => [BuiltProjects.DotNet, BuiltProjects.Simulator];
 }

@@ -11,20 +11,12 @@ namespace GpuBench.Controller.Tests.Campaigns;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class TestBundle
 {
-    private static string Configuration =>
-        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-            ? "Release"
-            : "Debug";
-
-    public static string Dll(string project, string assembly) =>
-        Path.Combine(Fixtures.RepositoryRoot, "src", project, "bin", Configuration, "net10.0", assembly + ".dll");
-
     /// <summary>Writes the bundle under <paramref name="directory"/> and returns it.</summary>
     public static string Create(string directory)
     {
-        Write(directory, AgentTools.AgentPath, Dll("Agent", "GpuBench.Agent"));
-        Write(directory, AgentTools.GatewayPath, Dll("Gateway", "GpuBench.Gateway"));
-        Write(directory, AgentTools.SimulatorPath, Dll("Simulator", "GpuBench.Simulator"));
+        Write(directory, AgentTools.AgentPath, BuiltProjects.Agent);
+        Write(directory, AgentTools.GatewayPath, BuiltProjects.Gateway);
+        Write(directory, AgentTools.SimulatorPath, BuiltProjects.Simulator);
         return directory;
     }
 

@@ -1,13 +1,11 @@
-using GpuBench.TestSupport;
-
-namespace GpuBench.Agent.Tests.Support;
+namespace GpuBench.TestSupport;
 
 /// <summary>
 /// The executables the integration tests start as real processes (agent, gateway, simulator), from each project's
-/// own build output in the configuration this test assembly was built in (the test project references them, so
-/// they are built first).
+/// own build output in the configuration this test assembly was built in (test projects that start them reference
+/// them, so they are built first).
 /// </summary>
-internal static class BuiltProjects
+public static class BuiltProjects
 {
     private static string Configuration =>
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
