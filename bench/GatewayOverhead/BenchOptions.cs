@@ -14,6 +14,7 @@ internal sealed record BenchOptions(
     string? NginxPath,
     bool SkipNginx,
     string NginxWorkers,
+    GatewayVariant[] Variants,
     string? Out)
 {
     public const string Usage = """
@@ -30,7 +31,11 @@ internal sealed record BenchOptions(
           --nginx PATH            nginx executable (default: /usr/sbin/nginx if present)
           --skip-nginx            run direct and gateway only
           --nginx-workers auto    worker_processes
-          --out FILE              also write the results as JSON
+          --gateway-variants SPEC one gateway process per variant, each measured as its own path:
+                                  NAME:ITEM,ITEM;NAME:ITEM...  ITEM is a gateway setting (--Gateway:X=Y)
+                                  or an environment variable (DOTNET_X=Y); default "gateway:" (as shipped)
+          --out FILE              also write the results as JSON, and each gateway's runtime metrics, one line a
+                                  second, to FILE-runtime/NAME.csv (without --out: a temporary folder)
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -60,6 +65,7 @@ internal sealed record BenchOptions(
             values.Remove("nginx", out var nginx) ? nginx : null,
             values.Remove("skip-nginx"),
             Get("nginx-workers", "auto"),
+            GatewayVariant.ParseAll(Get("gateway-variants", "gateway:")),
             values.Remove("out", out var output) ? output : null);
         if (values.Count > 0)
         {
@@ -88,4 +94,38 @@ internal sealed record BenchOptions(
             int.Parse(args[3], CultureInfo.InvariantCulture),
             int.Parse(args[4], CultureInfo.InvariantCulture))
     );
+}
+
+/// <summary>A gateway started with extra settings or environment, measured as a path of its own.</summary>
+internal sealed record GatewayVariant(string Name, string[] Settings, Dictionary<string, string> Environment)
+{
+    public static GatewayVariant[] ParseAll(string spec) => spec
+        .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(Parse)
+        .ToArray();
+
+    private static GatewayVariant Parse(string spec)
+    {
+        var colon = spec.IndexOf(':', StringComparison.Ordinal);
+        var name = colon < 0 ? spec : spec[..colon];
+        if (name.Length == 0 || name is "direct" or "nginx")
+        {
+            throw new ArgumentException($"--gateway-variants: '{spec}' needs a name other than direct or nginx");
+        }
+
+        var items = colon < 0 ? [] : spec[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var item in items.Where(i => !i.StartsWith("--", StringComparison.Ordinal)))
+        {
+            var equals = item.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new ArgumentException($"--gateway-variants: '{item}' is neither --Gateway:X=Y nor NAME=VALUE");
+            }
+
+            environment[item[..equals]] = item[(equals + 1)..];
+        }
+
+        return new GatewayVariant(name, items.Where(i => i.StartsWith("--", StringComparison.Ordinal)).ToArray(), environment);
+    }
 }

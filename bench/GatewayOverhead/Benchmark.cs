@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using GpuBench.GatewayOverhead.Diagnostics;
 using GpuBench.GatewayOverhead.Load;
 using GpuBench.GatewayOverhead.Proxies;
 using GpuBench.GatewayOverhead.Results;
@@ -14,7 +15,7 @@ namespace GpuBench.GatewayOverhead;
 /// </summary>
 internal static class Benchmark
 {
-    private sealed record Target(string Path, IReadOnlyList<Uri> Urls, ChildProcess? Proxy);
+    private sealed record Target(string Path, IReadOnlyList<Uri> Urls, ChildProcess? Proxy, string? StatsFile);
 
     public static async Task<int> RunAsync(BenchOptions options, CancellationToken cancellationToken)
     {
@@ -26,26 +27,55 @@ internal static class Benchmark
             await replicas.WaitReadyAsync(new Uri(url, "health"), cancellationToken);
         }
 
-        var gatewayPort = ChildProcess.FreePort();
-        using var gateway = ChildProcess.StartSelf("gateway",
+        // Next to --out when given (the gateway's runtime, second by second, comes back with the results).
+        var statsFolder = options.Out is null
+            ? Directory.CreateTempSubdirectory("gatewayoverhead-stats-").FullName
+            : Directory.CreateDirectory(Path.ChangeExtension(Path.GetFullPath(options.Out), null) + "-runtime").FullName;
+        var targets = new List<Target> { new("direct", replicaUrls.Select(Completions).ToArray(), null, null) };
+        var gateways = new List<ChildProcess>();
+        try
+        {
+            foreach (var variant in options.Variants)
+            {
+                var (gateway, url, stats) = await StartGatewayAsync(variant, replicaUrls, statsFolder, cancellationToken);
+                gateways.Add(gateway);
+                targets.Add(new(variant.Name, [Completions(url)], gateway, stats));
+            }
+
+            return await RunTargetsAsync(options, replicaUrls, targets, cancellationToken);
+        }
+        finally
+        {
+            foreach (var gateway in gateways)
+            {
+                gateway.Dispose();
+            }
+        }
+    }
+
+    private static async Task<(ChildProcess Gateway, Uri Url, string Stats)> StartGatewayAsync(GatewayVariant variant, Uri[] replicaUrls, string statsFolder, CancellationToken cancellationToken)
+    {
+        var port = ChildProcess.FreePort();
+        var stats = Path.Combine(statsFolder, variant.Name + ".csv");
+        var gateway = ChildProcess.StartSelf(variant.Name,
         [
             "gateway",
-            $"--Gateway:Port={gatewayPort}",
+            "--stats", stats,
+            $"--Gateway:Port={port}",
             $"--Gateway:Admin:Port={ChildProcess.FreePort()}",
             // Random per run and never printed: the benchmark does not call the admin API.
             $"--Gateway:Admin:Token={Convert.ToHexString(RandomNumberGenerator.GetBytes(16))}",
             "--Logging:LogLevel:Default=Warning",
             .. replicaUrls.Select((u, i) => $"--Gateway:Replicas:{i}={u}"),
-        ]);
-        var gatewayUrl = new Uri($"http://127.0.0.1:{gatewayPort}/");
-        await gateway.WaitReadyAsync(new Uri(gatewayUrl, "health"), cancellationToken);
+            .. variant.Settings,
+        ], variant.Environment);
+        var url = new Uri($"http://127.0.0.1:{port}/");
+        await gateway.WaitReadyAsync(new Uri(url, "health"), cancellationToken);
+        return (gateway, url, stats);
+    }
 
-        var targets = new List<Target>
-        {
-            new("direct", replicaUrls.Select(Completions).ToArray(), null),
-            new("gateway", [Completions(gatewayUrl)], gateway),
-        };
-
+    private static async Task<int> RunTargetsAsync(BenchOptions options, Uri[] replicaUrls, List<Target> targets, CancellationToken cancellationToken)
+    {
         var nginxPath = options.SkipNginx ? null : Nginx.Find(options.NginxPath);
         var nginxPort = ChildProcess.FreePort();
         using var nginx = nginxPath is null ? null : Nginx.Start(nginxPath, nginxPort, replicaUrls, options.NginxWorkers);
@@ -53,7 +83,7 @@ internal static class Benchmark
         {
             var nginxUrl = new Uri($"http://127.0.0.1:{nginxPort}/");
             await nginx.WaitReadyAsync(new Uri(nginxUrl, "health"), cancellationToken);
-            targets.Add(new("nginx", [Completions(nginxUrl)], nginx));
+            targets.Add(new("nginx", [Completions(nginxUrl)], nginx, null));
         }
         else
         {
@@ -76,6 +106,11 @@ internal static class Benchmark
                 var result = await MeasureAsync(target, streams, options, cancellationToken);
                 results.Add(result);
                 Console.WriteLine(Invariant($"{streams} streams {target.Path}: {result.ChunksPerSecond:F0} chunks/s, chunk p50/p99 {result.ChunkP50Ms:F2}/{result.ChunkP99Ms:F2} ms, TTFT p50/p99 {result.TtftP50Ms:F2}/{result.TtftP99Ms:F2} ms, errors {result.Errors}, load average {LoadAverage()}"));
+                if (result.ProxyRuntime is { } runtime)
+                {
+                    Console.WriteLine($"  {target.Path} runtime: {runtime}");
+                }
+
                 // Let closed connections drain before the next path.
                 await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
             }
@@ -98,13 +133,17 @@ internal static class Benchmark
         var cpuBefore = target.Proxy is { } p ? ProcessCpu.Seconds(p.Id) : (double?)null;
         var machineBefore = ProcessCpu.Machine();
         var started = Stopwatch.GetTimestamp();
+        var startedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         await Task.Delay(options.Duration, cancellationToken);
+        var endedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var cpu = target.Proxy is { } q ? ProcessCpu.Seconds(q.Id) - cpuBefore : null;
         var machineAfter = ProcessCpu.Machine();
         var window = Stopwatch.GetElapsedTime(started);
         var samples = await load;
         var busy = 100 * (machineAfter.Busy - machineBefore.Busy) / (machineAfter.Total - machineBefore.Total);
-        return RunResult.Of(target.Path, streams, options.Duration, samples, cpu * options.Duration.TotalSeconds / window.TotalSeconds, busy);
+        // The recorder writes once a second; by now (the load has stopped) it has written the window's last second.
+        var runtime = target.StatsFile is null ? null : RuntimeStatsWindow.Read(target.StatsFile, startedUnixMs, endedUnixMs);
+        return RunResult.Of(target.Path, streams, options.Duration, samples, cpu * options.Duration.TotalSeconds / window.TotalSeconds, busy) with { ProxyRuntime = runtime };
     }
 
     // What else the machine was running: a shared machine's figures are only as good as its idle cores.

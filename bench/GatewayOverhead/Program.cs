@@ -1,11 +1,19 @@
 using GpuBench.Gateway.Hosting;
 using GpuBench.GatewayOverhead;
+using GpuBench.GatewayOverhead.Diagnostics;
 using GpuBench.GatewayOverhead.Replicas;
 
 // One executable, three roles: the benchmark starts itself again as the replicas and as the gateway, so a single
 // self-contained file is all a GPU box needs (NGINX aside).
 switch (args.FirstOrDefault())
 {
+    case "gateway" when args is [_, "--stats", var statsPath, ..]:
+        using (new RuntimeStatsRecorder(statsPath))
+        {
+            await GatewayHost.Create(args[3..]).RunAsync();
+        }
+
+        return 0;
     case "gateway":
         await GatewayHost.Create(args[1..]).RunAsync();
         return 0;

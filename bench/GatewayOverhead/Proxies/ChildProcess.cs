@@ -21,9 +21,14 @@ internal sealed class ChildProcess : IDisposable
     public int Id => _process.Id;
 
     /// <summary>Starts an executable with an argument list (no shell), its output discarded unless it fails to start.</summary>
-    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments)
+    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(fileName) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -38,12 +43,12 @@ internal sealed class ChildProcess : IDisposable
     }
 
     /// <summary>Starts this same executable in another mode (see Program.cs).</summary>
-    public static ChildProcess StartSelf(string name, IEnumerable<string> arguments)
+    public static ChildProcess StartSelf(string name, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var host = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
         // Under `dotnet GpuBench.GatewayOverhead.dll` the host is dotnet and the assembly comes first.
         var prefix = Path.GetFileNameWithoutExtension(host) == "dotnet" ? [Environment.GetCommandLineArgs()[0]] : Array.Empty<string>();
-        return Start(name, host, [.. prefix, .. arguments]);
+        return Start(name, host, [.. prefix, .. arguments], environment);
     }
 
     /// <summary>Waits until GET url answers 200.</summary>

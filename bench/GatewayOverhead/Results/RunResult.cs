@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using GpuBench.GatewayOverhead.Diagnostics;
 using GpuBench.GatewayOverhead.Load;
 
 namespace GpuBench.GatewayOverhead.Results;
@@ -29,6 +30,9 @@ internal sealed record RunResult(
             Percentile(ttft, 0.50), Percentile(ttft, 0.99), Percentile(chunks, 0.50), Percentile(chunks, 0.99),
             proxyCpuSeconds / window.TotalSeconds, machineBusyPercent);
     }
+
+    /// <summary>The gateway's GC, thread pool and upstream connections during the window; null for other paths.</summary>
+    public RuntimeStatsWindow? ProxyRuntime { get; init; }
 
     /// <summary>CPU milliseconds the proxy spent per thousand chunks it passed on.</summary>
     public double? CpuMsPerThousandChunks => ProxyCpuCores * 1000 * 1000 / ChunksPerSecond;
@@ -62,17 +66,20 @@ internal static class ResultTable
         foreach (var streams in results.Select(r => r.Streams).Distinct())
         {
             var direct = results.FirstOrDefault(r => r.Streams == streams && r.Path == "direct");
-            var gateway = results.FirstOrDefault(r => r.Streams == streams && r.Path == "gateway");
             var nginx = results.FirstOrDefault(r => r.Streams == streams && r.Path == "nginx");
-            if (direct is null || gateway is null || nginx is null)
+            if (direct is null || nginx is null)
             {
                 continue;
             }
 
-            text.AppendLine();
-            text.Append(Invariant($"{streams} streams: gateway vs nginx — added chunk p99 {gateway.ChunkP99Ms - direct.ChunkP99Ms:F2} vs {nginx.ChunkP99Ms - direct.ChunkP99Ms:F2} ms, "));
-            text.Append(Invariant($"added TTFT p99 {gateway.TtftP99Ms - direct.TtftP99Ms:F2} vs {nginx.TtftP99Ms - direct.TtftP99Ms:F2} ms, "));
-            text.AppendLine(Invariant($"chunks/s ratio {gateway.ChunksPerSecond / nginx.ChunksPerSecond:F3}, CPU ratio {Opt(gateway.ProxyCpuCores / nginx.ProxyCpuCores, "F2")}"));
+            // Every gateway variant against NGINX.
+            foreach (var gateway in results.Where(r => r.Streams == streams && r.Path is not ("direct" or "nginx")))
+            {
+                text.AppendLine();
+                text.Append(Invariant($"{streams} streams: {gateway.Path} vs nginx — added chunk p99 {gateway.ChunkP99Ms - direct.ChunkP99Ms:F2} vs {nginx.ChunkP99Ms - direct.ChunkP99Ms:F2} ms, "));
+                text.Append(Invariant($"added TTFT p99 {gateway.TtftP99Ms - direct.TtftP99Ms:F2} vs {nginx.TtftP99Ms - direct.TtftP99Ms:F2} ms, "));
+                text.AppendLine(Invariant($"chunks/s ratio {gateway.ChunksPerSecond / nginx.ChunksPerSecond:F3}, CPU ratio {Opt(gateway.ProxyCpuCores / nginx.ProxyCpuCores, "F2")}"));
+            }
         }
 
         return text.ToString();

@@ -5,6 +5,7 @@ using GpuBench.Gateway.Health;
 using GpuBench.Gateway.Listeners;
 using GpuBench.Gateway.LoadBalancing;
 using GpuBench.Gateway.Telemetry;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
@@ -32,6 +33,9 @@ public static class GatewayExtensions
             kestrel.ApplicationServices.GetRequiredService<GatewayListeners>()
                 .Configure(kestrel, IPAddress.Parse(options.Address), options.Port, options.Admin.Port);
         });
+
+        services.AddOptions<SocketTransportOptions>().Configure<IOptions<GatewayOptions>>(
+            (sockets, gateway) => sockets.UnsafePreferInlineScheduling = gateway.Value.InlineScheduling);
 
         services.AddSingleton<ReplicaSet>();
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<ReplicaSet>());
