@@ -26,11 +26,12 @@ public sealed class GatewayOptions
     public TimeSpan ActivityTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>
-    /// Run a request's code on the thread that completed its socket read rather than queueing it to the thread pool
-    /// (Kestrel's UnsafePreferInlineScheduling). Everything the gateway runs per request is asynchronous, so nothing
-    /// blocks an I/O thread; see bench/GatewayOverhead/README.md for what it changes.
+    /// Continue a connection's work on the thread that completed its socket operation instead of handing it on to the
+    /// thread pool or to Kestrel's I/O queues (Kestrel's UnsafePreferInlineScheduling): fewer hops per chunk forwarded.
+    /// Safe here because nothing the gateway runs per request blocks, and the runtime still completes socket
+    /// operations on thread-pool threads, not on its event loop. On by default: at 1000 streams it cut the added chunk p99 and CPU (bench/GatewayOverhead/README.md).
     /// </summary>
-    public bool InlineScheduling { get; set; }
+    public bool InlineScheduling { get; set; } = true;
 
     public HealthCheckOptions HealthCheck { get; set; } = new();
 
