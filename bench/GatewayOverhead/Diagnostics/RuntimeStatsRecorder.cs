@@ -5,12 +5,12 @@ namespace GpuBench.GatewayOverhead.Diagnostics;
 
 /// <summary>
 /// Runs inside the gateway process (started with --stats FILE): once a second, appends one line of the runtime's and
-/// HttpClient's own metrics (GC, thread pool, lock contention, upstream connections, requests that waited for one) to
+/// HttpClient's own metrics (GC, thread pool, lock contention, upstream connections, requests that waited for one, working set) to
 /// FILE, so a run shows what the gateway was doing during each measurement window.
 /// </summary>
 internal sealed class RuntimeStatsRecorder : IDisposable
 {
-    public const string Header = "unix_ms,gen0,gen1,gen2,gc_pause_ms,cpu_s,pool_threads,pool_queue,lock_contentions,upstream_connections,queued_for_connection,max_queue_ms";
+    public const string Header = "unix_ms,gen0,gen1,gen2,gc_pause_ms,cpu_s,pool_threads,pool_queue,lock_contentions,upstream_connections,queued_for_connection,max_queue_ms,working_set_mb";
 
     private readonly MeterListener _listener = new();
     private readonly StreamWriter _out;
@@ -25,6 +25,7 @@ internal sealed class RuntimeStatsRecorder : IDisposable
     private long _connections;
     private long _queued;
     private double _maxQueueSeconds;
+    private long _workingSet;
 
     public RuntimeStatsRecorder(string path)
     {
@@ -80,6 +81,9 @@ internal sealed class RuntimeStatsRecorder : IDisposable
                 case "dotnet.monitor.lock_contentions":
                     _contentions = (long)value;
                     break;
+                case "dotnet.process.memory.working_set":
+                    _workingSet = (long)value;
+                    break;
                 case "http.client.open_connections":
                     _connections += (long)value;
                     break;
@@ -107,7 +111,7 @@ internal sealed class RuntimeStatsRecorder : IDisposable
         lock (_lock)
         {
             _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()},{_collections[0]},{_collections[1]},{_collections[2]},{_pauseSeconds * 1000:F3},{_cpuSeconds:F3},{_threads},{_queue},{_contentions},{_connections},{_queued},{_maxQueueSeconds * 1000:F3}"));
+                $"{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()},{_collections[0]},{_collections[1]},{_collections[2]},{_pauseSeconds * 1000:F3},{_cpuSeconds:F3},{_threads},{_queue},{_contentions},{_connections},{_queued},{_maxQueueSeconds * 1000:F3},{_workingSet / 1048576.0:F1}"));
             _maxQueueSeconds = 0;
         }
     }

@@ -14,7 +14,8 @@ internal sealed record RuntimeStatsWindow(
     long LockContentions,
     long MaxUpstreamConnections,
     long QueuedForConnection,
-    double MaxQueueMs)
+    double MaxQueueMs,
+    double MaxWorkingSetMb)
 {
     public static RuntimeStatsWindow? Read(string path, long startUnixMs, long endUnixMs)
     {
@@ -39,9 +40,10 @@ internal sealed record RuntimeStatsWindow(
             (long)(last[1] - before[1]), (long)(last[2] - before[2]), (long)(last[3] - before[3]),
             last[4] - before[4], pauses.Max(),
             (long)inside.Max(l => l[6]), (long)inside.Max(l => l[7]), (long)(last[8] - before[8]),
-            (long)inside.Max(l => l[9]), (long)(last[10] - before[10]), inside.Max(l => l[11]));
+            (long)inside.Max(l => l[9]), (long)(last[10] - before[10]), inside.Max(l => l[11]),
+            inside.Max(l => l[12]));
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"GCs {Gen0}/{Gen1}/{Gen2} (gen0/1/2), pause {GcPauseMs:F1} ms (at most {MaxGcPauseMsPerSecond:F1} ms in one second), pool threads <= {MaxPoolThreads}, pool queue <= {MaxPoolQueue}, lock contentions {LockContentions}, upstream connections <= {MaxUpstreamConnections}, requests that waited for a connection {QueuedForConnection} (longest {MaxQueueMs:F1} ms)");
+        $"GCs {Gen0}/{Gen1}/{Gen2} (gen0/1/2), pause {GcPauseMs:F1} ms (at most {MaxGcPauseMsPerSecond:F1} ms in one second), pool threads <= {MaxPoolThreads}, pool queue <= {MaxPoolQueue}, lock contentions {LockContentions}, upstream connections <= {MaxUpstreamConnections}, requests that waited for a connection {QueuedForConnection} (longest {MaxQueueMs:F1} ms), working set <= {MaxWorkingSetMb:F0} MB");
 }
