@@ -26,6 +26,7 @@ internal sealed class RuntimeStatsRecorder : IDisposable
     private long _queued;
     private double _maxQueueSeconds;
     private long _workingSet;
+    private bool _disposed;
 
     public RuntimeStatsRecorder(string path)
     {
@@ -48,8 +49,13 @@ internal sealed class RuntimeStatsRecorder : IDisposable
     public void Dispose()
     {
         _timer.Dispose();
-        _listener.Dispose();
-        _out.Dispose();
+        // A tick already running may still reach Write: it finds the flag set and writes nothing.
+        lock (_lock)
+        {
+            _disposed = true;
+            _listener.Dispose();
+            _out.Dispose();
+        }
     }
 
     private void OnMeasurement(string name, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
@@ -104,12 +110,14 @@ internal sealed class RuntimeStatsRecorder : IDisposable
     {
         lock (_lock)
         {
-            _cpuSeconds = 0;
-        }
+            if (_disposed)
+            {
+                return;
+            }
 
-        _listener.RecordObservableInstruments();
-        lock (_lock)
-        {
+            // Observable callbacks run on this thread, inside RecordObservableInstruments, and take the same lock.
+            _cpuSeconds = 0;
+            _listener.RecordObservableInstruments();
             _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()},{_collections[0]},{_collections[1]},{_collections[2]},{_pauseSeconds * 1000:F3},{_cpuSeconds:F3},{_threads},{_queue},{_contentions},{_connections},{_queued},{_maxQueueSeconds * 1000:F3},{_workingSet / 1048576.0:F1}"));
             _maxQueueSeconds = 0;
