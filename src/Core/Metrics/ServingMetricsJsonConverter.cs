@@ -20,6 +20,16 @@ public sealed class ServingMetricsJsonConverter : JsonConverter<ServingMetrics>
     public override void Write(Utf8JsonWriter writer, ServingMetrics value, JsonSerializerOptions options)
     {
         writer.WriteStartObject();
+        WriteFields(writer, value);
+        WriteOwn(writer, value, options);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>vLLM's flat fields of <paramref name="value"/>, into an object the caller has started.</summary>
+    public static void WriteFields(Utf8JsonWriter writer, ServingMetrics value)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(value);
         writer.WriteNumber("duration", value.Duration);
         writer.WriteNumber("completed", value.Completed);
         writer.WriteNumber("failed", value.Failed);
@@ -59,31 +69,42 @@ public sealed class ServingMetricsJsonConverter : JsonConverter<ServingMetrics>
 
         foreach (var (key, get) in Latencies)
         {
-            var stats = get(value);
-            writer.WriteNumber($"mean_{key}_ms", stats.Mean);
-            writer.WriteNumber($"median_{key}_ms", stats.Median);
-            if (stats.Std is { } std)
-            {
-                writer.WriteNumber($"std_{key}_ms", std);
-            }
-            else
-            {
-                writer.WriteNull($"std_{key}_ms");
-            }
-
-            foreach (var p in stats.Percentiles)
-            {
-                writer.WriteNumber($"p{p.Word}_{key}_ms", p.Value);
-            }
+            WriteStats(writer, key, get(value));
         }
+    }
 
+    /// <summary>GpuBench's own figures, apart under "gpubench".</summary>
+    public static void WriteOwn(Utf8JsonWriter writer, ServingMetrics value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(value);
         if (value.GpuBench is { } ours)
         {
             writer.WritePropertyName(GpuBenchProperty);
             JsonSerializer.Serialize(writer, ours, options);
         }
+    }
 
-        writer.WriteEndObject();
+    /// <summary>mean_{key}_ms, median_{key}_ms, std_{key}_ms and p{P}_{key}_ms, as vLLM names them.</summary>
+    public static void WriteStats(Utf8JsonWriter writer, string key, LatencyStats stats)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(stats);
+        writer.WriteNumber($"mean_{key}_ms", stats.Mean);
+        writer.WriteNumber($"median_{key}_ms", stats.Median);
+        if (stats.Std is { } std)
+        {
+            writer.WriteNumber($"std_{key}_ms", std);
+        }
+        else
+        {
+            writer.WriteNull($"std_{key}_ms");
+        }
+
+        foreach (var p in stats.Percentiles)
+        {
+            writer.WriteNumber($"p{p.Word}_{key}_ms", p.Value);
+        }
     }
 
     public override ServingMetrics Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
