@@ -14,7 +14,7 @@ namespace GpuBench.LoadGen.Runtime;
 ///    which collections resume as under 2.
 /// The collections and pause time from entry to dispose are what the window itself cost. The latency mode and
 /// the region are process-wide: the previous mode is restored on dispose, and when two windows overlap (two runs
-/// in one process) only the first gets a region.
+/// in one process) the second changes nothing, so the first keeps its region.
 /// </summary>
 public sealed class QuietGcWindow : IDisposable
 {
@@ -35,6 +35,12 @@ public sealed class QuietGcWindow : IDisposable
     private QuietGcWindow(long expectedBytes)
     {
         _previous = GCSettings.LatencyMode;
+        (_collections, _pause) = (GC.CollectionCount(0), GC.GetTotalPauseDuration());
+        if (_previous == GCLatencyMode.NoGCRegion)
+        {
+            return;  // Another window of this process holds a region, which a collection here would end: leave it be.
+        }
+
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         TrySetLatencyMode(GCLatencyMode.SustainedLowLatency);
         var cap = Math.Min(MaxRegion, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 8);
@@ -47,10 +53,6 @@ public sealed class QuietGcWindow : IDisposable
             catch (ArgumentOutOfRangeException)
             {
                 // Larger than this runtime allows for a region (its limit depends on the GC mode): try half.
-            }
-            catch (InvalidOperationException)
-            {
-                break;  // Another window of this process holds the region; this one goes without.
             }
         }
 
