@@ -33,14 +33,7 @@ public static class ResultJson
             json.WriteString("date", saved.Date);
             json.WriteString("endpoint_type", saved.Backend);
             json.WriteString("backend", saved.Backend);
-            if (saved.Label is { } label)
-            {
-                json.WriteString("label", label);
-            }
-            else
-            {
-                json.WriteNull("label");
-            }
+            json.WriteString("label", saved.Label);  // null when no label was given, as vLLM writes it
 
             json.WriteString("model_id", saved.ModelId);
             json.WriteString("tokenizer_id", saved.TokenizerId);

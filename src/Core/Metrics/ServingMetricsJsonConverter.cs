@@ -36,27 +36,13 @@ public sealed class ServingMetricsJsonConverter : JsonConverter<ServingMetrics>
         writer.WriteNumber("total_input_tokens", value.TotalInputTokens);
         writer.WriteNumber("total_output_tokens", value.TotalOutputTokens);
         writer.WriteNumber("request_throughput", value.RequestThroughput);
-        if (value.RequestGoodput is { } goodput)
-        {
-            writer.WriteNumber("request_goodput", goodput);
-        }
-        else
-        {
-            writer.WriteNull("request_goodput");
-        }
+        WriteNumberOrNull(writer, "request_goodput", value.RequestGoodput);
 
         writer.WriteNumber("output_throughput", value.OutputThroughput);
         writer.WriteNumber("total_token_throughput", value.TotalTokenThroughput);
         writer.WriteNumber("max_output_tokens_per_s", value.MaxOutputTokensPerS);
         writer.WriteNumber("max_concurrent_requests", value.MaxConcurrentRequests);
-        if (value.MaxConcurrency is { } limit)
-        {
-            writer.WriteNumber("max_concurrency", limit);
-        }
-        else
-        {
-            writer.WriteNull("max_concurrency");
-        }
+        WriteNumberOrNull(writer, "max_concurrency", value.MaxConcurrency);
 
         if (double.IsPositiveInfinity(value.RequestRate))
         {
@@ -92,18 +78,23 @@ public sealed class ServingMetricsJsonConverter : JsonConverter<ServingMetrics>
         ArgumentNullException.ThrowIfNull(stats);
         writer.WriteNumber($"mean_{key}_ms", stats.Mean);
         writer.WriteNumber($"median_{key}_ms", stats.Median);
-        if (stats.Std is { } std)
-        {
-            writer.WriteNumber($"std_{key}_ms", std);
-        }
-        else
-        {
-            writer.WriteNull($"std_{key}_ms");
-        }
+        WriteNumberOrNull(writer, $"std_{key}_ms", stats.Std);
 
         foreach (var p in stats.Percentiles)
         {
             writer.WriteNumber($"p{p.Word}_{key}_ms", p.Value);
+        }
+    }
+
+    private static void WriteNumberOrNull(Utf8JsonWriter writer, string name, double? value)
+    {
+        if (value is { } number)
+        {
+            writer.WriteNumber(name, number);
+        }
+        else
+        {
+            writer.WriteNull(name);
         }
     }
 
