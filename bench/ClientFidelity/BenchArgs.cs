@@ -19,6 +19,9 @@ public sealed record BenchArgs
 
     public double ItlMs { get; init; } = 20;
 
+    /// <summary>Server threads that write the chunks (each owns a share of the streams).</summary>
+    public int Emitters { get; init; } = 4;
+
     public static BenchArgs Parse(string[] args)
     {
         var settings = new BenchArgs();
@@ -33,6 +36,7 @@ public sealed record BenchArgs
                 "--chunks" => settings with { Chunks = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--ttft-ms" => settings with { TtftMs = double.Parse(value, CultureInfo.InvariantCulture) },
                 "--itl-ms" => settings with { ItlMs = double.Parse(value, CultureInfo.InvariantCulture) },
+                "--emitters" => settings with { Emitters = int.Parse(value, CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }
@@ -43,7 +47,7 @@ public sealed record BenchArgs
     public static int Usage()
     {
         Console.Error.WriteLine("""
-            ClientFidelity server [--port 8100] [--chunks 200] [--ttft-ms 50] [--itl-ms 20]
+            ClientFidelity server [--port 8100] [--ttft-ms 50] [--itl-ms 20] [--emitters 4]
             ClientFidelity client [--url http://127.0.0.1:8100] [--streams 100,400,1000,2000] [--chunks 200]
             """);
         return 2;

@@ -1,65 +1,170 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
 namespace GpuBench.Bench.ClientFidelity;
 
 /// <summary>
-/// An OpenAI-style chat streaming server that records, for every request, the Stopwatch timestamp (the host's
-/// CLOCK_MONOTONIC, shared with the client process) taken immediately before each chunk is written and flushed.
-/// The prompt names the request ("req-17"), so the client can pair its measurements with these emission times.
+/// A purpose-built OpenAI-style chat streaming server whose emission times are exact. Connections are accepted
+/// and their HTTP/1.1 requests read asynchronously (untimed), but every timed chunk is written by one of a few
+/// dedicated <see cref="Emitter"/> threads with a synchronous non-blocking send, timestamped immediately before
+/// it. On loopback that send puts the bytes into the client's receive queue, so the client's arrival minus this
+/// timestamp is the client's own error; the emitter's lateness against schedule is logged apart.
+/// Routes: POST /v1/chat/completions (the prompt "req-N" names the request), GET /emissions, POST /reset.
 /// </summary>
 public static class EmissionServer
 {
+    private const int MaxRequestBytes = 64 * 1024;
+
     public static async Task<int> RunAsync(BenchArgs args)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{args.Port}");
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxConcurrentConnections = null);
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var log = new ConcurrentDictionary<int, long[]>();
-
-        app.MapPost("/v1/chat/completions", async context =>
+        var log = new ConcurrentDictionary<int, Emission>();
+        var emitters = Enumerable.Range(0, args.Emitters).Select(i => new Emitter(i, args, log)).ToArray();
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, args.Port));
+        listener.Listen(8192);
+        Console.WriteLine(
+            $"emission server on 127.0.0.1:{args.Port}, TTFT {args.TtftMs} ms, ITL {args.ItlMs} ms, {args.Emitters} emitter threads; Ctrl+C to stop");
+        var next = 0;
+        while (true)
         {
-            using var body = await JsonDocument.ParseAsync(context.Request.Body);
-            var prompt = body.RootElement.GetProperty("messages")[0].GetProperty("content").GetString()!;
-            var index = int.Parse(prompt.AsSpan(4), provider: null);
-            var chunks = body.RootElement.GetProperty("max_completion_tokens").GetInt32();
-            var emitted = new long[chunks];
-            var ct = context.RequestAborted;
-            context.Response.ContentType = "text/event-stream";
-            await Task.Delay(TimeSpan.FromMilliseconds(args.TtftMs), ct);
-            for (var i = 0; i < chunks; i++)
+            var socket = await listener.AcceptAsync().ConfigureAwait(false);
+            socket.NoDelay = true;
+            _ = ServeAsync(socket, () => emitters[Interlocked.Increment(ref next) % emitters.Length], log);
+        }
+    }
+
+    private static async Task ServeAsync(Socket socket, Func<Emitter> pick, ConcurrentDictionary<int, Emission> log)
+    {
+        using var owned = socket;
+        var buffer = new byte[MaxRequestBytes];
+        try
+        {
+            while (await ReadRequestAsync(socket, buffer).ConfigureAwait(false) is { } request)
             {
-                if (i > 0)
+                switch (request.Target)
                 {
-                    await Task.Delay(TimeSpan.FromMilliseconds(args.ItlMs), ct);
+                    case "POST /v1/chat/completions":
+                        var (index, chunks) = ParseChat(request.Body);
+                        await SendAllAsync(socket, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"u8.ToArray())
+                            .ConfigureAwait(false);
+                        var stream = new EmittedStream(socket, index, chunks);
+                        pick().Add(stream);
+                        await stream.Done.Task.ConfigureAwait(false);
+                        break;
+                    case "GET /emissions":
+                        var body = JsonSerializer.SerializeToUtf8Bytes(log.ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => kv.Value));
+                        await RespondAsync(socket, "application/json", body).ConfigureAwait(false);
+                        break;
+                    case "POST /reset":
+                        log.Clear();
+                        await RespondAsync(socket, "text/plain", []).ConfigureAwait(false);
+                        break;
+                    default:
+                        await SendAllAsync(socket, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"u8.ToArray()).ConfigureAwait(false);
+                        break;
+                }
+            }
+        }
+        catch (SocketException)
+        {
+            // The client went away; nothing to record.
+        }
+    }
+
+    private static Task RespondAsync(Socket socket, string contentType, byte[] body) =>
+        SendAllAsync(socket, [.. Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: {contentType}\r\nContent-Length: {body.Length}\r\n\r\n"), .. body]);
+
+    private static async Task SendAllAsync(Socket socket, byte[] bytes)
+    {
+        for (var sent = 0; sent < bytes.Length;)
+        {
+            sent += await socket.SendAsync(bytes.AsMemory(sent), SocketFlags.None).ConfigureAwait(false);
+        }
+    }
+
+    private sealed record HttpRequest(string Target, byte[] Body);
+
+    /// <summary>Reads one request (request line, headers, Content-Length body); null when the client closed.</summary>
+    private static async Task<HttpRequest?> ReadRequestAsync(Socket socket, byte[] buffer)
+    {
+        var filled = 0;
+        while (true)
+        {
+            var end = buffer.AsSpan(0, filled).IndexOf("\r\n\r\n"u8);
+            if (end >= 0)
+            {
+                var head = Encoding.ASCII.GetString(buffer, 0, end);
+                var lines = head.Split("\r\n");
+                var parts = lines[0].Split(' ');
+                var length = lines.Skip(1)
+                    .Select(l => l.Split(':', 2))
+                    .Where(h => h.Length == 2 && h[0].Trim().Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+                    .Select(h => int.Parse(h[1].Trim(), CultureInfo.InvariantCulture))
+                    .FirstOrDefault();
+                var bodyStart = end + 4;
+                while (filled < bodyStart + length)
+                {
+                    var more = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None).ConfigureAwait(false);
+                    if (more == 0)
+                    {
+                        return null;
+                    }
+
+                    filled += more;
                 }
 
-                var line = Encoding.UTF8.GetBytes(
-                    $"data: {{\"id\":\"chatcmpl-{index}\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"fidelity\"," +
-                    $"\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\" tok\"}},\"logprobs\":null,\"finish_reason\":null}}]," +
-                    $"\"usage\":{{\"prompt_tokens\":3,\"total_tokens\":{4 + i},\"completion_tokens\":{i + 1}}}}}\n\n");
-                emitted[i] = Stopwatch.GetTimestamp();
-                await context.Response.Body.WriteAsync(line, ct);
-                await context.Response.Body.FlushAsync(ct);
+                // The client sends one request at a time on a connection, so nothing follows the body.
+                return new HttpRequest($"{parts[0]} {parts[1]}", buffer[bodyStart..(bodyStart + length)]);
             }
 
-            log[index] = emitted;
-            await context.Response.WriteAsync(
-                $"data: {{\"id\":\"chatcmpl-{index}\",\"choices\":[],\"usage\":{{\"prompt_tokens\":3,\"completion_tokens\":{chunks}}}}}\n\ndata: [DONE]\n\n", ct);
-        });
-        app.MapGet("/emissions", () => Results.Json(log.ToDictionary(kv => kv.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), kv => kv.Value)));
-        app.MapPost("/reset", () =>
-        {
-            log.Clear();
-            return Results.Ok();
-        });
+            if (filled == buffer.Length)
+            {
+                throw new SocketException((int)SocketError.MessageSize);
+            }
 
-        Console.WriteLine($"emission server on 127.0.0.1:{args.Port}, TTFT {args.TtftMs} ms, ITL {args.ItlMs} ms; Ctrl+C to stop");
-        await app.RunAsync();
-        return 0;
+            var read = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return null;
+            }
+
+            filled += read;
+        }
     }
+
+    private static (int Index, int Chunks) ParseChat(byte[] body)
+    {
+        using var json = JsonDocument.Parse(body);
+        var prompt = json.RootElement.GetProperty("messages")[0].GetProperty("content").GetString()!;
+        return (int.Parse(prompt.AsSpan(4), CultureInfo.InvariantCulture), json.RootElement.GetProperty("max_completion_tokens").GetInt32());
+    }
+}
+
+/// <summary>One request's schedule and what happened: Stopwatch ticks each chunk was due and was actually sent.</summary>
+public sealed record Emission(long[] Due, long[] Sent, int BlockedSends);
+
+/// <summary>A response in progress, owned by one emitter thread once added.</summary>
+public sealed class EmittedStream(Socket socket, int index, int chunks)
+{
+    public Socket Socket { get; } = socket;
+
+    public int Index { get; } = index;
+
+    public int Chunks { get; } = chunks;
+
+    public long[] Due { get; } = new long[chunks];
+
+    public long[] Sent { get; } = new long[chunks];
+
+    /// <summary>Chunks already sent.</summary>
+    public int Next { get; set; }
+
+    public int BlockedSends { get; set; }
+
+    /// <summary>Completes (off the emitter thread) when the whole response has been written.</summary>
+    public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

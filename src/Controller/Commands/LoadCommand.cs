@@ -6,7 +6,9 @@ using GpuBench.LoadGen.Http;
 using GpuBench.LoadGen.Options;
 using GpuBench.LoadGen.Output;
 using GpuBench.LoadGen.Running;
+using GpuBench.LoadGen.Runtime;
 using GpuBench.LoadGen.Telemetry;
+using GpuBench.ServiceDefaults;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -113,6 +115,22 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
         [Description("Write the JSON result, the text block and per-request JSONL.")]
         public bool SaveResult { get; init; }
 
+        [CommandOption("--save-detailed")]
+        [Description("Also write per-request lists in the JSON: input_lens, output_lens, ttfts, itls, start_times, errors.")]
+        public bool SaveDetailed { get; init; }
+
+        [CommandOption("--label <LABEL>")]
+        [Description("Label of the run: written as \"label\" and used as the result file's prefix instead of the backend.")]
+        public string? Label { get; init; }
+
+        [CommandOption("--metadata <KEY=VALUE>")]
+        [Description("Extra fields for the JSON result, e.g. --metadata gpu=h200 --metadata tp=2.")]
+        public string[] Metadata { get; init; } = [];
+
+        [CommandOption("--trace-sampling-ratio <RATIO>")]
+        [Description("Share of requests traced when OTEL_EXPORTER_OTLP_ENDPOINT is set, decided at each request's root span (parent-based). Default: 0.1.")]
+        public double TraceSamplingRatio { get; init; } = TraceSampling.DefaultRatio;
+
         [CommandOption("--result-dir <DIR>")]
         public string ResultDir { get; init; } = ".";
 
@@ -136,6 +154,16 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
                     errors.Add($"--dataset-name {DatasetName}: only random is supported.");
                 }
 
+                if (TraceSamplingRatio is < 0 or > 1)
+                {
+                    errors.Add($"--trace-sampling-ratio {TraceSamplingRatio.ToString(CultureInfo.InvariantCulture)}: give a ratio in [0, 1].");
+                }
+
+                if (Metadata.FirstOrDefault(m => m.IndexOf('=', StringComparison.Ordinal) <= 0) is { } bad)
+                {
+                    errors.Add($"--metadata {bad}: use KEY=VALUE.");
+                }
+
                 var unknown = SelectedMetrics.Except(BenchmarkTextBlock.AllMetrics).ToArray();
                 if (unknown.Length > 0)
                 {
@@ -149,6 +177,12 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
                 return ValidationResult.Error(e.Message);
             }
         }
+
+        /// <summary>What --label, --metadata and --save-detailed ask of the JSON result.</summary>
+        public ResultFiles.SaveSettings ToSaveSettings() => new(
+            Label,
+            Metadata.Select(m => m.Split('=', 2)).ToDictionary(kv => kv[0].Trim(), kv => kv[1].Trim(), StringComparer.Ordinal),
+            SaveDetailed);
 
         /// <summary>The run these flags describe; throws <see cref="FormatException"/> naming the bad flag.</summary>
         public LoadOptions ToLoadOptions()
@@ -202,9 +236,11 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        // Before the first socket of the process: the runtime reads this once, when it creates its socket engines.
+        InlineSocketCompletions.Enable();
         var options = settings.ToLoadOptions();
         using var telemetry = new LoadGenTelemetry();
-        using var exporters = OtlpExport.StartIfConfigured();
+        using var exporters = OtlpExport.StartIfConfigured(settings.TraceSamplingRatio);
         using var http = LoadHttpClient.Create();
         var runner = new LoadRunner(http, telemetry);
 
@@ -230,9 +266,10 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
 
         if (settings.SaveResult)
         {
-            var fileName = settings.ResultFilename ?? ResultFiles.DefaultFileName(result, DateTimeOffset.UtcNow);
-            var written = await ResultFiles.WriteAsync(result, settings.ResultDir, fileName, settings.SelectedMetrics, cancellationToken)
-                .ConfigureAwait(false);
+            var now = TimeProvider.System.GetLocalNow();
+            var fileName = settings.ResultFilename ?? ResultFiles.DefaultFileName(result, now, settings.Label);
+            var written = await ResultFiles.WriteAsync(
+                result, settings.ResultDir, fileName, settings.SelectedMetrics, settings.ToSaveSettings(), now, cancellationToken).ConfigureAwait(false);
             console.MarkupLineInterpolated($"Wrote {written.Json}, {written.Text} and {written.Requests}.");
         }
 
@@ -283,6 +320,11 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
             console.WriteLine($"Client CPU: {cpu:0.00} s, {ours.ClientCpuMsPer1000Chunks:0.00} ms per 1,000 chunks");
         }
 
+        if (ours.ClientGcCollections is { } collections)
+        {
+            console.WriteLine($"Client GC during the run: {collections} collections, {ours.ClientGcPauseMs:0.0} ms paused");
+        }
+
         foreach (var (kind, count) in ours.Failures)
         {
             console.MarkupLineInterpolated($"[red]Failed ({kind}):[/] {count}, e.g. {ours.FailureExamples.GetValueOrDefault(kind)}");
@@ -315,15 +357,27 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
         }
     }
 
-    /// <summary>Exports the load generator's spans and metrics over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.</summary>
-    private sealed class OtlpExport(TracerProvider traces, MeterProvider metrics) : IDisposable
+    /// <summary>
+    /// Exports the load generator's spans and metrics over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set. Spans are
+    /// sampled as in a campaign: parent-based, the ratio deciding at each request's root span, so a trace is kept or
+    /// dropped whole downstream (see <see cref="TraceSampling"/>).
+    /// </summary>
+    public sealed class OtlpExport(TracerProvider traces, MeterProvider metrics) : IDisposable
     {
-        public static OtlpExport? StartIfConfigured() =>
+        public static OtlpExport? StartIfConfigured(double samplingRatio) =>
             string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"))
                 ? null
                 : new OtlpExport(
-                    Sdk.CreateTracerProviderBuilder().AddSource(LoadGenTelemetry.SourceName).AddOtlpExporter().Build(),
+                    Tracing(samplingRatio).AddOtlpExporter().Build(),
                     Sdk.CreateMeterProviderBuilder().AddMeter(LoadGenTelemetry.MeterName).AddOtlpExporter().Build());
+
+        /// <summary>The tracer provider's setup without its exporter: the load generator's source and the sampler.</summary>
+        public static TracerProviderBuilder Tracing(double samplingRatio) => Sdk.CreateTracerProviderBuilder()
+            .SetSampler(Sampler(samplingRatio))
+            .AddSource(LoadGenTelemetry.SourceName);
+
+        public static Sampler Sampler(double samplingRatio) =>
+            TraceSampling.Create(TraceSampling.ParentBasedRatio, samplingRatio.ToString("R", CultureInfo.InvariantCulture));
 
         public void Dispose()
         {

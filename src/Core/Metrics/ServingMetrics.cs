@@ -90,6 +90,19 @@ public sealed record GpuBenchMetrics
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? ClientCpuMsPer1000Chunks { get; init; }
 
+    /// <summary>Garbage collections in the client during the timed window; null when not measured.</summary>
+    [JsonPropertyName("client_gc_collections")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? ClientGcCollections { get; init; }
+
+    /// <summary>
+    /// Time the client was paused by those collections. Every chunk arriving during a pause is stamped late, so a
+    /// large figure means the client's ITL tail is its own, not the server's.
+    /// </summary>
+    [JsonPropertyName("client_gc_pause_ms")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ClientGcPauseMs { get; init; }
+
     /// <summary>Failed requests by reason.</summary>
     [JsonPropertyName("failures")]
     public Dictionary<string, int> Failures { get; init; } = [];
@@ -97,6 +110,13 @@ public sealed record GpuBenchMetrics
     /// <summary>One example error text per failure reason, so a summary can say what went wrong.</summary>
     [JsonPropertyName("failure_examples")]
     public Dictionary<string, string> FailureExamples { get; init; } = [];
+
+    /// <summary>Adds the client's garbage collections during the timed window.</summary>
+    public GpuBenchMetrics WithClientGc(int collections, double pauseMs) => this with
+    {
+        ClientGcCollections = collections,
+        ClientGcPauseMs = pauseMs,
+    };
 
     /// <summary>Adds the client's measured CPU time and derives the per-chunk figure.</summary>
     public GpuBenchMetrics WithClientCpu(double cpuSeconds) => this with

@@ -20,33 +20,29 @@ public sealed class ServingMetricsJsonConverter : JsonConverter<ServingMetrics>
     public override void Write(Utf8JsonWriter writer, ServingMetrics value, JsonSerializerOptions options)
     {
         writer.WriteStartObject();
+        WriteFields(writer, value);
+        WriteOwn(writer, value, options);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>vLLM's flat fields of <paramref name="value"/>, into an object the caller has started.</summary>
+    public static void WriteFields(Utf8JsonWriter writer, ServingMetrics value)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(value);
         writer.WriteNumber("duration", value.Duration);
         writer.WriteNumber("completed", value.Completed);
         writer.WriteNumber("failed", value.Failed);
         writer.WriteNumber("total_input_tokens", value.TotalInputTokens);
         writer.WriteNumber("total_output_tokens", value.TotalOutputTokens);
         writer.WriteNumber("request_throughput", value.RequestThroughput);
-        if (value.RequestGoodput is { } goodput)
-        {
-            writer.WriteNumber("request_goodput", goodput);
-        }
-        else
-        {
-            writer.WriteNull("request_goodput");
-        }
+        WriteNumberOrNull(writer, "request_goodput", value.RequestGoodput);
 
         writer.WriteNumber("output_throughput", value.OutputThroughput);
         writer.WriteNumber("total_token_throughput", value.TotalTokenThroughput);
         writer.WriteNumber("max_output_tokens_per_s", value.MaxOutputTokensPerS);
         writer.WriteNumber("max_concurrent_requests", value.MaxConcurrentRequests);
-        if (value.MaxConcurrency is { } limit)
-        {
-            writer.WriteNumber("max_concurrency", limit);
-        }
-        else
-        {
-            writer.WriteNull("max_concurrency");
-        }
+        WriteNumberOrNull(writer, "max_concurrency", value.MaxConcurrency);
 
         if (double.IsPositiveInfinity(value.RequestRate))
         {
@@ -59,31 +55,47 @@ public sealed class ServingMetricsJsonConverter : JsonConverter<ServingMetrics>
 
         foreach (var (key, get) in Latencies)
         {
-            var stats = get(value);
-            writer.WriteNumber($"mean_{key}_ms", stats.Mean);
-            writer.WriteNumber($"median_{key}_ms", stats.Median);
-            if (stats.Std is { } std)
-            {
-                writer.WriteNumber($"std_{key}_ms", std);
-            }
-            else
-            {
-                writer.WriteNull($"std_{key}_ms");
-            }
-
-            foreach (var p in stats.Percentiles)
-            {
-                writer.WriteNumber($"p{p.Word}_{key}_ms", p.Value);
-            }
+            WriteStats(writer, key, get(value));
         }
+    }
 
+    /// <summary>GpuBench's own figures, apart under "gpubench".</summary>
+    public static void WriteOwn(Utf8JsonWriter writer, ServingMetrics value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(value);
         if (value.GpuBench is { } ours)
         {
             writer.WritePropertyName(GpuBenchProperty);
             JsonSerializer.Serialize(writer, ours, options);
         }
+    }
 
-        writer.WriteEndObject();
+    /// <summary>mean_{key}_ms, median_{key}_ms, std_{key}_ms and p{P}_{key}_ms, as vLLM names them.</summary>
+    public static void WriteStats(Utf8JsonWriter writer, string key, LatencyStats stats)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(stats);
+        writer.WriteNumber($"mean_{key}_ms", stats.Mean);
+        writer.WriteNumber($"median_{key}_ms", stats.Median);
+        WriteNumberOrNull(writer, $"std_{key}_ms", stats.Std);
+
+        foreach (var p in stats.Percentiles)
+        {
+            writer.WriteNumber($"p{p.Word}_{key}_ms", p.Value);
+        }
+    }
+
+    private static void WriteNumberOrNull(Utf8JsonWriter writer, string name, double? value)
+    {
+        if (value is { } number)
+        {
+            writer.WriteNumber(name, number);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
     }
 
     public override ServingMetrics Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)

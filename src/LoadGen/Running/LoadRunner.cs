@@ -2,6 +2,7 @@ using System.Diagnostics;
 using GpuBench.Core.Metrics;
 using GpuBench.LoadGen.Dataset;
 using GpuBench.LoadGen.Options;
+using GpuBench.LoadGen.Runtime;
 using GpuBench.LoadGen.Scheduling;
 using GpuBench.LoadGen.Streaming;
 using GpuBench.LoadGen.Telemetry;
@@ -70,6 +71,7 @@ public sealed class LoadRunner(HttpClient http, LoadGenTelemetry telemetry)
         }
 
         var state = new RunState(samples.Count, progress);
+        using var quietGc = QuietGcWindow.Enter(samples.Count, samples.Sum(s => (long)s.OutputTokens));
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var origin = Stopwatch.GetTimestamp();
         state.Finished(origin);
@@ -104,6 +106,8 @@ public sealed class LoadRunner(HttpClient http, LoadGenTelemetry telemetry)
         var records = await Task.WhenAll(tasks).ConfigureAwait(false);
         var durationS = Stopwatch.GetElapsedTime(origin, state.LastFinish).TotalSeconds;
         var cpuS = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+        var (gcCount, gcPause) = (quietGc.Collections, quietGc.Pause);
+        quietGc.Dispose();
 
         if (run.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -117,7 +121,7 @@ public sealed class LoadRunner(HttpClient http, LoadGenTelemetry telemetry)
             MaxConcurrency = options.MaxConcurrency,
             RequestRate = options.RequestRate,
         });
-        metrics = metrics with { GpuBench = metrics.GpuBench?.WithClientCpu(cpuS) };
+        metrics = metrics with { GpuBench = metrics.GpuBench?.WithClientCpu(cpuS).WithClientGc(gcCount, gcPause.TotalMilliseconds) };
         return new LoadResult(options, model, records, metrics, origin);
 
         async Task<RequestRecord> SendOneAsync(int index, SampleRequest sample, byte[] body, long released, long scheduled)

@@ -1,24 +1,35 @@
 using System.Buffers;
 using System.Diagnostics;
+using GpuBench.LoadGen.Telemetry;
 
 namespace GpuBench.LoadGen.Streaming;
 
 /// <summary>
 /// Per-request arrival times of choices-bearing SSE events (Stopwatch ticks taken when their bytes arrived) and
 /// the token counts the server reported, in pooled arrays so a stream of thousands of chunks allocates nothing
-/// until the request's record is built.
+/// until the request's record is built. With telemetry, each event also feeds the live instruments as it arrives
+/// (TTFT at the first, ITL at every later one, the chunk and token counters): one allocation-free Record/Add per chunk.
 /// </summary>
 public sealed class ChunkTimeline : IDisposable
 {
+    private readonly LoadGenTelemetry? _telemetry;
     private long[] _times;
     private int[] _completionTokens;
     private bool _everyChunkHasUsage = true;
+    private int _lastCompletionTokens;
 
-    public ChunkTimeline(int expectedChunks)
+    public ChunkTimeline(int expectedChunks, LoadGenTelemetry? telemetry = null)
     {
+        _telemetry = telemetry;
         _times = ArrayPool<long>.Shared.Rent(Math.Max(16, expectedChunks));
         _completionTokens = ArrayPool<int>.Shared.Rent(_times.Length);
     }
+
+    /// <summary>Stopwatch ticks when the request was sent; with telemetry, the first event records TTFT against it.</summary>
+    public long StartTimestamp { get; set; }
+
+    /// <summary>Output tokens already added to the live token counter (one per event without usage).</summary>
+    public long LiveTokens { get; private set; }
 
     /// <summary>Choices-bearing events seen so far.</summary>
     public int Count { get; private set; }
@@ -64,9 +75,31 @@ public sealed class ChunkTimeline : IDisposable
             _completionTokens[Count] = e.CompletionTokens ?? -1;
             _everyChunkHasUsage &= e.CompletionTokens.HasValue;
             Count++;
+            if (_telemetry is { } live)
+            {
+                Publish(live, e.CompletionTokens);
+            }
         }
 
         CompletionTokens = e.CompletionTokens ?? CompletionTokens;
+    }
+
+    private void Publish(LoadGenTelemetry live, int? completionTokens)
+    {
+        if (Count == 1 && StartTimestamp != 0)
+        {
+            live.TimeToFirstChunk.Record((double)(_times[0] - StartTimestamp) / Stopwatch.Frequency);
+        }
+        else if (Count > 1)
+        {
+            live.TimePerOutputChunk.Record((double)(_times[Count - 1] - _times[Count - 2]) / Stopwatch.Frequency);
+        }
+
+        var tokens = completionTokens is { } total ? Math.Max(0, total - _lastCompletionTokens) : 1;
+        _lastCompletionTokens = completionTokens ?? _lastCompletionTokens;
+        LiveTokens += tokens;
+        live.Chunks.Add(1);
+        live.OutputTokens.Add(tokens);
     }
 
     /// <summary>Gaps between consecutive events in seconds (vLLM's ITL list).</summary>

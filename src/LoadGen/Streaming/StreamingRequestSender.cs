@@ -60,9 +60,10 @@ public sealed class StreamingRequestSender(HttpClient http, Uri endpoint, string
                 static (carrier, key, value) => ((HttpRequestHeaders)carrier!).TryAddWithoutValidation(key, value));
         }
 
-        using var timeline = new ChunkTimeline(maxTokens + 4);
+        using var timeline = new ChunkTimeline(maxTokens + 4, telemetry);
         telemetry.InFlight.Add(1);
         var start = Stopwatch.GetTimestamp();
+        timeline.StartTimestamp = start;
         int? status = null;
         try
         {
@@ -126,15 +127,10 @@ public sealed class StreamingRequestSender(HttpClient http, Uri endpoint, string
             var e2el = Seconds(start, timeline.LastTimestamp);
             var output = timeline.CompletionTokens ?? timeline.Count;
             var prompt = timeline.PromptTokens ?? clientPromptTokens;
-            telemetry.TimeToFirstChunk.Record(ttft);
             telemetry.OperationDuration.Record(e2el);
-            foreach (var gap in itl)
-            {
-                telemetry.TimePerOutputChunk.Record(gap);
-            }
 
-            telemetry.OutputTokens.Add(output);
-            telemetry.Chunks.Add(timeline.Count);
+            // TTFT, ITL, chunks and tokens went out live, chunk by chunk; the server's final usage settles the token count.
+            telemetry.OutputTokens.Add(output - timeline.LiveTokens);
             activity?.SetTag("gen_ai.usage.input_tokens", prompt);
             activity?.SetTag("gen_ai.usage.output_tokens", output);
             activity?.SetTag("gen_ai.response.time_to_first_chunk", ttft);

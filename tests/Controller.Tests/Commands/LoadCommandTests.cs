@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using GpuBench.Controller.Commands;
 using GpuBench.Core.Metrics;
@@ -5,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Trace;
 using Spectre.Console.Cli.Testing;
 
 namespace GpuBench.Controller.Tests.Commands;
@@ -76,7 +78,8 @@ public sealed class LoadCommandTests : IAsyncLifetime
             var result = await App().RunAsync(
                 ["load", "--base-url", BaseUrl, "--num-prompts", "4", "--random-input-len", "8", "--random-output-len", "3",
                  "--max-concurrency", "2", "--percentile-metrics", "ttft,tpot,itl,e2el", "--metric-percentiles", "50,99",
-                 "--save-result", "--result-dir", dir, "--result-filename", "run.json", "--disable-tqdm"],
+                 "--save-result", "--save-detailed", "--label", "smoke", "--metadata", "gpu=h200",
+                 "--result-dir", dir, "--result-filename", "run.json", "--disable-tqdm"],
                 TestContext.Current.CancellationToken);
 
             Assert.Equal(0, result.ExitCode);
@@ -85,7 +88,18 @@ public sealed class LoadCommandTests : IAsyncLifetime
             Assert.Contains("P50 E2EL (ms):", result.Output, StringComparison.Ordinal);
             Assert.Contains("GpuBench (not vLLM)", result.Output, StringComparison.Ordinal);
 
-            var saved = ResultJson.Deserialize(await File.ReadAllTextAsync(Path.Combine(dir, "run.json"), TestContext.Current.CancellationToken));
+            var text = await File.ReadAllTextAsync(Path.Combine(dir, "run.json"), TestContext.Current.CancellationToken);
+            var saved = ResultJson.Deserialize(text);
+            using (var json = JsonDocument.Parse(text))
+            {
+                Assert.Equal("tiny", json.RootElement.GetProperty("model_id").GetString());
+                Assert.Equal("openai", json.RootElement.GetProperty("backend").GetString());
+                Assert.Equal(4, json.RootElement.GetProperty("num_prompts").GetInt32());
+                Assert.Equal("h200", json.RootElement.GetProperty("gpu").GetString());
+                Assert.Equal("smoke", json.RootElement.GetProperty("label").GetString());
+                Assert.Equal(4, json.RootElement.GetProperty("itls").GetArrayLength());
+            }
+
             Assert.Equal(4, saved.Completed);
             Assert.Equal(12, saved.TotalOutputTokens);
             Assert.Equal(32, saved.TotalInputTokens);
@@ -148,5 +162,39 @@ public sealed class LoadCommandTests : IAsyncLifetime
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("/tokenize", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Trace_sampling_is_parent_based_with_the_given_ratio_at_the_root()
+    {
+        static SamplingResult Decide(double ratio, ActivityContext parent) => LoadCommand.OtlpExport.Sampler(ratio).ShouldSample(
+            new SamplingParameters(parent, ActivityTraceId.CreateRandom(), "chat tiny", ActivityKind.Client));
+
+        Assert.Equal(SamplingDecision.RecordAndSample, Decide(1, default).Decision);
+        Assert.Equal(SamplingDecision.Drop, Decide(0, default).Decision);
+
+        var sampledParent = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded, isRemote: true);
+        Assert.Equal(SamplingDecision.RecordAndSample, Decide(0, sampledParent).Decision);  // the parent decided
+        var droppedParent = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.None, isRemote: true);
+        Assert.Equal(SamplingDecision.Drop, Decide(1, droppedParent).Decision);
+    }
+
+    [Fact]
+    public void Trace_sampling_ratio_defaults_to_a_tenth_and_must_be_a_ratio()
+    {
+        Assert.Equal(0.1, new LoadCommand.Settings().TraceSamplingRatio);
+        Assert.False(new LoadCommand.Settings { TraceSamplingRatio = 1.5 }.Validate().Successful);
+        Assert.True(new LoadCommand.Settings { TraceSamplingRatio = 0 }.Validate().Successful);
+    }
+
+    [Fact]
+    public void Metadata_must_be_key_value_pairs()
+    {
+        Assert.False(new LoadCommand.Settings { Metadata = ["novalue"] }.Validate().Successful);
+        var settings = new LoadCommand.Settings { Metadata = ["gpu = h200", "note=a=b"], Label = "x", SaveDetailed = true }.ToSaveSettings();
+        Assert.Equal("h200", settings.Metadata!["gpu"]);
+        Assert.Equal("a=b", settings.Metadata["note"]);
+        Assert.Equal("x", settings.Label);
+        Assert.True(settings.Detailed);
     }
 }

@@ -84,4 +84,87 @@ public class ResultJsonTests
         Assert.Equal(RequestErrorKind.Http, back[1].ErrorKind);
         Assert.Equal(records[0] with { ItlS = back[0].ItlS, ChunkTokens = back[0].ChunkTokens }, back[0]);
     }
+
+    private static readonly RequestRecord[] SavedRequests =
+    [
+        new() { Index = 0, StartS = 0.5, QueueS = 0.25, TtftS = 0.1, ItlS = [0.02, 0.03], E2elS = 0.15, PromptTokens = 5, OutputTokens = 3, Success = true },
+        new() { Index = 1, StartS = 0.75, QueueS = 0.5, TtftS = 0.04, E2elS = 2, PromptTokens = 6, ErrorKind = RequestErrorKind.Timeout, Error = "timed out after 2 s" },
+    ];
+
+    private static SavedResult Saved(double rate = double.PositiveInfinity, int? maxConcurrency = 2, bool detailed = false) => new()
+    {
+        Date = "20261128-103000",
+        Backend = "openai-chat",
+        ModelId = "org/model",
+        TokenizerId = "org/model",
+        NumPrompts = 2,
+        Burstiness = 1.0,
+        Metadata = new() { ["gpu"] = "h200" },
+        Metrics = MetricsCalculator.Compute(SavedRequests, 1, new() { Percentiles = [50, 99], MaxConcurrency = maxConcurrency, RequestRate = rate }),
+        Requests = SavedRequests,
+        Detailed = detailed,
+        Percentiles = [50, 99],
+    };
+
+    [Fact]
+    public void Saved_result_carries_vllms_setup_fields_and_per_request_latencies()
+    {
+        using var json = JsonDocument.Parse(ResultJson.SerializeSaved(Saved()));
+        var root = json.RootElement;
+
+        Assert.Equal("20261128-103000", root.GetProperty("date").GetString());
+        Assert.Equal("openai-chat", root.GetProperty("endpoint_type").GetString());
+        Assert.Equal("openai-chat", root.GetProperty("backend").GetString());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("label").ValueKind);
+        Assert.Equal("org/model", root.GetProperty("model_id").GetString());
+        Assert.Equal("org/model", root.GetProperty("tokenizer_id").GetString());
+        Assert.Equal(2, root.GetProperty("num_prompts").GetInt32());
+        Assert.Equal("h200", root.GetProperty("gpu").GetString());
+        Assert.Equal("inf", root.GetProperty("request_rate").GetString());
+        Assert.Equal(1.0, root.GetProperty("burstiness").GetDouble());
+        Assert.Equal(2, root.GetProperty("max_concurrency").GetInt32());
+        Assert.Equal(0.0, root.GetProperty("rtfx").GetDouble());
+        Assert.Equal([0.15, 0.0], root.GetProperty("latencies").EnumerateArray().Select(e => e.GetDouble()));  // failed: 0, as vLLM
+        Assert.Equal([0.25, 0.5], root.GetProperty("queue_times").EnumerateArray().Select(e => e.GetDouble()));
+        Assert.Equal(150, root.GetProperty("mean_e2el_ms").GetDouble(), 1e-9);
+        Assert.True(root.TryGetProperty("gpubench", out _));
+        foreach (var detailedOnly in new[] { "input_lens", "output_lens", "ttfts", "itls", "start_times", "errors" })
+        {
+            Assert.False(root.TryGetProperty(detailedOnly, out _), detailedOnly);
+        }
+
+        Assert.Equal(Saved().Metrics.Ttft.Mean, ResultJson.Deserialize(json.RootElement.GetRawText()).Ttft.Mean);  // still reads as a result
+    }
+
+    [Fact]
+    public void Save_detailed_adds_the_per_request_lists_with_failures_zeroed()
+    {
+        using var json = JsonDocument.Parse(ResultJson.SerializeSaved(Saved(detailed: true)));
+        var root = json.RootElement;
+
+        Assert.Equal([5, 6], root.GetProperty("input_lens").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal([3, 0], root.GetProperty("output_lens").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal([0.1, 0.0], root.GetProperty("ttfts").EnumerateArray().Select(e => e.GetDouble()));
+        Assert.Equal([0.02, 0.03], root.GetProperty("itls")[0].EnumerateArray().Select(e => e.GetDouble()));
+        Assert.Equal(0, root.GetProperty("itls")[1].GetArrayLength());
+        Assert.Equal([0.5, 0.75], root.GetProperty("start_times").EnumerateArray().Select(e => e.GetDouble()));
+        Assert.Equal(["", "timed out after 2 s"], root.GetProperty("errors").EnumerateArray().Select(e => e.GetString()));
+        Assert.False(root.TryGetProperty("generated_texts", out _));
+    }
+
+    [Fact]
+    public void Client_queue_statistics_need_a_concurrency_limit_and_queue_inclusive_e2el_a_finite_rate_too()
+    {
+        using var unlimited = JsonDocument.Parse(ResultJson.SerializeSaved(Saved(maxConcurrency: null)));
+        Assert.False(unlimited.RootElement.TryGetProperty("mean_client_queue_time_ms", out _));
+
+        using var infinite = JsonDocument.Parse(ResultJson.SerializeSaved(Saved()));
+        Assert.Equal(250, infinite.RootElement.GetProperty("mean_client_queue_time_ms").GetDouble(), 1e-9);  // successful requests only
+        Assert.Equal(250, infinite.RootElement.GetProperty("p99_client_queue_time_ms").GetDouble(), 1e-9);
+        Assert.False(infinite.RootElement.TryGetProperty("mean_e2el_including_client_queue_ms", out _));
+
+        using var finite = JsonDocument.Parse(ResultJson.SerializeSaved(Saved(rate: 4)));
+        Assert.Equal(400, finite.RootElement.GetProperty("median_e2el_including_client_queue_ms").GetDouble(), 1e-9);
+        Assert.Equal(4, finite.RootElement.GetProperty("request_rate").GetDouble());
+    }
 }
