@@ -4,6 +4,7 @@ using GpuBench.Core.Contracts;
 using GpuBench.Core.Hardware;
 using GpuBench.Core.Metrics;
 using GpuBench.Core.Planning;
+using GpuBench.Core.Results;
 using GpuBench.Reporting.Import;
 using GpuBench.Reporting.Runs;
 
@@ -89,13 +90,12 @@ public static class GpuBenchResultReader
     private sealed record RunFiles(
         ServingMetrics Metrics,
         RunResult? Result,
-        RunSection? Run,
+        RunRecord? Run,
         string? Compose,
         string? Command,
         string? SystemInfoContent)
     {
         private static readonly JsonSerializerOptions AgentJson = new(JsonSerializerDefaults.Web);
-        private static readonly JsonSerializerOptions RecordJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
         public static async Task<RunFiles> ReadAsync(string folder, string resultPath, CancellationToken cancellationToken)
         {
@@ -108,7 +108,7 @@ public static class GpuBenchResultReader
             var text = await File.ReadAllTextAsync(resultPath, cancellationToken).ConfigureAwait(false);
             ServingMetrics metrics;
             RunResult? result = null;
-            RunSection? run = null;
+            RunRecord? run = null;
             if (Path.GetFileName(resultPath) == TextBlockFile)
             {
                 metrics = BenchmarkTextBlock.Parse(text);
@@ -124,10 +124,7 @@ public static class GpuBenchResultReader
                 else
                 {
                     metrics = ResultJson.Deserialize(text);
-                    if (json.RootElement.TryGetProperty("run", out var record))
-                    {
-                        run = record.Deserialize<RunSection>(RecordJson);
-                    }
+                    run = RunRecordJson.ReadFromResult(json.RootElement);
                 }
             }
 
@@ -142,13 +139,9 @@ public static class GpuBenchResultReader
 
         public Layout? Layout()
         {
-            if (Run is { Replicas: > 0, GpuIds: { Length: > 0 } gpuIds } run)
+            if (Run is { Replicas: > 0, GpuIds.Count: > 0 } run)
             {
-                return new Layout(
-                    run.Replicas,
-                    Math.Max(1, run.TensorParallel),
-                    Math.Max(1, run.PipelineParallel),
-                    [.. gpuIds.Select((ids, i) => new ReplicaPlacement(i, ids))]);
+                return run.ToLayout();
             }
 
             if (Result?.Deployment is { Replicas.Count: > 0 } deployment)
