@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using GpuBench.Controller.Campaigns;
 using GpuBench.Controller.Cli;
+using GpuBench.Controller.Ssh;
 using GpuBench.Core.Config;
 using GpuBench.Core.Planning;
 using GpuBench.Reporting;
@@ -41,7 +42,7 @@ public sealed class BenchCommand(IAnsiConsole console, RunPlanner planner, Campa
         public string? Campaign { get; init; }
 
         [CommandOption("--bundle <DIR>")]
-        [Description("The agent bundle (agent/, gateway/, simulator/ self-contained publishes) uploaded to SSH servers and used for local ones.")]
+        [Description("The agent bundle (agent/, gateway/, simulator/ self-contained publishes) uploaded to SSH servers and used for local ones. Default for SSH servers: the one `gpubench bundle` built for the box's runtime id.")]
         public string? Bundle { get; init; }
 
         public override ValidationResult Validate()
@@ -87,7 +88,7 @@ public sealed class BenchCommand(IAnsiConsole console, RunPlanner planner, Campa
             Name = settings.CampaignName,
             Force = settings.Force,
             Servers = settings.Servers,
-            Reach = new AgentReach { LocalTools = AgentTools.FindLocal(settings.Bundle), BundleDirectory = settings.Bundle },
+            Reach = new AgentReach { LocalTools = AgentTools.FindLocal(settings.Bundle), BundleDirectory = settings.Bundle, Bundles = BundleStore.Default() },
         };
         Console.MarkupLineInterpolated($"Campaign [bold]{campaign.Name}[/]: {plan.Runs.Count} runs planned, results in {Path.Combine(config.ResultsDir, campaign.Name)}");
 
