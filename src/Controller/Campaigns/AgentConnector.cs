@@ -15,6 +15,12 @@ public sealed record AgentReach
     /// <summary>Where `gpubench bundle` put its bundles; null (and no <see cref="BundleDirectory"/>) fails every SSH server with a clear message.</summary>
     public BundleStore? Bundles { get; init; }
 
+    /// <summary>
+    /// More settings for the agents the campaign starts (a local child or over SSH), as environment variables in the
+    /// agent's configuration syntax, e.g. Agent__HubEndpoint for a Hub mirror. Never secrets: those travel per deployment.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> AgentSettings { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Adjusts the SSH settings derived from config.yml (known_hosts file, remote root, keep-alive).</summary>
     public Func<SshServerOptions, SshServerOptions> ConfigureSsh { get; init; } = o => o;
 
@@ -42,14 +48,14 @@ public sealed class AgentConnector(
 
             var tools = reach.LocalTools ?? throw new InvalidOperationException(
                 "No local agent: run under the AppHost, pass --bundle DIR, or install GpuBench.Agent, GpuBench.Gateway and GpuBench.Simulator next to gpubench.");
-            return await LocalAgentSession.StartAsync(clients, tools, server, time, cancellationToken).ConfigureAwait(false);
+            return await LocalAgentSession.StartAsync(clients, tools, server, time, cancellationToken, reach.AgentSettings).ConfigureAwait(false);
         }
 
         var options = reach.ConfigureSsh(RemoteAgentSession.OptionsFor(target));
         var directory = reach.BundleDirectory ?? await StoredBundleAsync(server, options, reach.Bundles, cancellationToken).ConfigureAwait(false);
         var bundle = await AgentBundle.LoadAsync(directory, cancellationToken).ConfigureAwait(false);
         return await RemoteAgentSession.StartAsync(
-            options, server, bundle, connector, sessions, launcher, clients, reach.ReconnectPolicy, time, cancellationToken).ConfigureAwait(false);
+            options, server, bundle, connector, sessions, launcher, clients, reach.ReconnectPolicy, time, cancellationToken, reach.AgentSettings).ConfigureAwait(false);
     }
 
     /// <summary>The stored bundle for the box's runtime id, which the box tells with `uname -sm`.</summary>

@@ -2,10 +2,13 @@ namespace GpuBench.Controller.Campaigns;
 
 /// <summary>
 /// The programs a box needs, as command lines valid on that box: the agent itself, the gateway the agent starts
-/// in front of each deployment, and the simulator (engine kind sim).
+/// in front of each deployment, the simulator (engine kind sim) and vLLM (engine kind vllm, process runtime).
 /// </summary>
 public sealed record AgentTools(IReadOnlyList<string> Agent, IReadOnlyList<string> Gateway, IReadOnlyList<string> Simulator)
 {
+    /// <summary>vLLM's command up to its flags; the box's own `vllm` on its PATH unless said otherwise.</summary>
+    public IReadOnlyList<string> Vllm { get; init; } = ["vllm", "serve"];
+
     /// <summary>Where each program lives in a bundle (a self-contained publish of each into its own folder).</summary>
     public const string AgentPath = "agent/GpuBench.Agent";
     public const string GatewayPath = "gateway/GpuBench.Gateway";

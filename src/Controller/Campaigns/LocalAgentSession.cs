@@ -52,7 +52,8 @@ public sealed class LocalAgentSession : IAgentSession
 
     /// <summary>Starts <see cref="AgentTools.Agent"/> as a child process for <paramref name="server"/> and waits for /health.</summary>
     public static async Task<LocalAgentSession> StartAsync(
-        AgentClientFactory clients, AgentTools tools, ServerSpec server, TimeProvider time, CancellationToken cancellationToken)
+        AgentClientFactory clients, AgentTools tools, ServerSpec server, TimeProvider time, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         ArgumentNullException.ThrowIfNull(clients);
         ArgumentNullException.ThrowIfNull(tools);
@@ -74,7 +75,7 @@ public sealed class LocalAgentSession : IAgentSession
             start.ArgumentList.Add(argument);
         }
 
-        var environment = AgentEnvironment(data, tools, server);
+        var environment = AgentEnvironment(data, tools, server, settings);
         environment["Agent__Token"] = token;
         foreach (var (name, value) in environment)
         {
@@ -102,9 +103,11 @@ public sealed class LocalAgentSession : IAgentSession
 
     /// <summary>
     /// The agent's settings as environment variables (the token aside): data directory, gateway program, and the
-    /// GPUs to simulate when the box has no nvidia-smi (the server's, from config.yml).
+    /// GPUs to simulate when the box has no nvidia-smi (the server's, from config.yml); then the campaign's own
+    /// <paramref name="settings"/>, which win.
     /// </summary>
-    public static Dictionary<string, string> AgentEnvironment(string dataDirectory, AgentTools tools, ServerSpec server)
+    public static Dictionary<string, string> AgentEnvironment(
+        string dataDirectory, AgentTools tools, ServerSpec server, IReadOnlyDictionary<string, string>? settings = null)
     {
         ArgumentNullException.ThrowIfNull(tools);
         ArgumentNullException.ThrowIfNull(server);
@@ -119,6 +122,11 @@ public sealed class LocalAgentSession : IAgentSession
         for (var i = 0; i < tools.Gateway.Count; i++)
         {
             environment[$"Agent__GatewayCommand__{i.ToString(CultureInfo.InvariantCulture)}"] = tools.Gateway[i];
+        }
+
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
         }
 
         return environment;

@@ -87,9 +87,8 @@ public sealed class DotnetBundlePublisher(Action<string> output, string configur
         "--runtime", runtimeId,
         "--self-contained", "true",
         "--output", outputDirectory,
-        // Nothing on the box reads symbols or XML docs: they would only make every upload bigger.
+        // Nothing on the box reads symbols: they would only make every upload bigger.
         "-p:DebugType=none",
-        "-p:GenerateDocumentationFile=false",
         "-nologo",
     ];
 

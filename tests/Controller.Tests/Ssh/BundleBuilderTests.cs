@@ -20,7 +20,7 @@ public sealed class BundleBuilderTests : IDisposable
     {
         Assert.Equal(
             ["publish", "/src/src/Agent/Agent.csproj", "--configuration", "Release", "--runtime", "linux-arm64", "--self-contained", "true",
-             "--output", "/store/.staging/agent", "-p:DebugType=none", "-p:GenerateDocumentationFile=false", "-nologo"],
+             "--output", "/store/.staging/agent", "-p:DebugType=none", "-nologo"],
             DotnetBundlePublisher.Arguments("/src/src/Agent/Agent.csproj", "linux-arm64", "Release", "/store/.staging/agent"));
     }
 
