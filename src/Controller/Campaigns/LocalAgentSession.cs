@@ -16,10 +16,9 @@ public sealed class LocalAgentSession : IAgentSession
     /// <summary>The token of the AppHost's agent (the agent reads the same value as Agent__Token).</summary>
     public const string TokenVariable = "GPUBENCH_AGENT_TOKEN";
 
-    private const int LogLines = 40;
     private readonly Process? _process;
     private readonly string? _dataDirectory;
-    private readonly Queue<string> _log = new();
+    private readonly LineTail _log = new(40);
 
     private LocalAgentSession(AgentClient client, AgentTools tools, Process? process, string? dataDirectory)
     {
@@ -84,8 +83,8 @@ public sealed class LocalAgentSession : IAgentSession
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {tools.Agent[0]}.");
         var session = new LocalAgentSession(clients.Create(url, token), tools, process, data);
-        process.OutputDataReceived += (_, e) => session.Remember(e.Data);
-        process.ErrorDataReceived += (_, e) => session.Remember(e.Data);
+        process.OutputDataReceived += (_, e) => session._log.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => session._log.Add(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
@@ -185,27 +184,7 @@ public sealed class LocalAgentSession : IAgentSession
             return null;
         }
 
-        lock (_log)
-        {
-            return $"The agent exited at start with code {process.ExitCode}:\n{string.Join('\n', _log)}";
-        }
-    }
-
-    private void Remember(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_log)
-        {
-            _log.Enqueue(line);
-            while (_log.Count > LogLines)
-            {
-                _log.Dequeue();
-            }
-        }
+        return $"The agent exited at start with code {process.ExitCode}:\n{_log}";
     }
 
     private static int FreePort()

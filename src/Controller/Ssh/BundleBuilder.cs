@@ -77,8 +77,6 @@ public sealed class BundleBuilder(IBundlePublisher publisher)
 /// <summary>Publishes with `dotnet publish` (argv, never a shell), passing its output to <paramref name="output"/>.</summary>
 public sealed class DotnetBundlePublisher(Action<string> output, string configuration = "Release") : IBundlePublisher
 {
-    private const int KeptLines = 30;
-
     /// <summary>The `dotnet` arguments that publish <paramref name="project"/> self-contained for <paramref name="runtimeId"/>.</summary>
     public static IReadOnlyList<string> Arguments(string project, string runtimeId, string configuration, string outputDirectory) =>
     [
@@ -106,24 +104,14 @@ public sealed class DotnetBundlePublisher(Action<string> output, string configur
             start.ArgumentList.Add(argument);
         }
 
-        var tail = new Queue<string>();
+        var tail = new LineTail(30);
         void Line(string? line)
         {
-            if (line is null)
+            tail.Add(line);
+            if (line is not null)
             {
-                return;
+                output(line);
             }
-
-            lock (tail)
-            {
-                tail.Enqueue(line);
-                if (tail.Count > KeptLines)
-                {
-                    tail.Dequeue();
-                }
-            }
-
-            output(line);
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
@@ -143,11 +131,8 @@ public sealed class DotnetBundlePublisher(Action<string> output, string configur
 
         if (process.ExitCode != 0)
         {
-            lock (tail)
-            {
-                throw new InvalidOperationException(
-                    $"dotnet publish {project.ProjectPath} for {runtimeId} failed with exit code {process.ExitCode}:\n{string.Join('\n', tail)}");
-            }
+            throw new InvalidOperationException(
+                $"dotnet publish {project.ProjectPath} for {runtimeId} failed with exit code {process.ExitCode}:\n{tail}");
         }
     }
 }

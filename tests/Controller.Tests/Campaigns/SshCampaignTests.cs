@@ -37,16 +37,7 @@ public sealed class SshCampaignTests(SshdFixture sshd) : IClassFixture<SshdFixtu
             {{TestCampaigns.Workloads(1, prompts: 16, outputLen: 16, requestRate: "2")}}
             models:
               qwen: { id: {{TestCampaigns.Model}}, weights_gb: 17 }
-            servers:
-              - name: far-4090
-                ssh:
-                  host: 127.0.0.1
-                  port: {{sshd.Port}}
-                  user: {{sshd.User}}
-                  key: {{sshd.UserKey}}
-                  host_key: "{{await sshd.FingerprintAsync(sshd.Ed25519HostKey)}}"
-                gpu: { type: rtx4090, count: 1 }
-                models: [qwen]
+            {{await FarServerAsync()}}
             """, Ct);
         var config = CampaignHarness.Load(configPath);
 
@@ -122,16 +113,7 @@ public sealed class SshCampaignTests(SshdFixture sshd) : IClassFixture<SshdFixtu
             {{TestCampaigns.Workloads(1)}}
             models:
               qwen: { id: {{TestCampaigns.Model}}, weights_gb: 17 }
-            servers:
-              - name: far-4090
-                ssh:
-                  host: 127.0.0.1
-                  port: {{sshd.Port}}
-                  user: {{sshd.User}}
-                  key: {{sshd.UserKey}}
-                  host_key: "{{await sshd.FingerprintAsync(sshd.Ed25519HostKey)}}"
-                gpu: { type: rtx4090, count: 1 }
-                models: [qwen]
+            {{await FarServerAsync()}}
             """, Ct);
         var empty = new BundleStore(Path.Combine(_folder, "bundles"));
         using var harness = new CampaignHarness();
@@ -149,6 +131,20 @@ public sealed class SshCampaignTests(SshdFixture sshd) : IClassFixture<SshdFixtu
         Assert.Contains(empty.RuntimeDirectory("linux-x64"), outcome.Reason, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_folder, "remote-root", "bundles")), "nothing is uploaded without a bundle");
     }
+
+    /// <summary>config.yml's servers: one RTX 4090 box serving qwen, reached through the test's sshd with its key pinned.</summary>
+    private async Task<string> FarServerAsync() => $$"""
+        servers:
+          - name: far-4090
+            ssh:
+              host: 127.0.0.1
+              port: {{sshd.Port}}
+              user: {{sshd.User}}
+              key: {{sshd.UserKey}}
+              host_key: "{{await sshd.FingerprintAsync(sshd.Ed25519HostKey)}}"
+            gpu: { type: rtx4090, count: 1 }
+            models: [qwen]
+        """;
 
     private SshServerOptions ConfigureSsh(SshServerOptions options) => options with
     {
