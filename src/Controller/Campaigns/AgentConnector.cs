@@ -47,7 +47,7 @@ public sealed class AgentConnector(
             }
 
             var tools = reach.LocalTools ?? throw new InvalidOperationException(
-                "No local agent: run under the AppHost, pass --bundle DIR, or install GpuBench.Agent, GpuBench.Gateway and GpuBench.Simulator next to gpubench.");
+                "No local agent: run under the AppHost, build the bundle with `gpubench bundle`, pass --bundle DIR, or install GpuBench.Agent, GpuBench.Gateway and GpuBench.Simulator next to gpubench.");
             return await LocalAgentSession.StartAsync(clients, tools, server, time, cancellationToken, reach.AgentSettings).ConfigureAwait(false);
         }
 

@@ -1,3 +1,5 @@
+using GpuBench.Controller.Ssh;
+
 namespace GpuBench.Controller.Campaigns;
 
 /// <summary>
@@ -35,6 +37,13 @@ public sealed record AgentTools(IReadOnlyList<string> Agent, IReadOnlyList<strin
         var gateway = Program(beside, "GpuBench.Gateway");
         var simulator = Program(beside, "GpuBench.Simulator");
         return agent is null || gateway is null ? null : new AgentTools(agent, gateway, simulator ?? []);
+    }
+
+    /// <summary>The programs of the bundle `gpubench bundle` stored for this machine's runtime id; null when there is none.</summary>
+    public static AgentTools? FromStore(BundleStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return RuntimeIds.ThisMachine is { } runtimeId && store.Find(runtimeId) is { } bundle ? InBundle(bundle.Directory) : null;
     }
 
     /// <summary>Names the simulator (an executable or a .dll) for an agent this process did not start (the AppHost's).</summary>

@@ -24,6 +24,12 @@ public static class RuntimeIds
         };
     }
 
+    /// <summary>The runtime id of this machine when a bundle is built for it (e.g. linux-x64); null otherwise.</summary>
+    public static string? ThisMachine =>
+        Supported.Contains(System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier)
+            ? System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier
+            : null;
+
     /// <summary><paramref name="runtimeId"/> when supported; otherwise an error listing the supported ones.</summary>
     public static string Checked(string runtimeId) =>
         Supported.Contains(runtimeId)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.Versioning;
 using GpuBench.Controller.Campaigns;
+using GpuBench.Controller.Commands;
 using GpuBench.Controller.Ssh;
 
 namespace GpuBench.Controller.Tests.Ssh;
@@ -48,7 +49,7 @@ public sealed class BundleBuilderTests : IDisposable
 
         Assert.Equal(bundle, store.Find("linux-x64"));
         Assert.Null(store.Find("linux-arm64"));
-        Assert.Equal(["current", loaded.Hash], Directory.EnumerateFileSystemEntries(store.RuntimeDirectory("linux-x64")).Select(Path.GetFileName).Order());
+        Assert.Equal(new[] { "current", loaded.Hash }.Order(StringComparer.Ordinal), Directory.EnumerateFileSystemEntries(store.RuntimeDirectory("linux-x64")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -113,6 +114,25 @@ public sealed class BundleBuilderTests : IDisposable
         Assert.Contains("--source DIR", error.Message, StringComparison.Ordinal);
         Assert.Null(BundleBuilder.FindSourceRoot(_folder));
         Assert.Equal(Source(), BundleBuilder.FindSourceRoot(Path.Combine(Source(), "src", "Agent")));
+    }
+
+    [Fact]
+    public async Task A_local_agent_without_bundle_or_installed_programs_runs_from_the_bundle_stored_for_this_machine()
+    {
+        var store = new BundleStore(Path.Combine(_folder, "store"));
+        var nothingBeside = Directory.CreateDirectory(Path.Combine(_folder, "gpubench")).FullName;
+        Assert.Null(BenchCommand.LocalTools(bundle: null, store, nothingBeside));
+
+        var runtimeId = RuntimeIds.ThisMachine;
+        Assert.NotNull(runtimeId);
+        var (bundle, _) = await new BundleBuilder(new FakePublisher()).BuildAsync(Source(), runtimeId, store, Ct);
+
+        var tools = BenchCommand.LocalTools(bundle: null, store, nothingBeside);
+        Assert.Equal(AgentTools.InBundle(bundle.Directory).Agent, tools!.Agent);
+        Assert.True(File.Exists(tools.Agent[0]));
+
+        // --bundle wins, even when it has no agent: a wrong --bundle is reported, not silently replaced.
+        Assert.Null(BenchCommand.LocalTools(bundle: nothingBeside, store, nothingBeside));
     }
 
     [Theory]
