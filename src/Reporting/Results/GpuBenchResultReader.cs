@@ -12,7 +12,7 @@ namespace GpuBench.Reporting.Results;
 
 /// <summary>
 /// Reads one GpuBench run folder, results/&lt;campaign&gt;/&lt;server&gt;/&lt;model&gt;/&lt;workload&gt;/. The figures come from
-/// result.json (vLLM's field names, with the campaign's record of the run under "run"; or the agent's whole run
+/// result.json (vLLM's field names, with the campaign's <see cref="RunRecord"/> under "run"; or the agent's whole run
 /// result with the figures under "benchmark"), else from benchmark.txt. What was run comes from the campaign's plan
 /// (config.yml given to the report, else the config.yml slice the campaign keeps in the folder), else from the
 /// folder's own files: result.json's "run", compose.yaml, command.txt, system-info.txt, and the server's name.
