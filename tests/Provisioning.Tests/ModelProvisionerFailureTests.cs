@@ -1,6 +1,6 @@
 using GpuBench.Provisioning.Cache;
 using GpuBench.Provisioning.Hub;
-using GpuBench.Provisioning.Tests.TestHub;
+using GpuBench.TestSupport.Hub;
 
 namespace GpuBench.Provisioning.Tests;
 
@@ -16,7 +16,7 @@ public sealed class ModelProvisionerFailureTests : ProvisioningTestBase
         Assert.Equal(ProvisioningOutcome.Failed, result.Outcome);
         Assert.Equal(ProvisioningFailureKind.AccessDenied, result.Failure?.Kind);
         Assert.Contains("HTTP 401", result.Failure!.Message, StringComparison.Ordinal);
-        Assert.Contains($"accept the licence at {Hub.Endpoint}/acme/gated", result.Failure.Message, StringComparison.Ordinal);
+        Assert.Contains($"accept the licence at {HubEndpointOf(Hub)}/acme/gated", result.Failure.Message, StringComparison.Ordinal);
         Assert.Contains("secrets.hf_token_env", result.Failure.Message, StringComparison.Ordinal);
         Assert.Contains("no token was sent", result.Failure.Message, StringComparison.Ordinal);
     }

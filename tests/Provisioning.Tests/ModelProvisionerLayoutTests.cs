@@ -1,4 +1,4 @@
-using GpuBench.Provisioning.Tests.TestHub;
+using GpuBench.TestSupport.Hub;
 
 namespace GpuBench.Provisioning.Tests;
 

@@ -1,5 +1,5 @@
 using GpuBench.Provisioning.Hub;
-using GpuBench.Provisioning.Tests.TestHub;
+using GpuBench.TestSupport.Hub;
 
 namespace GpuBench.Provisioning.Tests;
 

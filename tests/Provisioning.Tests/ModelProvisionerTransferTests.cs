@@ -1,5 +1,6 @@
 using System.Globalization;
 using GpuBench.Provisioning.Hub;
+using GpuBench.TestSupport.Hub;
 
 namespace GpuBench.Provisioning.Tests;
 
@@ -137,7 +138,7 @@ public sealed class ModelProvisionerTransferTests : ProvisioningTestBase
     [Fact]
     public async Task Token_goes_to_the_endpoint_and_never_to_the_cdn_it_redirects_to()
     {
-        Hub.Add(new TestHub.HubRepository("acme/gated") { GatedToken = "hf_secret" }).Commit("main", TinyFiles);
+        Hub.Add(new HubRepository("acme/gated") { GatedToken = "hf_secret" }).Commit("main", TinyFiles);
 
         var result = await Provisioner().EnsureAsync(Request("acme/gated") with { Token = new HubToken("hf_secret") }, cancellationToken: Cancel);
 

@@ -1,5 +1,6 @@
 using GpuBench.Provisioning.Hub;
 using GpuBench.ServiceDefaults;
+using GpuBench.TestSupport.Hub;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -11,7 +12,7 @@ public sealed class ProvisioningServiceCollectionExtensionsTests : ProvisioningT
     public async Task Registered_provisioner_downloads_through_service_defaults_keeping_the_token_off_the_cdn()
     {
         using var host = BuildHost();
-        Hub.Add(new TestHub.HubRepository("acme/gated") { GatedToken = "hf_secret" }).Commit("main", TinyFiles);
+        Hub.Add(new HubRepository("acme/gated") { GatedToken = "hf_secret" }).Commit("main", TinyFiles);
 
         var result = await host.Services.GetRequiredService<ModelProvisioner>()
             .EnsureAsync(Request("acme/gated") with { Token = new HubToken("hf_secret") }, cancellationToken: Cancel);

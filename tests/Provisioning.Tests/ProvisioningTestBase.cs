@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using GpuBench.Provisioning.Cache;
 using GpuBench.Provisioning.Hub;
-using GpuBench.Provisioning.Tests.TestHub;
+using GpuBench.TestSupport.Hub;
 
 namespace GpuBench.Provisioning.Tests;
 
@@ -88,7 +88,10 @@ public abstract class ProvisioningTestBase : IAsyncLifetime
         return new ModelProvisioner(client, options ?? FastOptions, freeSpace);
     }
 
-    protected ProvisioningRequest Request(string modelId = ModelId) => new(modelId, HfHome) { Endpoint = Hub.Endpoint };
+    protected ProvisioningRequest Request(string modelId = ModelId) => new(modelId, HfHome) { Endpoint = HubEndpointOf(Hub) };
+
+    /// <summary>The test Hub as provisioning names an endpoint.</summary>
+    protected static HubEndpoint HubEndpointOf(TestHubServer hub) => HubEndpoint.Parse(hub.HubAddress.ToString());
 
     /// <summary>An endpoint on a loopback port nothing listens on: connections are refused.</summary>
     protected static HubEndpoint UnreachableEndpoint()

@@ -9,8 +9,17 @@ public sealed record AgentReach
     /// <summary>Programs for a local agent; null when none was found (a local server then fails with that reason).</summary>
     public AgentTools? LocalTools { get; init; }
 
-    /// <summary>The bundle directory shipped to SSH boxes (`--bundle`); null fails every SSH server with a clear message.</summary>
+    /// <summary>The bundle directory shipped to SSH boxes (`--bundle`); null: the bundle of the box's runtime id in <see cref="Bundles"/>.</summary>
     public string? BundleDirectory { get; init; }
+
+    /// <summary>Where `gpubench bundle` put its bundles; null (and no <see cref="BundleDirectory"/>) fails every SSH server with a clear message.</summary>
+    public BundleStore? Bundles { get; init; }
+
+    /// <summary>
+    /// More settings for the agents the campaign starts (a local child or over SSH), as environment variables in the
+    /// agent's configuration syntax, e.g. Agent__HubEndpoint for a Hub mirror. Never secrets: those travel per deployment.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> AgentSettings { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Adjusts the SSH settings derived from config.yml (known_hosts file, remote root, keep-alive).</summary>
     public Func<SshServerOptions, SshServerOptions> ConfigureSsh { get; init; } = o => o;
@@ -38,20 +47,36 @@ public sealed class AgentConnector(
             }
 
             var tools = reach.LocalTools ?? throw new InvalidOperationException(
-                "No local agent: run under the AppHost, pass --bundle DIR, or install GpuBench.Agent, GpuBench.Gateway and GpuBench.Simulator next to gpubench.");
-            return await LocalAgentSession.StartAsync(clients, tools, server, time, cancellationToken).ConfigureAwait(false);
+                "No local agent: run under the AppHost, build the bundle with `gpubench bundle`, pass --bundle DIR, or install GpuBench.Agent, GpuBench.Gateway and GpuBench.Simulator next to gpubench.");
+            return await LocalAgentSession.StartAsync(clients, tools, server, time, cancellationToken, reach.AgentSettings).ConfigureAwait(false);
         }
 
-        if (reach.BundleDirectory is not { } directory)
+        var options = reach.ConfigureSsh(RemoteAgentSession.OptionsFor(target));
+        var directory = reach.BundleDirectory ?? await StoredBundleAsync(server, options, reach.Bundles, cancellationToken).ConfigureAwait(false);
+        var bundle = await AgentBundle.LoadAsync(directory, cancellationToken).ConfigureAwait(false);
+        return await RemoteAgentSession.StartAsync(
+            options, server, bundle, connector, sessions, launcher, clients, reach.ReconnectPolicy, time, cancellationToken, reach.AgentSettings).ConfigureAwait(false);
+    }
+
+    /// <summary>The stored bundle for the box's runtime id, which the box tells with `uname -sm`.</summary>
+    private async Task<string> StoredBundleAsync(ServerSpec server, SshServerOptions options, BundleStore? bundles, CancellationToken cancellationToken)
+    {
+        if (bundles is null)
         {
             throw new InvalidOperationException(
-                $"Server {server.Name} is reached over SSH and needs the agent bundle: publish it (agent/, gateway/, simulator/ " +
-                "self-contained) and pass --bundle DIR.");
+                $"Server {server.Name} is reached over SSH and needs the agent bundle: build it with `gpubench bundle`, or pass --bundle DIR.");
         }
 
-        var bundle = await AgentBundle.LoadAsync(directory, cancellationToken).ConfigureAwait(false);
-        var options = reach.ConfigureSsh(RemoteAgentSession.OptionsFor(target));
-        return await RemoteAgentSession.StartAsync(
-            options, server, bundle, connector, sessions, launcher, clients, reach.ReconnectPolicy, time, cancellationToken).ConfigureAwait(false);
+        string uname;
+        using (var client = await connector.ConnectAsync(options, cancellationToken).ConfigureAwait(false))
+        {
+            using var command = client.CreateCommand("uname -sm");
+            await command.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            uname = command.Result.Trim();
+        }
+
+        var runtimeId = RuntimeIds.FromUname(uname) ?? throw new InvalidOperationException(
+            $"Server {server.Name} is '{uname}' (uname -sm); agent bundles are built for {string.Join(", ", RuntimeIds.Supported)} only.");
+        return bundles.Require(runtimeId).Directory;
     }
 }

@@ -1,11 +1,16 @@
+using GpuBench.Controller.Ssh;
+
 namespace GpuBench.Controller.Campaigns;
 
 /// <summary>
 /// The programs a box needs, as command lines valid on that box: the agent itself, the gateway the agent starts
-/// in front of each deployment, and the simulator (engine kind sim).
+/// in front of each deployment, the simulator (engine kind sim) and vLLM (engine kind vllm, process runtime).
 /// </summary>
 public sealed record AgentTools(IReadOnlyList<string> Agent, IReadOnlyList<string> Gateway, IReadOnlyList<string> Simulator)
 {
+    /// <summary>vLLM's command up to its flags; the box's own `vllm` on its PATH unless said otherwise.</summary>
+    public IReadOnlyList<string> Vllm { get; init; } = ["vllm", "serve"];
+
     /// <summary>Where each program lives in a bundle (a self-contained publish of each into its own folder).</summary>
     public const string AgentPath = "agent/GpuBench.Agent";
     public const string GatewayPath = "gateway/GpuBench.Gateway";
@@ -32,6 +37,13 @@ public sealed record AgentTools(IReadOnlyList<string> Agent, IReadOnlyList<strin
         var gateway = Program(beside, "GpuBench.Gateway");
         var simulator = Program(beside, "GpuBench.Simulator");
         return agent is null || gateway is null ? null : new AgentTools(agent, gateway, simulator ?? []);
+    }
+
+    /// <summary>The programs of the bundle `gpubench bundle` stored for this machine's runtime id; null when there is none.</summary>
+    public static AgentTools? FromStore(BundleStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return RuntimeIds.ThisMachine is { } runtimeId && store.Find(runtimeId) is { } bundle ? InBundle(bundle.Directory) : null;
     }
 
     /// <summary>Names the simulator (an executable or a .dll) for an agent this process did not start (the AppHost's).</summary>

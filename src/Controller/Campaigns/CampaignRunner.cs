@@ -4,6 +4,7 @@ using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
 using GpuBench.Core.Metrics;
 using GpuBench.Core.Planning;
+using GpuBench.Core.Results;
 
 namespace GpuBench.Controller.Campaigns;
 
@@ -165,7 +166,7 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
         try
         {
             tracker.Update(run.RelativePath, RunPhase.Deploying);
-            var command = run.Engine.Kind == EngineKind.Sim ? session.Tools.Simulator : ["vllm", "serve"];
+            var command = run.Engine.Kind == EngineKind.Sim ? session.Tools.Simulator : session.Tools.Vllm;
             if (command.Count == 0)
             {
                 return await WriteFailureAsync(folder, record, slice, "no simulator program on this box to run engine kind sim", null, cancellationToken).ConfigureAwait(false);
@@ -206,7 +207,7 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
             var engine = result.System?.Engine ?? deployment.Engine;
             record = record with
             {
-                State = reason is null ? "succeeded" : "failed",
+                State = reason is null ? RunRecord.Succeeded : RunRecord.Failed,
                 Reason = reason,
                 FinishedAt = result.FinishedAt ?? time.GetUtcNow(),
                 GpuName = result.System?.Gpus.Gpus.FirstOrDefault()?.Name,
@@ -420,7 +421,7 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
         logger.LogWarning("Run {Server}/{Model}/{Workload} failed: {Reason}", record.Server, record.Model, record.Workload, reason);
         await folder.WriteAsync(new RunArtifacts
         {
-            Record = record with { State = "failed", Reason = reason, FinishedAt = time.GetUtcNow() },
+            Record = record with { State = RunRecord.Failed, Reason = reason, FinishedAt = time.GetUtcNow() },
             ComposeYaml = deployment?.Rendered.ComposeYaml,
             CommandText = deployment?.Rendered.CommandText,
             EngineLogTail = logTail,

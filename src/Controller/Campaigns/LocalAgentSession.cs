@@ -16,10 +16,9 @@ public sealed class LocalAgentSession : IAgentSession
     /// <summary>The token of the AppHost's agent (the agent reads the same value as Agent__Token).</summary>
     public const string TokenVariable = "GPUBENCH_AGENT_TOKEN";
 
-    private const int LogLines = 40;
     private readonly Process? _process;
     private readonly string? _dataDirectory;
-    private readonly Queue<string> _log = new();
+    private readonly LineTail _log = new(40);
 
     private LocalAgentSession(AgentClient client, AgentTools tools, Process? process, string? dataDirectory)
     {
@@ -52,7 +51,8 @@ public sealed class LocalAgentSession : IAgentSession
 
     /// <summary>Starts <see cref="AgentTools.Agent"/> as a child process for <paramref name="server"/> and waits for /health.</summary>
     public static async Task<LocalAgentSession> StartAsync(
-        AgentClientFactory clients, AgentTools tools, ServerSpec server, TimeProvider time, CancellationToken cancellationToken)
+        AgentClientFactory clients, AgentTools tools, ServerSpec server, TimeProvider time, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         ArgumentNullException.ThrowIfNull(clients);
         ArgumentNullException.ThrowIfNull(tools);
@@ -74,7 +74,7 @@ public sealed class LocalAgentSession : IAgentSession
             start.ArgumentList.Add(argument);
         }
 
-        var environment = AgentEnvironment(data, tools, server);
+        var environment = AgentEnvironment(data, tools, server, settings);
         environment["Agent__Token"] = token;
         foreach (var (name, value) in environment)
         {
@@ -83,8 +83,8 @@ public sealed class LocalAgentSession : IAgentSession
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {tools.Agent[0]}.");
         var session = new LocalAgentSession(clients.Create(url, token), tools, process, data);
-        process.OutputDataReceived += (_, e) => session.Remember(e.Data);
-        process.ErrorDataReceived += (_, e) => session.Remember(e.Data);
+        process.OutputDataReceived += (_, e) => session._log.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => session._log.Add(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
@@ -102,9 +102,11 @@ public sealed class LocalAgentSession : IAgentSession
 
     /// <summary>
     /// The agent's settings as environment variables (the token aside): data directory, gateway program, and the
-    /// GPUs to simulate when the box has no nvidia-smi (the server's, from config.yml).
+    /// GPUs to simulate when the box has no nvidia-smi (the server's, from config.yml); then the campaign's own
+    /// <paramref name="settings"/>, which win.
     /// </summary>
-    public static Dictionary<string, string> AgentEnvironment(string dataDirectory, AgentTools tools, ServerSpec server)
+    public static Dictionary<string, string> AgentEnvironment(
+        string dataDirectory, AgentTools tools, ServerSpec server, IReadOnlyDictionary<string, string>? settings = null)
     {
         ArgumentNullException.ThrowIfNull(tools);
         ArgumentNullException.ThrowIfNull(server);
@@ -119,6 +121,11 @@ public sealed class LocalAgentSession : IAgentSession
         for (var i = 0; i < tools.Gateway.Count; i++)
         {
             environment[$"Agent__GatewayCommand__{i.ToString(CultureInfo.InvariantCulture)}"] = tools.Gateway[i];
+        }
+
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
         }
 
         return environment;
@@ -177,27 +184,7 @@ public sealed class LocalAgentSession : IAgentSession
             return null;
         }
 
-        lock (_log)
-        {
-            return $"The agent exited at start with code {process.ExitCode}:\n{string.Join('\n', _log)}";
-        }
-    }
-
-    private void Remember(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_log)
-        {
-            _log.Enqueue(line);
-            while (_log.Count > LogLines)
-            {
-                _log.Dequeue();
-            }
-        }
+        return $"The agent exited at start with code {process.ExitCode}:\n{_log}";
     }
 
     private static int FreePort()

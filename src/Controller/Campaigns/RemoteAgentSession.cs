@@ -52,7 +52,8 @@ public sealed class RemoteAgentSession : IAgentSession
         AgentClientFactory clients,
         ReconnectPolicy? reconnect,
         TimeProvider time,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(sessions);
@@ -68,7 +69,7 @@ public sealed class RemoteAgentSession : IAgentSession
 
         var root = options.RemoteRoot.TrimEnd('/');
         var onBox = AgentTools.InBundle($"{root}/bundles/{bundle.Hash}");
-        var environment = LocalAgentSession.AgentEnvironment($"{root}/data", onBox, server);
+        var environment = LocalAgentSession.AgentEnvironment($"{root}/data", onBox, server, settings);
         if (Environment.GetEnvironmentVariable(OtlpHeadersVariable) is { Length: > 0 } headers)
         {
             // Maybe an API key: it travels in the agent's 0600 environment file, never on a command line.

@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
 using GpuBench.Core.Planning;
+using GpuBench.Core.Results;
 using GpuBench.Reporting.Results;
 
 namespace GpuBench.Controller.Campaigns;
@@ -40,12 +40,6 @@ public sealed class RunFolder(string campaignDirectory, string server, string mo
     public const string FailureFile = "failure.json";
     public const string EngineLogFile = "engine.log";
     public const string ConfigFile = "config.yml";
-
-    private static readonly JsonSerializerOptions RecordJson = new(ContractJson.Options)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-    };
 
     public string Path { get; } = System.IO.Path.Combine(campaignDirectory, server, model, workload);
 
@@ -120,16 +114,9 @@ public sealed class RunFolder(string campaignDirectory, string server, string mo
 
     private static (string Name, string Content) Marker(RunArtifacts artifacts)
     {
-        var record = JsonSerializer.SerializeToNode(artifacts.Record, RecordJson)!;
-        if (artifacts.Record.Reason is not null || artifacts.Benchmark is not { ValueKind: JsonValueKind.Object } benchmark)
-        {
-            return (FailureFile, record.ToJsonString(RecordJson));
-        }
-
-        // vLLM's --save-result fields at the top, as vLLM's own tools read them; ours under "run".
-        var result = JsonNode.Parse(benchmark.GetRawText())!.AsObject();
-        result["run"] = record;
-        return (GpuBenchResultReader.ResultFile, result.ToJsonString(RecordJson));
+        return artifacts.Record.Reason is not null || artifacts.Benchmark is not { ValueKind: JsonValueKind.Object } benchmark
+            ? (FailureFile, RunRecordJson.Serialize(artifacts.Record))
+            : (GpuBenchResultReader.ResultFile, RunRecordJson.SerializeResult(benchmark, artifacts.Record));
     }
 
     /// <summary>config.yml with only what produced this run: its server, model, workload and GPU price.</summary>

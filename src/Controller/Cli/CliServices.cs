@@ -1,4 +1,5 @@
 using GpuBench.Controller.Campaigns;
+using GpuBench.Controller.Ssh;
 using GpuBench.Core.Hardware;
 using GpuBench.Core.Planning;
 using Spectre.Console;
@@ -15,6 +16,7 @@ public static class CliServices
         services.AddSingleton(GpuCatalog.Default);
         services.AddSingleton(sp => new RunPlanner(sp.GetRequiredService<GpuCatalog>()));
         services.AddCampaigns();
+        services.AddSingleton<IBundlePublisher>(_ => new DotnetBundlePublisher(line => console.WriteLine(line)));
         return services;
     }
 }

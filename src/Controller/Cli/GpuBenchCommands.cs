@@ -13,6 +13,7 @@ public static class GpuBenchCommands
         // One line per command, in the order `gpubench --help` lists them.
         config.AddCommand<ValidateCommand>("validate").WithDescription("Check config.yml and print every error and warning.");
         config.AddCommand<PlanCommand>("plan").WithDescription("Show the run matrix: server × model × workload, layout, GPU ids, $/hour.");
+        config.AddCommand<BundleCommand>("bundle").WithDescription("Build the agent bundle SSH boxes get: agent, gateway and simulator, self-contained, content-hashed.");
         config.AddCommand<BenchCommand>("bench").WithDescription("Run the campaign: every planned run on every server; resumes where it stopped.");
         config.AddLoadCommand();
         config.AddReportCommand();

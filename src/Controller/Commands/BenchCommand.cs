@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using GpuBench.Controller.Campaigns;
 using GpuBench.Controller.Cli;
+using GpuBench.Controller.Ssh;
 using GpuBench.Core.Config;
 using GpuBench.Core.Planning;
 using GpuBench.Reporting;
@@ -41,7 +42,7 @@ public sealed class BenchCommand(IAnsiConsole console, RunPlanner planner, Campa
         public string? Campaign { get; init; }
 
         [CommandOption("--bundle <DIR>")]
-        [Description("The agent bundle (agent/, gateway/, simulator/ self-contained publishes) uploaded to SSH servers and used for local ones.")]
+        [Description("The agent bundle (agent/, gateway/, simulator/ self-contained publishes) uploaded to SSH servers and used for local ones. Default for SSH servers: the one `gpubench bundle` built for the box's runtime id.")]
         public string? Bundle { get; init; }
 
         public override ValidationResult Validate()
@@ -82,12 +83,13 @@ public sealed class BenchCommand(IAnsiConsole console, RunPlanner planner, Campa
         }
 
         var plan = planner.Plan(config);
+        var bundles = BundleStore.Default();
         var campaign = new CampaignSettings
         {
             Name = settings.CampaignName,
             Force = settings.Force,
             Servers = settings.Servers,
-            Reach = new AgentReach { LocalTools = AgentTools.FindLocal(settings.Bundle), BundleDirectory = settings.Bundle },
+            Reach = new AgentReach { LocalTools = LocalTools(settings.Bundle, bundles), BundleDirectory = settings.Bundle, Bundles = bundles },
         };
         Console.MarkupLineInterpolated($"Campaign [bold]{campaign.Name}[/]: {plan.Runs.Count} runs planned, results in {Path.Combine(config.ResultsDir, campaign.Name)}");
 
@@ -109,6 +111,10 @@ public sealed class BenchCommand(IAnsiConsole console, RunPlanner planner, Campa
             $"{result.Outcomes.Count(o => o.Kind == RunOutcomeKind.Completed)} completed, {result.Outcomes.Count(o => o.Kind == RunOutcomeKind.Skipped)} skipped (already complete), {result.Failed} failed.");
         return result.Failed > 0 ? RunsFailedExitCode : 0;
     }
+
+    /// <summary>A local agent's programs: --bundle's, else installed next to gpubench, else the bundle `gpubench bundle` stored for this machine.</summary>
+    public static AgentTools? LocalTools(string? bundle, BundleStore bundles, string? besideDirectory = null) =>
+        AgentTools.FindLocal(bundle, besideDirectory) ?? (bundle is null ? AgentTools.FromStore(bundles) : null);
 
     private async Task ReportAsync(BenchConfig config, RunPlan plan, CampaignResult result, CancellationToken cancellationToken)
     {

@@ -33,9 +33,17 @@ public sealed record RemoteAgent(int ProcessId, int Port, string Token, string D
 }
 
 /// <summary>
+/// An agent folder found on a box: the agent's pid, whether it was running, the controller that started it, and
+/// whether it was <see cref="Removed"/> (stopped first when it ran) because that controller is gone.
+/// </summary>
+public sealed record LeftAgent(string Directory, int? ProcessId, bool Running, ControllerIdentity? Controller, bool Removed);
+
+/// <summary>
 /// Starts the agent on a box so it outlives the SSH session (own session via setsid, no terminal, output to a log,
 /// pid in a file), bound to 127.0.0.1, with a fresh token that travels over the SSH channel's stdin into a 0600 file
-/// and from there into the agent's environment — never onto a command line, where <c>ps</c> would show it.
+/// and from there into the agent's environment — never onto a command line, where <c>ps</c> would show it. Beside
+/// it goes the <see cref="ControllerIdentity"/> of the controller that started it, so that the next controller can
+/// stop an agent whose controller was killed (<see cref="ReplaceOrphansAsync"/>) instead of leaving it running.
 /// </summary>
 public sealed partial class RemoteAgentLauncher(ILogger<RemoteAgentLauncher> logger, TimeProvider time)
 {
@@ -52,6 +60,10 @@ public sealed partial class RemoteAgentLauncher(ILogger<RemoteAgentLauncher> log
 
     private const string PidName = "agent.pid";
     private const string EnvironmentName = "agent.env";
+    private const string ControllerName = "controller";
+
+    /// <summary>The controller recorded beside every agent this launcher starts.</summary>
+    public ControllerIdentity Identity { get; init; } = ControllerIdentity.Current;
 
     public async Task<RemoteAgent> StartAsync(
         SshLink link, RemoteBundle bundle, AgentLaunchSpec spec, CancellationToken cancellationToken)
@@ -59,8 +71,7 @@ public sealed partial class RemoteAgentLauncher(ILogger<RemoteAgentLauncher> log
         ArgumentNullException.ThrowIfNull(link);
         ArgumentNullException.ThrowIfNull(bundle);
         ArgumentNullException.ThrowIfNull(spec);
-        var home = await RunCheckedAsync(link, "printf '%s' \"$HOME\"", null, "find the home directory", cancellationToken).ConfigureAwait(false);
-        var paths = RemotePaths.For(link.Server, home);
+        var paths = await PathsAsync(link, cancellationToken).ConfigureAwait(false);
         var id = $"{time.GetUtcNow():yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
         var directory = $"{paths.Agents}/{id}";
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
@@ -77,7 +88,9 @@ public sealed partial class RemoteAgentLauncher(ILogger<RemoteAgentLauncher> log
 
         await RunCheckedAsync(
             link,
-            $"umask 077 && mkdir -p -- {ShellQuote.Quote(directory)} && cat > {ShellQuote.Quote($"{directory}/{EnvironmentName}")}",
+            $"umask 077 && mkdir -p -- {ShellQuote.Quote(directory)} && " +
+            $"printf '%s\\n' {ShellQuote.Quote(Identity.ToString())} > {ShellQuote.Quote($"{directory}/{ControllerName}")} && " +
+            $"cat > {ShellQuote.Quote($"{directory}/{EnvironmentName}")}",
             environment.ToString(),
             "write the agent's environment",
             cancellationToken).ConfigureAwait(false);
@@ -125,6 +138,74 @@ public sealed partial class RemoteAgentLauncher(ILogger<RemoteAgentLauncher> log
             $"kill -9 {pid} 2>/dev/null; exit 0\n";
         await RunCheckedAsync(link, script, null, "stop the agent", cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Stopped the agent pid {Pid} on {Server}", agent.ProcessId, link.Server.Display);
+    }
+
+    /// <summary>
+    /// Stops every agent under the box's agents/ folder whose controller is gone from this machine (killed, crashed)
+    /// and removes its folder (its agent.env holds a token); agents of a live controller, of one on another machine,
+    /// or of an unknown one are left alone, running or not. A pid counts as the agent only when that process runs in
+    /// the agent's folder, so a recycled pid is never signalled. Returns what it found.
+    /// </summary>
+    public async Task<IReadOnlyList<LeftAgent>> ReplaceOrphansAsync(SshLink link, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        var agents = (await PathsAsync(link, cancellationToken).ConfigureAwait(false)).Agents;
+        var script =
+            $"for d in {ShellQuote.Quote(agents)}/*/; do\n" +
+            "  [ -d \"$d\" ] || continue; d=${d%/}\n" +
+            $"  pid=$(head -n 1 \"$d/{PidName}\" 2>/dev/null)\n" +
+            "  state=stopped\n" +
+            "  real=$(cd \"$d\" 2>/dev/null && pwd -P)\n" +
+            "  case \"$pid\" in ''|*[!0-9]*) pid= ;; *) [ -n \"$real\" ] && [ \"$(readlink \"/proc/$pid/cwd\" 2>/dev/null)\" = \"$real\" ] && state=running ;; esac\n" +
+            $"  printf '%s\\t%s\\t%s\\t%s\\n' \"$d\" \"$pid\" \"$state\" \"$(head -n 1 \"$d/{ControllerName}\" 2>/dev/null)\"\n" +
+            "done; exit 0\n";
+        var listing = await RunCheckedAsync(link, script, null, "list the agents left on the box", cancellationToken).ConfigureAwait(false);
+        var found = new List<LeftAgent>();
+        foreach (var line in listing.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var fields = line.Split('\t');
+            if (fields.Length != 4)
+            {
+                continue;
+            }
+
+            int? pid = int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : null;
+            var running = fields[2] == "running";
+            var controller = ControllerIdentity.Parse(fields[3]);
+            if (controller is null || controller == Identity || !controller.IsGoneFromThisMachine())
+            {
+                if (running)
+                {
+                    logger.LogInformation(
+                        "The agent pid {Pid} in {Directory} on {Server} belongs to {Controller}, running or unknown: left alone",
+                        pid, fields[0], link.Server.Display, controller?.ToString() ?? "an unknown controller");
+                }
+
+                found.Add(new LeftAgent(fields[0], pid, running, controller, Removed: false));
+                continue;
+            }
+
+            if (running && pid is { } agentPid)
+            {
+                // SIGTERM: the agent tears down the engines and gateway it still runs before it exits.
+                logger.LogWarning(
+                    "The agent pid {Pid} in {Directory} on {Server} was left by controller {Controller}, which is gone: stopping it",
+                    agentPid, fields[0], link.Server.Display, controller);
+                await StopAsync(link, new RemoteAgent(agentPid, 0, "", fields[0]), TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+            }
+
+            await RunCheckedAsync(link, $"rm -rf -- {ShellQuote.Quote(fields[0])}", null, "remove a left agent's folder", cancellationToken).ConfigureAwait(false);
+            found.Add(new LeftAgent(fields[0], pid, running, controller, Removed: true));
+        }
+
+        return found;
+    }
+
+    /// <summary>The box's GpuBench paths, the root resolved against the remote user's home.</summary>
+    private static async Task<RemotePaths> PathsAsync(SshLink link, CancellationToken cancellationToken)
+    {
+        var home = await RunCheckedAsync(link, "printf '%s' \"$HOME\"", null, "find the home directory", cancellationToken).ConfigureAwait(false);
+        return RemotePaths.For(link.Server, home);
     }
 
     private async Task<int> ReadPortAsync(

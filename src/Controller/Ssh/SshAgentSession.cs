@@ -47,8 +47,9 @@ public sealed class SshAgentSession : IAsyncDisposable
 }
 
 /// <summary>
-/// Brings an agent up on an SSH box: bundle uploaded if its content changed, link opened, OTLP forwarded from the
-/// box to the local endpoint, agent started detached, and a local forward to it.
+/// Brings an agent up on an SSH box: bundle uploaded if its content changed, link opened, the agents of killed
+/// controllers stopped, OTLP forwarded from the box to the local endpoint, agent started detached, and a local
+/// forward to it.
 /// </summary>
 public sealed class SshAgentSessions(
     SshConnector connector,
@@ -89,6 +90,8 @@ public sealed class SshAgentSessions(
                 };
             }
 
+            // An agent a killed controller left would hold the box's GPUs and ports, and nobody would stop it.
+            await launcher.ReplaceOrphansAsync(link, cancellationToken).ConfigureAwait(false);
             var agent = await launcher.StartAsync(link, remoteBundle, spec, cancellationToken).ConfigureAwait(false);
             var forward = await link.ForwardLocalAsync(agent.Port, cancellationToken).ConfigureAwait(false);
             return new SshAgentSession(link, remoteBundle, agent, forward, telemetry, launcher);

@@ -4,6 +4,7 @@ using GpuBench.Core.Contracts;
 using GpuBench.Core.Hardware;
 using GpuBench.Core.Metrics;
 using GpuBench.Core.Planning;
+using GpuBench.Core.Results;
 using GpuBench.Reporting.Import;
 using GpuBench.Reporting.Runs;
 
@@ -11,7 +12,7 @@ namespace GpuBench.Reporting.Results;
 
 /// <summary>
 /// Reads one GpuBench run folder, results/&lt;campaign&gt;/&lt;server&gt;/&lt;model&gt;/&lt;workload&gt;/. The figures come from
-/// result.json (vLLM's field names, with the campaign's record of the run under "run"; or the agent's whole run
+/// result.json (vLLM's field names, with the campaign's <see cref="RunRecord"/> under "run"; or the agent's whole run
 /// result with the figures under "benchmark"), else from benchmark.txt. What was run comes from the campaign's plan
 /// (config.yml given to the report, else the config.yml slice the campaign keeps in the folder), else from the
 /// folder's own files: result.json's "run", compose.yaml, command.txt, system-info.txt, and the server's name.
@@ -89,13 +90,12 @@ public static class GpuBenchResultReader
     private sealed record RunFiles(
         ServingMetrics Metrics,
         RunResult? Result,
-        RunSection? Run,
+        RunRecord? Run,
         string? Compose,
         string? Command,
         string? SystemInfoContent)
     {
         private static readonly JsonSerializerOptions AgentJson = new(JsonSerializerDefaults.Web);
-        private static readonly JsonSerializerOptions RecordJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
         public static async Task<RunFiles> ReadAsync(string folder, string resultPath, CancellationToken cancellationToken)
         {
@@ -108,7 +108,7 @@ public static class GpuBenchResultReader
             var text = await File.ReadAllTextAsync(resultPath, cancellationToken).ConfigureAwait(false);
             ServingMetrics metrics;
             RunResult? result = null;
-            RunSection? run = null;
+            RunRecord? run = null;
             if (Path.GetFileName(resultPath) == TextBlockFile)
             {
                 metrics = BenchmarkTextBlock.Parse(text);
@@ -124,10 +124,7 @@ public static class GpuBenchResultReader
                 else
                 {
                     metrics = ResultJson.Deserialize(text);
-                    if (json.RootElement.TryGetProperty("run", out var record))
-                    {
-                        run = record.Deserialize<RunSection>(RecordJson);
-                    }
+                    run = RunRecordJson.ReadFromResult(json.RootElement);
                 }
             }
 
@@ -142,13 +139,9 @@ public static class GpuBenchResultReader
 
         public Layout? Layout()
         {
-            if (Run is { Replicas: > 0, GpuIds: { Length: > 0 } gpuIds } run)
+            if (Run is { Replicas: > 0, GpuIds.Count: > 0 } run)
             {
-                return new Layout(
-                    run.Replicas,
-                    Math.Max(1, run.TensorParallel),
-                    Math.Max(1, run.PipelineParallel),
-                    [.. gpuIds.Select((ids, i) => new ReplicaPlacement(i, ids))]);
+                return run.ToLayout();
             }
 
             if (Result?.Deployment is { Replicas.Count: > 0 } deployment)

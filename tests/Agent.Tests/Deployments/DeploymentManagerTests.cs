@@ -12,7 +12,7 @@ using GpuBench.Core.Contracts;
 using GpuBench.Core.Hardware;
 using GpuBench.Core.Planning;
 using GpuBench.Provisioning;
-using GpuBench.Provisioning.Tests.TestHub;
+using GpuBench.TestSupport.Hub;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -4,6 +4,7 @@ using GpuBench.Core.Config;
 using GpuBench.Core.Hardware;
 using GpuBench.Core.Metrics;
 using GpuBench.Core.Planning;
+using GpuBench.Core.Results;
 
 namespace GpuBench.Controller.Tests.Campaigns;
 
@@ -23,7 +24,7 @@ public sealed class RunFolderTests : IDisposable
         var record = RunRecord.Planned("c", run, DateTimeOffset.UnixEpoch);
         await folder.WriteAsync(new RunArtifacts
         {
-            Record = record with { State = "failed", Reason = "engine did not start: out of memory" },
+            Record = record with { State = RunRecord.Failed, Reason = "engine did not start: out of memory" },
             EngineLogTail = "CUDA out of memory",
             ConfigSlice = RunFolder.ConfigSlice(config, run),
         }, Ct);
@@ -36,7 +37,7 @@ public sealed class RunFolderTests : IDisposable
         using var benchmark = JsonDocument.Parse(ResultJson.Serialize(metrics));
         await folder.WriteAsync(new RunArtifacts
         {
-            Record = record with { State = "succeeded" },
+            Record = record with { State = RunRecord.Succeeded },
             Benchmark = benchmark.RootElement.Clone(),
             BenchmarkText = BenchmarkTextBlock.Format(metrics),
             CommandText = "vllm serve model",

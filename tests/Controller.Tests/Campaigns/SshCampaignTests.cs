@@ -37,19 +37,13 @@ public sealed class SshCampaignTests(SshdFixture sshd) : IClassFixture<SshdFixtu
             {{TestCampaigns.Workloads(1, prompts: 16, outputLen: 16, requestRate: "2")}}
             models:
               qwen: { id: {{TestCampaigns.Model}}, weights_gb: 17 }
-            servers:
-              - name: far-4090
-                ssh:
-                  host: 127.0.0.1
-                  port: {{sshd.Port}}
-                  user: {{sshd.User}}
-                  key: {{sshd.UserKey}}
-                  host_key: "{{await sshd.FingerprintAsync(sshd.Ed25519HostKey)}}"
-                gpu: { type: rtx4090, count: 1 }
-                models: [qwen]
+            {{await FarServerAsync()}}
             """, Ct);
         var config = CampaignHarness.Load(configPath);
-        var bundle = TestBundle.Create(Path.Combine(_folder, "bundle"));
+
+        // No --bundle: the bundle is the one stored for the box's runtime id, as `gpubench bundle` leaves it.
+        var store = new BundleStore(Path.Combine(_folder, "bundles"));
+        await store.AddAsync("linux-x64", TestBundle.Create(Path.Combine(_folder, "staged-bundle")), Ct);
 
         // The link is cut as soon as the run reports progress (requests are released two a second, so the run lasts
         // about eight): the run goes on on the box, and its result is fetched once the link is back.
@@ -74,14 +68,8 @@ public sealed class SshCampaignTests(SshdFixture sshd) : IClassFixture<SshdFixtu
             Name = "remote",
             Reach = new AgentReach
             {
-                BundleDirectory = bundle,
-                ConfigureSsh = o => o with
-                {
-                    RemoteRoot = Path.Combine(_folder, "remote-root"),
-                    KnownHostsFile = Path.Combine(_folder, "known_hosts"),
-                    KeepAliveInterval = TimeSpan.FromSeconds(2),
-                    ConnectTimeout = TimeSpan.FromSeconds(20),
-                },
+                Bundles = store,
+                ConfigureSsh = ConfigureSsh,
                 ReconnectPolicy = new ReconnectPolicy { InitialDelay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(2), MaxAttempts = 40 },
             },
         };
@@ -112,4 +100,57 @@ public sealed class SshCampaignTests(SshdFixture sshd) : IClassFixture<SshdFixtu
         Assert.NotEmpty(agents);
         Assert.All(agents, pid => Assert.False(Directory.Exists($"/proc/{File.ReadAllText(pid).Trim()}")));
     }
+
+    [Fact]
+    public async Task Without_a_bundle_for_the_box_the_server_fails_naming_gpubench_bundle_for_its_runtime_id()
+    {
+        Prerequisite.Require(SshdFixture.Available, SshdFixture.Missing);
+        var configPath = Path.Combine(_folder, "config.yml");
+        await File.WriteAllTextAsync(configPath, $$"""
+            results_dir: results
+            engine: { kind: sim }
+            workloads:
+            {{TestCampaigns.Workloads(1)}}
+            models:
+              qwen: { id: {{TestCampaigns.Model}}, weights_gb: 17 }
+            {{await FarServerAsync()}}
+            """, Ct);
+        var empty = new BundleStore(Path.Combine(_folder, "bundles"));
+        using var harness = new CampaignHarness();
+
+        var result = await harness.RunAsync(
+            CampaignHarness.Load(configPath),
+            new CampaignSettings { Name = "remote", Reach = new AgentReach { Bundles = empty, ConfigureSsh = ConfigureSsh } },
+            new RecordingObserver(),
+            Ct);
+
+        // The box said `Linux x86_64` over SSH: the bundle it needs is linux-x64's, and the message says how to build it.
+        var outcome = Assert.Single(result.Outcomes);
+        Assert.Equal(RunOutcomeKind.Failed, outcome.Kind);
+        Assert.Contains("gpubench bundle --runtime linux-x64 --output ", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains(empty.RuntimeDirectory("linux-x64"), outcome.Reason, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_folder, "remote-root", "bundles")), "nothing is uploaded without a bundle");
+    }
+
+    /// <summary>config.yml's servers: one RTX 4090 box serving qwen, reached through the test's sshd with its key pinned.</summary>
+    private async Task<string> FarServerAsync() => $$"""
+        servers:
+          - name: far-4090
+            ssh:
+              host: 127.0.0.1
+              port: {{sshd.Port}}
+              user: {{sshd.User}}
+              key: {{sshd.UserKey}}
+              host_key: "{{await sshd.FingerprintAsync(sshd.Ed25519HostKey)}}"
+            gpu: { type: rtx4090, count: 1 }
+            models: [qwen]
+        """;
+
+    private SshServerOptions ConfigureSsh(SshServerOptions options) => options with
+    {
+        RemoteRoot = Path.Combine(_folder, "remote-root"),
+        KnownHostsFile = Path.Combine(_folder, "known_hosts"),
+        KeepAliveInterval = TimeSpan.FromSeconds(2),
+        ConnectTimeout = TimeSpan.FromSeconds(20),
+    };
 }

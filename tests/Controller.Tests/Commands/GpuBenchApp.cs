@@ -10,11 +10,17 @@ internal static class GpuBenchApp
 {
     public static CommandAppResult Run(params string[] args) => RunAtWidth(250, args);
 
+    /// <summary>Runs with services of the test's own in place of some of `gpubench`'s (registered last, they win).</summary>
+    public static CommandAppResult RunWith(Action<IServiceCollection> replace, params string[] args) => RunAtWidth(250, args, replace);
+
     /// <summary>Runs with a console <paramref name="width"/> columns wide (250 by default: no table wraps, tests read whole rows).</summary>
-    public static CommandAppResult RunAtWidth(int width, params string[] args)
+    public static CommandAppResult RunAtWidth(int width, params string[] args) => RunAtWidth(width, args, null);
+
+    private static CommandAppResult RunAtWidth(int width, string[] args, Action<IServiceCollection>? replace)
     {
         var console = new TestConsole().Width(width);
         var services = new ServiceCollection().AddGpuBenchCli(console);
+        replace?.Invoke(services);
         var app = new CommandAppTester(new TypeRegistrar(services), new CommandAppTesterSettings(), console);
         app.Configure(config => config.AddGpuBenchCommands());
         return app.Run(args);

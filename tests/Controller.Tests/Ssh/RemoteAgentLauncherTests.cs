@@ -108,15 +108,153 @@ public sealed class RemoteAgentLauncherTests(SshdFixture sshd) : IClassFixture<S
         Assert.Contains("no GPU found", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Agents_whose_controller_is_gone_are_stopped_and_removed_and_those_of_live_or_foreign_controllers_stay()
+    {
+        Prerequisite.Require(SshdFixture.Available, SshdFixture.Missing);
+        var bundle = await UploadAsync(FakeAgent);
+        var spec = new AgentLaunchSpec { Executable = "agent/fake-agent" };
+        await using var link = await sshd.LinkAsync();
+        var orphan = await LauncherOf(GoneController()).StartAsync(link, bundle, spec, Ct);
+        var stopped = await LauncherOf(GoneController()).StartAsync(link, bundle, spec, Ct);
+        await Launcher.StopAsync(link, stopped, TimeSpan.FromSeconds(5), Ct);
+        var live = await Launcher.StartAsync(link, bundle, spec, Ct);
+        var elsewhere = new ControllerIdentity("another-machine", Environment.ProcessId, 1);
+        var foreign = await LauncherOf(elsewhere).StartAsync(link, bundle, spec, Ct);
+        try
+        {
+            var found = await Launcher.ReplaceOrphansAsync(link, Ct);
+
+            Assert.False(Directory.Exists($"/proc/{orphan.ProcessId}"), "the agent of a killed controller still runs");
+            Assert.False(Directory.Exists(orphan.Directory));
+            Assert.False(Directory.Exists(stopped.Directory));
+            Assert.True(Directory.Exists($"/proc/{live.ProcessId}") && Directory.Exists(live.Directory));
+            Assert.True(Directory.Exists($"/proc/{foreign.ProcessId}") && Directory.Exists(foreign.Directory));
+            Assert.Equal((true, true), Find(found, orphan));
+            Assert.Equal((false, true), Find(found, stopped));
+            Assert.Equal((true, false), Find(found, live));
+            Assert.Equal((true, false), Find(found, foreign));
+            Assert.Equal(elsewhere, found.Single(f => f.Directory == foreign.Directory).Controller);
+        }
+        finally
+        {
+            foreach (var agent in new[] { orphan, live, foreign })
+            {
+                KillQuietly(agent.ProcessId);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_recycled_pid_in_a_left_agent_folder_is_never_signalled()
+    {
+        Prerequisite.Require(SshdFixture.Available, SshdFixture.Missing);
+        var bundle = await UploadAsync(FakeAgent);
+        await using var link = await sshd.LinkAsync();
+        var left = await LauncherOf(GoneController()).StartAsync(link, bundle, new AgentLaunchSpec { Executable = "agent/fake-agent" }, Ct);
+        await Launcher.StopAsync(link, left, TimeSpan.FromSeconds(5), Ct);
+        using var bystander = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
+        try
+        {
+            // The agent's pid now belongs to a process of the same user that has nothing to do with GpuBench.
+            await File.WriteAllTextAsync(Path.Combine(left.Directory, "agent.pid"), $"{bystander.Id}\n", Ct);
+
+            var found = await Launcher.ReplaceOrphansAsync(link, Ct);
+
+            Assert.False(bystander.HasExited, "a process that is not the agent was signalled");
+            Assert.Equal((false, true), Find(found, left));
+        }
+        finally
+        {
+            bystander.Kill();
+        }
+    }
+
+    [Fact]
+    public async Task A_restarted_controller_replaces_the_agent_its_killed_predecessor_left_on_the_box()
+    {
+        Prerequisite.Require(SshdFixture.Available, SshdFixture.Missing);
+        var local = await LocalBundleAsync(FakeAgent);
+        var options = await sshd.PinnedOptionsAsync();
+        var spec = new AgentLaunchSpec { Executable = "agent/fake-agent" };
+
+        // The first controller is killed: its link goes with it, its agent stays on the box.
+        var killed = await SessionsOf(LauncherOf(GoneController())).StartAsync(options, local, spec, otlpEndpoint: null, Ct);
+        await killed.DisposeAsync();
+        Assert.True(Directory.Exists($"/proc/{killed.Agent.ProcessId}"));
+
+        var restarted = await SessionsOf(Launcher).StartAsync(options, local, spec, otlpEndpoint: null, Ct);
+        try
+        {
+            Assert.False(Directory.Exists($"/proc/{killed.Agent.ProcessId}"), "the killed controller's agent was left running");
+            Assert.False(Directory.Exists(killed.Agent.Directory));
+            Assert.True(Directory.Exists($"/proc/{restarted.Agent.ProcessId}"));
+            Assert.Equal($"{ControllerIdentity.Current}\n", await File.ReadAllTextAsync(Path.Combine(restarted.Agent.Directory, "controller"), Ct));
+        }
+        finally
+        {
+            await restarted.StopAsync(Ct);
+            KillQuietly(killed.Agent.ProcessId);
+        }
+    }
+
+    [Theory]
+    [InlineData("box-1 4242 638000000000000000", true)]
+    [InlineData("box-1 4242", false)]
+    [InlineData("box-1 x 638000000000000000", false)]
+    [InlineData("", false)]
+    public void Controller_identity_reads_back_only_from_its_own_line(string line, bool parses)
+    {
+        var identity = ControllerIdentity.Parse(line);
+
+        Assert.Equal(parses, identity is not null);
+        Assert.Equal(parses ? line : null, identity?.ToString());
+    }
+
+    [Fact]
+    public void This_controller_is_not_gone_and_one_elsewhere_is_never_known_to_be()
+    {
+        Assert.False(ControllerIdentity.Current.IsGoneFromThisMachine());
+        Assert.True(GoneController().IsGoneFromThisMachine());
+        Assert.False((GoneController() with { Machine = "another-machine" }).IsGoneFromThisMachine());
+    }
+
+    /// <summary>A controller of this machine that has exited: a finished process's pid and a start time it never had.</summary>
+    private static ControllerIdentity GoneController()
+    {
+        using var process = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
+        process.WaitForExit();
+        return new ControllerIdentity(Environment.MachineName, process.Id, StartedTicks: 1);
+    }
+
+    private static RemoteAgentLauncher LauncherOf(ControllerIdentity identity) =>
+        new(NullLogger<RemoteAgentLauncher>.Instance, TimeProvider.System) { Identity = identity };
+
+    private static SshAgentSessions SessionsOf(RemoteAgentLauncher launcher) => new(
+        SshdFixture.Connector(),
+        new BundleUploader(SshdFixture.Connector(), NullLogger<BundleUploader>.Instance),
+        launcher,
+        NullLoggerFactory.Instance,
+        TimeProvider.System);
+
+    /// <summary>Whether the agent was found running, and whether its folder was removed.</summary>
+    private static (bool Running, bool Removed) Find(IReadOnlyList<LeftAgent> found, RemoteAgent agent) =>
+        found.Single(f => f.Directory == agent.Directory) is var f ? (f.Running, f.Removed) : default;
+
     private async Task<RemoteBundle> UploadAsync(string agentScript)
+    {
+        var uploader = new BundleUploader(SshdFixture.Connector(), NullLogger<BundleUploader>.Instance);
+        return await uploader.EnsureUploadedAsync(await sshd.PinnedOptionsAsync(), await LocalBundleAsync(agentScript), Ct);
+    }
+
+    private async Task<AgentBundle> LocalBundleAsync(string agentScript)
     {
         var local = sshd.PathOf($"bundle-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Path.Combine(local, "agent"));
         var path = Path.Combine(local, "agent", "fake-agent");
         await File.WriteAllTextAsync(path, agentScript.ReplaceLineEndings("\n") + "\n", Ct);
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var uploader = new BundleUploader(SshdFixture.Connector(), NullLogger<BundleUploader>.Instance);
-        return await uploader.EnsureUploadedAsync(await sshd.PinnedOptionsAsync(), await AgentBundle.LoadAsync(local, Ct), Ct);
+        return await AgentBundle.LoadAsync(local, Ct);
     }
 
     /// <summary>The session id from /proc/&lt;pid&gt;/stat: equal to the pid when the process leads its own session.</summary>

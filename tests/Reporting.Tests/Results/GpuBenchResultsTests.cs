@@ -3,6 +3,7 @@ using GpuBench.Core.Hardware;
 using GpuBench.Core.Metrics;
 using GpuBench.Core.Planning;
 using GpuBench.Reporting.Pricing;
+using GpuBench.Reporting.Results;
 using GpuBench.Reporting.Runs;
 
 namespace GpuBench.Reporting.Tests.Results;
@@ -97,16 +98,10 @@ public sealed class GpuBenchResultsTests : IDisposable
     [Fact]
     public async Task The_campaign_record_under_run_in_result_json_says_what_ran()
     {
+        // result.json as GpuBench 0.1.0's campaign wrote it, before the record became one contract in Core.
         var folder = Path.Combine(_root.FullName, "campaign-1", "box-a", "qwen3-coder-30b", "smoke");
         await TestCampaign.WriteRunAsync(folder, TestCampaign.Requests(16, failures: 0));
-        var result = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "result.json"), TestContext.Current.CancellationToken))!;
-        result["run"] = System.Text.Json.Nodes.JsonNode.Parse("""
-            { "campaign": "campaign-1", "server": "box-a", "model": "qwen3-coder-30b", "model_id": "QuantTrio/Qwen3-Coder-30B-A3B-Instruct-AWQ",
-              "workload": "smoke", "layout": "2 × pp2", "replicas": 2, "tensor_parallel": 1, "pipeline_parallel": 2,
-              "gpu_ids": [[0, 1], [2, 3]], "gpu_type": "rtx4090", "gpu_count": 4, "gpu_name": "NVIDIA GeForce RTX 4090",
-              "engine": "sim", "simulated": true, "state": "succeeded" }
-            """);
-        await File.WriteAllTextAsync(Path.Combine(folder, "result.json"), result.ToJsonString(), TestContext.Current.CancellationToken);
+        File.Copy(GpuBench.TestSupport.Fixtures.PathOf("run-records", "0.1.0", "result.json"), Path.Combine(folder, "result.json"), overwrite: true);
 
         var output = await GenerateAsync(plan: null);
 
@@ -115,6 +110,24 @@ public sealed class GpuBenchResultsTests : IDisposable
         Assert.Equal(("rtx4090", 4, "2 × pp2", "2,3"), (run.GpuType, run.GpuCount, run.Layout.ToString(), run.Layout.Placements[1].DeviceList));
         Assert.Equal("NVIDIA GeForce RTX 4090", run.Hardware.GpuName);
         Assert.True(run.Simulated);
+    }
+
+    [Fact]
+    public async Task A_run_record_missing_what_every_record_carries_is_skipped_naming_the_field()
+    {
+        var folder = Path.Combine(_root.FullName, "campaign-1", "box-a", "qwen3-coder-30b", "smoke");
+        await TestCampaign.WriteRunAsync(folder, TestCampaign.Requests(16, failures: 0));
+        var result = System.Text.Json.Nodes.JsonNode.Parse(
+            await File.ReadAllTextAsync(GpuBench.TestSupport.Fixtures.PathOf("run-records", "0.1.0", "result.json"), TestContext.Current.CancellationToken))!;
+        result["run"]!.AsObject().Remove("started_at");
+        await File.WriteAllTextAsync(Path.Combine(folder, "result.json"), result.ToJsonString(), TestContext.Current.CancellationToken);
+
+        var loaded = await ResultsLoader.LoadAsync(_root.FullName, plan: null, TestContext.Current.CancellationToken);
+
+        Assert.Empty(loaded.Runs);
+        var skipped = Assert.Single(loaded.Skipped);
+        Assert.Equal(Path.Combine("campaign-1", "box-a", "qwen3-coder-30b", "smoke", "result.json"), skipped.Path);
+        Assert.Contains("started_at", skipped.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,13 +1,12 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using GpuBench.Provisioning.Hub;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace GpuBench.Provisioning.Tests.TestHub;
+namespace GpuBench.TestSupport.Hub;
 
 /// <summary>One request as the test Hub or its CDN saw it, with the body bytes it sent back.</summary>
 public sealed record RecordedRequest(string Server, string Path, string? Authorization, string? Range, int Status, long BodyBytes);
@@ -50,8 +49,6 @@ public sealed partial class TestHubServer : IAsyncDisposable
     public Uri HubAddress { get; private set; } = null!;
 
     public Uri CdnAddress { get; private set; } = null!;
-
-    public HubEndpoint Endpoint => HubEndpoint.Parse(HubAddress.ToString());
 
     public static async Task<TestHubServer> StartAsync(CancellationToken cancellationToken)
     {

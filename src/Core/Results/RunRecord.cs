@@ -2,18 +2,31 @@ using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
 using GpuBench.Core.Planning;
 
-namespace GpuBench.Controller.Campaigns;
+namespace GpuBench.Core.Results;
 
 /// <summary>
 /// What a result folder records about its run besides the figures: what was deployed where, at what price, by which
-/// engine and GpuBench version, when, and how it ended. result.json carries it under "run"; failure.json is it alone.
+/// engine and GpuBench version, when, and how it ended. The campaign writes it (result.json carries it under "run";
+/// failure.json is it alone) and the report reads it back; <see cref="RunRecordJson"/> is the one JSON form of both.
 /// </summary>
 public sealed record RunRecord
 {
+    /// <summary>The <see cref="State"/> of a run that produced its figures.</summary>
+    public const string Succeeded = "succeeded";
+
+    /// <summary>The <see cref="State"/> of a run recorded with a <see cref="Reason"/>.</summary>
+    public const string Failed = "failed";
+
+    /// <summary>The <see cref="State"/> of a record made before the run ended.</summary>
+    public const string Running = "running";
+
     public required string Campaign { get; init; }
     public required string Server { get; init; }
     public required string Model { get; init; }
+
+    /// <summary>The Hugging Face repository id of the model, as served.</summary>
     public required string ModelId { get; init; }
+
     public required string Workload { get; init; }
     public required string Layout { get; init; }
     public required int Replicas { get; init; }
@@ -44,7 +57,7 @@ public sealed record RunRecord
     public string? DeploymentId { get; init; }
     public string? RunId { get; init; }
 
-    /// <summary>"succeeded" or "failed".</summary>
+    /// <summary><see cref="Succeeded"/>, <see cref="Failed"/> or, before the end, <see cref="Running"/>.</summary>
     public required string State { get; init; }
 
     /// <summary>Why the run failed; null when it succeeded.</summary>
@@ -56,38 +69,40 @@ public sealed record RunRecord
     public IReadOnlyList<TelemetrySummary> GpuTelemetry { get; init; } = [];
     public IReadOnlyList<TelemetrySummary> EngineTelemetry { get; init; } = [];
 
-    /// <summary>The record of <paramref name="run"/> before anything is known about how it goes.</summary>
-    public static RunRecord Planned(string campaign, PlannedRun run, DateTimeOffset startedAt) => new()
-    {
-        Campaign = campaign,
-        Server = run.Server.Name,
-        Model = run.Model.Name,
-        ModelId = run.Model.Id,
-        Workload = run.Workload.Name,
-        Layout = run.Layout.ToString(),
-        Replicas = run.Layout.Replicas,
-        TensorParallel = run.Layout.TensorParallel,
-        PipelineParallel = run.Layout.PipelineParallel,
-        GpuIds = [.. run.Layout.Placements.Select(p => p.GpuIds)],
-        GpuType = run.Server.Gpu.Type,
-        GpuCount = run.Layout.TotalGpus,
-        PricePerGpuHour = run.PricePerGpuHour,
-        DollarsPerHour = run.DollarsPerHour,
-        Engine = run.Engine.Kind == EngineKind.Sim ? "sim" : "vllm",
-        EngineImage = run.Engine.Image,
-        Simulated = run.Engine.Kind == EngineKind.Sim,
-        Runtime = run.Server.Runtime,
-        StartedAt = startedAt,
-        GpuBenchVersion = Campaigns.GpuBenchVersion.Current,
-        State = "running",
-    };
-}
+    /// <summary>The serving layout the record describes, rebuilt from its replica count, parallelism and GPU ids.</summary>
+    public Layout ToLayout() => new(
+        Replicas,
+        Math.Max(1, TensorParallel),
+        Math.Max(1, PipelineParallel),
+        [.. GpuIds.Select((ids, i) => new ReplicaPlacement(i, ids))]);
 
-/// <summary>The version of this GpuBench build, as every result records it.</summary>
-public static class GpuBenchVersion
-{
-    public static string Current { get; } =
-        typeof(GpuBenchVersion).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
-            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion
-        ?? typeof(GpuBenchVersion).Assembly.GetName().Version?.ToString() ?? "unknown";
+    /// <summary>The record of <paramref name="run"/> before anything is known about how it goes.</summary>
+    public static RunRecord Planned(string campaign, PlannedRun run, DateTimeOffset startedAt)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return new RunRecord
+        {
+            Campaign = campaign,
+            Server = run.Server.Name,
+            Model = run.Model.Name,
+            ModelId = run.Model.Id,
+            Workload = run.Workload.Name,
+            Layout = run.Layout.ToString(),
+            Replicas = run.Layout.Replicas,
+            TensorParallel = run.Layout.TensorParallel,
+            PipelineParallel = run.Layout.PipelineParallel,
+            GpuIds = [.. run.Layout.Placements.Select(p => p.GpuIds)],
+            GpuType = run.Server.Gpu.Type,
+            GpuCount = run.Layout.TotalGpus,
+            PricePerGpuHour = run.PricePerGpuHour,
+            DollarsPerHour = run.DollarsPerHour,
+            Engine = run.Engine.Kind == EngineKind.Sim ? "sim" : "vllm",
+            EngineImage = run.Engine.Image,
+            Simulated = run.Engine.Kind == EngineKind.Sim,
+            Runtime = run.Server.Runtime,
+            StartedAt = startedAt,
+            GpuBenchVersion = Results.GpuBenchVersion.Current,
+            State = Running,
+        };
+    }
 }

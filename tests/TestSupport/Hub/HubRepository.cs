@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace GpuBench.Provisioning.Tests.TestHub;
+namespace GpuBench.TestSupport.Hub;
 
 /// <summary>A repository the test Hub serves: branches pointing at commits, each commit a set of files.</summary>
 public sealed class HubRepository(string id)

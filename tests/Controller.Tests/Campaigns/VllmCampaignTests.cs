@@ -1,0 +1,125 @@
+using System.Runtime.Versioning;
+using System.Text;
+using GpuBench.Controller.Campaigns;
+using GpuBench.Core.Results;
+using GpuBench.TestSupport;
+using GpuBench.TestSupport.Hub;
+
+namespace GpuBench.Controller.Tests.Campaigns;
+
+/// <summary>
+/// A vllm-kind campaign on the process runtime: the agent provisions the model from a fake Hugging Face Hub, then
+/// starts the engine as `vllm serve …` — here a `vllm` script that checks what vLLM would need (the files in
+/// HF_HOME, offline) before handing its argv to the simulator, so the run goes through with no GPU.
+/// </summary>
+[SupportedOSPlatform("linux")]
+public sealed class VllmCampaignTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("gpubench-vllm-campaign-").FullName;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task A_vllm_campaign_provisions_the_model_before_the_engine_starts_and_records_the_outcome()
+    {
+        await using var hub = await TestHubServer.StartAsync(Ct);
+        var files = new Dictionary<string, byte[]>
+        {
+            ["config.json"] = Encoding.UTF8.GetBytes("""{"architectures":["Qwen3MoeForCausalLM"]}"""),
+            ["tokenizer.json"] = Encoding.UTF8.GetBytes("""{"version":"1.0"}"""),
+            ["model.safetensors"] = HubRepository.Bytes(300_000, 11),
+            ["README.md"] = Encoding.UTF8.GetBytes("not for vLLM"),
+        };
+        var commit = hub.Add(new HubRepository(TestCampaigns.Model)).Commit("main", files);
+        var hfHome = Path.Combine(_folder, "hf");
+        var seen = Path.Combine(_folder, "vllm-saw.txt");
+        var vllm = FakeVllm(Path.Combine(_folder, "bin", "vllm"), seen);
+        var configPath = Path.Combine(_folder, "config.yml");
+        await File.WriteAllTextAsync(configPath, $$"""
+            results_dir: results
+            prices: { rtx4090: 0.39 }
+            engine: { kind: vllm, max_model_len: 4096 }
+            workloads:
+            {{TestCampaigns.Workloads(1)}}
+            models:
+              qwen: { id: {{TestCampaigns.Model}}, weights_gb: 17 }
+            servers:
+              - name: box-4090
+                local: true
+                runtime: process
+                hf_home: {{hfHome}}
+                gpu: { type: rtx4090, count: 1 }
+                models: [qwen]
+            """, Ct);
+        var config = CampaignHarness.Load(configPath);
+        var bundle = TestBundle.Create(Path.Combine(_folder, "bundle"));
+        var settings = new CampaignSettings
+        {
+            Name = "vllm",
+            Reach = new AgentReach
+            {
+                LocalTools = AgentTools.FindLocal(bundle)! with { Vllm = [vllm, "serve"] },
+                AgentSettings = new Dictionary<string, string> { ["Agent__HubEndpoint"] = hub.HubAddress.ToString() },
+            },
+        };
+        using var harness = new CampaignHarness();
+
+        var result = await harness.RunAsync(config, settings, new RecordingObserver(), Ct);
+
+        var outcome = Assert.Single(result.Outcomes);
+        Assert.True(outcome.Kind == RunOutcomeKind.Completed, $"{outcome.Reason}\n{ReadIfExists(seen)}");
+
+        // What the engine found when it started: every file vLLM reads already in the cache, and the Hub off limits.
+        var snapshot = Path.Combine(hfHome, "hub", $"models--{TestCampaigns.Model.Replace("/", "--", StringComparison.Ordinal)}", "snapshots", commit);
+        Assert.Equal(
+            [$"argv: serve --model {TestCampaigns.Model}", "HF_HUB_OFFLINE=1", $"snapshot: {snapshot}", "config.json", "model.safetensors", "tokenizer.json"],
+            File.ReadAllLines(seen).Take(6));
+        Assert.Equal(files["model.safetensors"], await File.ReadAllBytesAsync(Path.Combine(snapshot, "model.safetensors"), Ct));
+        Assert.False(File.Exists(Path.Combine(snapshot, "README.md")), "only the files vLLM reads are provisioned");
+        Assert.Single(hub.BodyRequests("model.safetensors"));
+
+        // The run record carries the provisioning outcome, read back through the one record type.
+        var folder = Path.Combine(config.ResultsDir, "vllm", "box-4090", "qwen", "tiny1");
+        using var json = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "result.json"), Ct));
+        var record = RunRecordJson.ReadFromResult(json.RootElement)!;
+        Assert.Equal(("vllm", RunRecord.Succeeded), (record.Engine, record.State));
+        var provisioning = record.Provisioning!;
+        Assert.Equal(("downloaded", commit, 3, 3), (provisioning.Outcome, provisioning.Commit, provisioning.FileCount, provisioning.FilesDownloaded));
+        var provisioned = files.Where(f => f.Key != "README.md").Sum(f => (long)f.Value.Length);
+        Assert.Equal((provisioned, provisioned, false), (provisioning.TotalBytes, provisioning.BytesDownloaded, provisioning.FromCache));
+        Assert.Null(provisioning.Error);
+        var command = await File.ReadAllTextAsync(Path.Combine(folder, "command.txt"), Ct);
+        Assert.Contains(vllm, command, StringComparison.Ordinal);
+        Assert.Contains($"serve --model {TestCampaigns.Model}", command, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A `vllm` that refuses to start, as vLLM offline would, unless the model's snapshot is complete in HF_HOME;
+    /// writes what it saw to <paramref name="seen"/>, then serves with the simulator under the same argv.
+    /// </summary>
+    private static string FakeVllm(string path, string seen)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var cache = $"models--{TestCampaigns.Model.Replace("/", "--", StringComparison.Ordinal)}";
+        File.WriteAllText(path, $$"""
+            #!/bin/sh
+            seen='{{seen}}'
+            echo "argv: $1 $2 $3" > "$seen"
+            echo "HF_HUB_OFFLINE=$HF_HUB_OFFLINE" >> "$seen"
+            snapshot=$(ls -d "$HF_HOME"/hub/{{cache}}/snapshots/* 2>/dev/null | head -n 1)
+            echo "snapshot: $snapshot" >> "$seen"
+            ls "$snapshot" >> "$seen" 2>&1
+            for file in config.json tokenizer.json model.safetensors; do
+              [ -s "$snapshot/$file" ] || { echo "$file is not in $HF_HOME" >&2; exit 3; }
+            done
+            exec '{{AgentTools.DotNet}}' '{{BuiltProjects.Simulator}}' "$@"
+
+            """);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
+    }
+
+    private static string ReadIfExists(string path) => File.Exists(path) ? File.ReadAllText(path) : "(the engine never started)";
+}
