@@ -18,6 +18,7 @@ public sealed class ReplicaModel
     private readonly double _hopSeconds;
     private readonly double _collectiveSeconds;
     private readonly double _bytesPerExpert;
+    private readonly int[] _moeLayersOn;
 
     public ReplicaModel(GpuProfile gpu, ModelProfile model, VllmSettings settings, Calibration? calibration = null)
     {
@@ -34,6 +35,7 @@ public sealed class ReplicaModel
         _bytesPerExpert = model.IsMoe ? model.ExpertBytesPerLayer / model.Experts : 0;
 
         StageLayers = SplitLayers(model.Layers, settings.PipelineParallel);
+        _moeLayersOn = CountMoeLayers(model, StageLayers);
         KvHeadsPerGpu = Math.Max(1, model.KvHeads / settings.TensorParallel);
         KvBytesPerTokenPerLayer = 2.0 * KvHeadsPerGpu * model.HeadDim * settings.KvElementBytes;
         StageMemory = Enumerable.Range(0, settings.PipelineParallel).Select(PlanStageMemory).ToArray();
@@ -87,7 +89,7 @@ public sealed class ReplicaModel
         var layerShare = (double)layers / Model.Layers;
         var tp = Settings.TensorParallel;
 
-        var moeLayers = MoeLayersOn(stage);
+        var moeLayers = _moeLayersOn[stage];
         var expertBytes = moeLayers * ExpertsTouched(batch.Tokens) * _bytesPerExpert;
         // The input embedding is a lookup of a few rows; the output head is read in full by the last stage.
         var headBytes = stage == Settings.PipelineParallel - 1 ? HeadBytes : 0;
@@ -159,7 +161,7 @@ public sealed class ReplicaModel
         var split = Enumerable.Repeat(layers / stages, stages).ToArray();
         for (var i = 2; i < layers % stages + 2; i++)
         {
-            split[(stages - i + stages) % stages]++;
+            split[stages - i]++;
         }
 
         return split;
@@ -171,17 +173,19 @@ public sealed class ReplicaModel
     /// <summary>Weights of the decoder layers that every step reads: attention, norms, dense and shared MLPs.</summary>
     private double LayerAlwaysReadBytes => Model.AlwaysReadBytes - Model.EmbeddingParamsB * 1e9 * 2;
 
-    /// <summary>Layers with routed experts on a stage: the model's leading dense layers sit on the first stages.</summary>
-    private int MoeLayersOn(int stage)
+    /// <summary>Layers with routed experts on each stage: the model's leading dense layers sit on the first stages.</summary>
+    private static int[] CountMoeLayers(ModelProfile model, IReadOnlyList<int> stageLayers)
     {
-        if (!Model.IsMoe)
+        var counts = new int[stageLayers.Count];
+        var start = 0;
+        for (var stage = 0; stage < counts.Length; stage++)
         {
-            return 0;
+            var end = start + stageLayers[stage];
+            counts[stage] = model.IsMoe ? Math.Max(0, end - Math.Max(start, model.DenseLayersBeforeMoe)) : 0;
+            start = end;
         }
 
-        var start = StageLayers.Take(stage).Sum();
-        var end = start + StageLayers[stage];
-        return Math.Max(0, end - Math.Max(start, Model.DenseLayersBeforeMoe));
+        return counts;
     }
 
     private StageMemory PlanStageMemory(int stage)
@@ -192,7 +196,7 @@ public sealed class ReplicaModel
         // The input embedding lives on the first stage, the output head on the last; a stage holds all the
         // experts of its MoE layers, so the stage with fewer leading dense layers is the heavier one.
         var embeddingShare = (stage == 0 ? 0.5 : 0) + (stage == Settings.PipelineParallel - 1 ? 0.5 : 0);
-        var weights = (LayerAlwaysReadBytes * layerShare + MoeLayersOn(stage) * Model.ExpertBytesPerLayer + embeddingBytes * embeddingShare) / tp;
+        var weights = (LayerAlwaysReadBytes * layerShare + _moeLayersOn[stage] * Model.ExpertBytesPerLayer + embeddingBytes * embeddingShare) / tp;
 
         var activations = (double)Settings.MaxNumBatchedTokens * Model.HiddenSize * 2 * Calibration.ActivationHiddenMultiple / tp;
         var logits = stage == Settings.PipelineParallel - 1 ? (double)Settings.MaxNumSeqs * Model.VocabSize * 4 * 2 : 0;
