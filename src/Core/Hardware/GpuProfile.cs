@@ -14,6 +14,24 @@ public sealed record GpuProfile
     /// <summary>Peak device memory bandwidth in GB/s (10^9 bytes per second).</summary>
     public double HbmBandwidthGbps { get; init; }
 
+    /// <summary>
+    /// True when ECC is on by default and its check bits live in the same DRAM as the data (GDDR6 without
+    /// side-band ECC chips): nvidia-smi then shows less than the physical memory, and every read also fetches
+    /// the check bits.
+    /// </summary>
+    public bool InbandEcc { get; init; }
+
+    /// <summary>Memory on the board in MiB; with in-band ECC, more than <see cref="VramMib"/>.</summary>
+    public long PhysicalVramMib { get; init; }
+
+    /// <summary>
+    /// Bandwidth left for data, GB/s: with in-band ECC the check bits take the share of every transfer that they
+    /// take of the memory (physical − visible).
+    /// </summary>
+    public double DataBandwidthGbps => InbandEcc && PhysicalVramMib > VramMib
+        ? HbmBandwidthGbps * VramMib / PhysicalVramMib
+        : HbmBandwidthGbps;
+
     /// <summary>Dense FP16/BF16 tensor-core throughput in TFLOP/s (no sparsity).</summary>
     public double Fp16TensorTflops { get; init; }
 
@@ -29,6 +47,24 @@ public sealed record GpuProfile
 
     /// <summary>Total bidirectional NVLink bandwidth per GPU in GB/s; 0 when the GPU has none.</summary>
     public double NvlinkGbps { get; init; }
+
+    /// <summary>Board power limit in W, as nvidia-smi's power.limit reports it by default.</summary>
+    public double PowerLimitW { get; init; }
+
+    /// <summary>Power drawn with nothing running (P0, no process), W.</summary>
+    public double IdlePowerW { get; init; }
+
+    /// <summary>GPU temperature with nothing running, °C.</summary>
+    public double IdleTemperatureC { get; init; }
+
+    /// <summary>GPU temperature at the power limit, °C (the cooling holds it there).</summary>
+    public double FullLoadTemperatureC { get; init; }
+
+    /// <summary>Highest SM clock the GPU boosts to, MHz.</summary>
+    public double MaxSmClockMhz { get; init; }
+
+    /// <summary>SM clock with nothing running, MHz.</summary>
+    public double IdleSmClockMhz { get; init; }
 
     public double VramGb => VramMib * 1024.0 * 1024.0 / 1e9;
 

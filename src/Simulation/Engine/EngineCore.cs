@@ -17,6 +17,8 @@ public sealed class EngineCore
     private readonly Queue<MicroBatch> _inFlight = new();
     private readonly double[] _stageFree;
     private readonly double[] _stageBusy;
+    private readonly double[] _stagePcieTx;
+    private readonly double[] _stagePcieRx;
     private double _cpuFree;
 
     public EngineCore(ReplicaModel model)
@@ -37,6 +39,8 @@ public sealed class EngineCore
         _scheduler = new Scheduler(model.Settings, Pool);
         _stageFree = new double[model.Settings.PipelineParallel];
         _stageBusy = new double[model.Settings.PipelineParallel];
+        _stagePcieTx = new double[model.Settings.PipelineParallel];
+        _stagePcieRx = new double[model.Settings.PipelineParallel];
     }
 
     public ReplicaModel Model { get; }
@@ -49,6 +53,12 @@ public sealed class EngineCore
 
     /// <summary>Seconds each pipeline stage's GPUs have been (or are scheduled to be) computing, for utilization.</summary>
     public double StageBusySeconds(int stage) => Volatile.Read(ref _stageBusy[stage]);
+
+    /// <summary>Bytes each GPU of a pipeline stage has sent over PCIe (hand-overs, all-reduces without NVLink).</summary>
+    public double StagePcieTxBytes(int stage) => Volatile.Read(ref _stagePcieTx[stage]);
+
+    /// <summary>Bytes each GPU of a pipeline stage has received over PCIe.</summary>
+    public double StagePcieRxBytes(int stage) => Volatile.Read(ref _stagePcieRx[stage]);
 
     /// <summary>When the oldest micro-batch in flight completes; null when the engine is idle.</summary>
     public double? NextEventTime => _inFlight.Count > 0 ? _inFlight.Peek().CompletionTime : null;
@@ -114,11 +124,33 @@ public sealed class EngineCore
                 var busy = Model.StageSeconds(stage, shape);
                 _stageFree[stage] = start + busy;
                 Volatile.Write(ref _stageBusy[stage], _stageBusy[stage] + busy);
+                CountPcieTraffic(stage, shape);
                 ready = _stageFree[stage] + (stage < _stageFree.Length - 1 ? Model.TransferSeconds(shape) : 0);
             }
 
             batch.CompletionTime = ready;
             _inFlight.Enqueue(batch);
+        }
+    }
+
+    /// <summary>
+    /// What nvidia-smi's PCIe counters would see of a micro-batch on one stage: its all-reduces and its hand-over to
+    /// the next stage when the GPUs have no NVLink (each tensor-parallel rank sends its share of the activations).
+    /// </summary>
+    private void CountPcieTraffic(int stage, in BatchShape shape)
+    {
+        if (!Model.LinksOverPcie)
+        {
+            return;
+        }
+
+        var allReduce = Model.AllReduceBytesPerRank(stage, shape);
+        var handOver = stage < _stageFree.Length - 1 ? Model.TransferBytes(shape) / Model.Settings.TensorParallel : 0;
+        Volatile.Write(ref _stagePcieTx[stage], _stagePcieTx[stage] + allReduce + handOver);
+        Volatile.Write(ref _stagePcieRx[stage], _stagePcieRx[stage] + allReduce);
+        if (handOver > 0)
+        {
+            Volatile.Write(ref _stagePcieRx[stage + 1], _stagePcieRx[stage + 1] + handOver);
         }
     }
 }

@@ -18,6 +18,7 @@ public sealed class ReplicaModel
     private readonly double _hopSeconds;
     private readonly double _collectiveSeconds;
     private readonly double _bytesPerExpert;
+    private readonly int[] _moeLayersOn;
 
     public ReplicaModel(GpuProfile gpu, ModelProfile model, VllmSettings settings, Calibration? calibration = null)
     {
@@ -26,7 +27,7 @@ public sealed class ReplicaModel
         Settings = settings;
         Calibration = calibration ?? Calibration.Default;
         var efficiency = Calibration.For(gpu.Architecture);
-        _memoryBandwidth = gpu.HbmBandwidthGbps * 1e9 * efficiency.MemoryEfficiency;
+        _memoryBandwidth = gpu.DataBandwidthGbps * 1e9 * efficiency.MemoryEfficiency;
         _tensorFlops = PeakTensorFlops(gpu, model.ComputeDtype) * efficiency.ComputeEfficiency;
         (_linkBandwidth, _hopSeconds, _collectiveSeconds) = gpu.NvlinkGbps > 0
             ? (gpu.NvlinkGbps / 2 * 1e9 * Calibration.NvlinkEfficiency, Calibration.NvlinkHopUs * 1e-6, Calibration.NvlinkCollectiveUs * 1e-6)
@@ -34,6 +35,7 @@ public sealed class ReplicaModel
         _bytesPerExpert = model.IsMoe ? model.ExpertBytesPerLayer / model.Experts : 0;
 
         StageLayers = SplitLayers(model.Layers, settings.PipelineParallel);
+        _moeLayersOn = CountMoeLayers(model, StageLayers);
         KvHeadsPerGpu = Math.Max(1, model.KvHeads / settings.TensorParallel);
         KvBytesPerTokenPerLayer = 2.0 * KvHeadsPerGpu * model.HeadDim * settings.KvElementBytes;
         StageMemory = Enumerable.Range(0, settings.PipelineParallel).Select(PlanStageMemory).ToArray();
@@ -87,9 +89,11 @@ public sealed class ReplicaModel
         var layerShare = (double)layers / Model.Layers;
         var tp = Settings.TensorParallel;
 
-        var moeLayers = Model.IsMoe ? Math.Max(0, layers - (stage == 0 ? Model.DenseLayersBeforeMoe : 0)) : 0;
+        var moeLayers = _moeLayersOn[stage];
         var expertBytes = moeLayers * ExpertsTouched(batch.Tokens) * _bytesPerExpert;
-        var weightBytes = (Model.AlwaysReadBytes * layerShare + expertBytes) / tp;
+        // The input embedding is a lookup of a few rows; the output head is read in full by the last stage.
+        var headBytes = stage == Settings.PipelineParallel - 1 ? HeadBytes : 0;
+        var weightBytes = (LayerAlwaysReadBytes * layerShare + headBytes + expertBytes) / tp;
         var linearFlops = Model.FlopsPerTokenLinear * batch.Tokens * layerShare / tp;
         var linear = Math.Max(weightBytes / _memoryBandwidth, linearFlops / _tensorFlops);
 
@@ -97,16 +101,27 @@ public sealed class ReplicaModel
         var attentionFlops = 4.0 * Model.AttentionHeads * Model.HeadDim * batch.AttendedPairs * layers / tp;
         var attention = Math.Max(kvBytes / (_memoryBandwidth * Calibration.AttentionMemoryFactor), attentionFlops / _tensorFlops);
 
-        var allReduce = tp > 1
-            ? 2 * layers * (_collectiveSeconds + (2.0 * (tp - 1) / tp) * batch.Tokens * Model.HiddenSize * 2 / _linkBandwidth)
-            : 0;
+        var allReduce = tp > 1 ? 2 * layers * _collectiveSeconds + AllReduceBytesPerRank(stage, batch) / _linkBandwidth : 0;
         var moeOverhead = moeLayers * Calibration.MoeLayerOverheadUs * 1e-6;
         return linear + attention + allReduce + moeOverhead;
     }
 
     /// <summary>Sending the hidden states and residual of a micro-batch to the next pipeline stage.</summary>
     public double TransferSeconds(in BatchShape batch) =>
-        _hopSeconds + 2.0 * batch.Tokens * Model.HiddenSize * 2 / _linkBandwidth;
+        _hopSeconds + TransferBytes(batch) / _linkBandwidth;
+
+    /// <summary>Hidden states and residual of a micro-batch, 16 bit, handed to the next pipeline stage.</summary>
+    public double TransferBytes(in BatchShape batch) => 2.0 * batch.Tokens * Model.HiddenSize * 2;
+
+    /// <summary>True when GPUs talk over PCIe (no NVLink): then pipeline hand-overs and all-reduces are PCIe traffic.</summary>
+    public bool LinksOverPcie => Gpu.NvlinkGbps <= 0;
+
+    /// <summary>Bytes one tensor-parallel rank sends (and receives) in a stage's all-reduces for a micro-batch.</summary>
+    public double AllReduceBytesPerRank(int stage, in BatchShape batch)
+    {
+        var tp = Settings.TensorParallel;
+        return tp > 1 ? 2 * StageLayers[stage] * (2.0 * (tp - 1) / tp) * batch.Tokens * Model.HiddenSize * 2 : 0;
+    }
 
     /// <summary>CPU time of one engine step: scheduling, input preparation, sampling, output processing.</summary>
     public double CpuSeconds(in BatchShape batch) =>
@@ -137,15 +152,40 @@ public sealed class ReplicaModel
             _ => gpu.Fp16TensorTflops,
         }) * 1e12;
 
+    /// <summary>
+    /// vLLM's get_pp_indices: layers split evenly, the remainder going one each to the stages before the last,
+    /// from the second-to-last backwards (the last holds the head and the sampler, the first the embedding).
+    /// </summary>
     private static int[] SplitLayers(int layers, int stages)
     {
-        var split = new int[stages];
-        for (var s = 0; s < stages; s++)
+        var split = Enumerable.Repeat(layers / stages, stages).ToArray();
+        for (var i = 2; i < layers % stages + 2; i++)
         {
-            split[s] = layers / stages + (s >= stages - layers % stages ? 1 : 0);
+            split[stages - i]++;
         }
 
         return split;
+    }
+
+    /// <summary>Bytes of the output head (half of the embedding parameters, untied), kept in 16 bit.</summary>
+    private double HeadBytes => Model.EmbeddingParamsB * 1e9 * 2 / 2;
+
+    /// <summary>Weights of the decoder layers that every step reads: attention, norms, dense and shared MLPs.</summary>
+    private double LayerAlwaysReadBytes => Model.AlwaysReadBytes - Model.EmbeddingParamsB * 1e9 * 2;
+
+    /// <summary>Layers with routed experts on each stage: the model's leading dense layers sit on the first stages.</summary>
+    private static int[] CountMoeLayers(ModelProfile model, IReadOnlyList<int> stageLayers)
+    {
+        var counts = new int[stageLayers.Count];
+        var start = 0;
+        for (var stage = 0; stage < counts.Length; stage++)
+        {
+            var end = start + stageLayers[stage];
+            counts[stage] = model.IsMoe ? Math.Max(0, end - Math.Max(start, model.DenseLayersBeforeMoe)) : 0;
+            start = end;
+        }
+
+        return counts;
     }
 
     private StageMemory PlanStageMemory(int stage)
@@ -153,10 +193,10 @@ public sealed class ReplicaModel
         var tp = Settings.TensorParallel;
         var layerShare = (double)StageLayers[stage] / Model.Layers;
         var embeddingBytes = Model.EmbeddingParamsB * 1e9 * 2;
-        var layerBytes = Model.WeightBytes - embeddingBytes;
-        // The input embedding lives on the first stage, the output head on the last.
+        // The input embedding lives on the first stage, the output head on the last; a stage holds all the
+        // experts of its MoE layers, so the stage with fewer leading dense layers is the heavier one.
         var embeddingShare = (stage == 0 ? 0.5 : 0) + (stage == Settings.PipelineParallel - 1 ? 0.5 : 0);
-        var weights = (layerBytes * layerShare + embeddingBytes * embeddingShare) / tp;
+        var weights = (LayerAlwaysReadBytes * layerShare + _moeLayersOn[stage] * Model.ExpertBytesPerLayer + embeddingBytes * embeddingShare) / tp;
 
         var activations = (double)Settings.MaxNumBatchedTokens * Model.HiddenSize * 2 * Calibration.ActivationHiddenMultiple / tp;
         var logits = stage == Settings.PipelineParallel - 1 ? (double)Settings.MaxNumSeqs * Model.VocabSize * 4 * 2 : 0;

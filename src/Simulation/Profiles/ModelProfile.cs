@@ -35,9 +35,16 @@ public sealed record ModelProfile
 
     public bool IsMoe => Experts > 0 && ExpertParamsB > 0;
 
+    /// <summary>
+    /// Size of the weights vLLM loads, measured on the checkpoint, when the parameter count alone would misjudge it
+    /// (a quantizer that keeps some layers in 16 bit); null derives it from the parameters.
+    /// </summary>
+    public double? ServedWeightsGb { get; init; }
+
     /// <summary>Bytes of all weights on the GPUs of one replica.</summary>
-    public double WeightBytes =>
-        ((ParamsTotalB - EmbeddingParamsB) * BytesPerWeight + EmbeddingParamsB * 2) * 1e9;
+    public double WeightBytes => ServedWeightsGb is { } measured
+        ? measured * 1e9
+        : ((ParamsTotalB - EmbeddingParamsB) * BytesPerWeight + EmbeddingParamsB * 2) * 1e9;
 
     /// <summary>Bytes of one layer's routed experts (all of them), for counting what a batch touches.</summary>
     public double ExpertBytesPerLayer => IsMoe ? ExpertParamsB * 1e9 * BytesPerWeight / MoeLayers : 0;

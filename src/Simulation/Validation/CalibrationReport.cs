@@ -49,7 +49,7 @@ public sealed record CalibrationReport(IReadOnlyList<CalibrationRow> Rows)
             var p = row.Published;
             var tpot = row.Prediction is null ? 0 : row.Prediction.Requests.Where(r => r.OutputTokens > 1).Select(r => (r.E2e - r.Ttft) / (r.OutputTokens - 1)).DefaultIfEmpty().Average() * 1000;
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {p.Model,-50} | {p.Gpu + "x" + p.GpuCount,-8} | {p.Layout,-7} | {p.Concurrency,4} | {p.Engine.KvCacheDtype,-4} | {p.OutputTokS,9:F1} | {row.SimulatedOutputTokS,9:F1} | {row.ErrorPercent,6:+0.0;-0.0}% | {tpot,8:F1} | {row.Prediction?.Preemptions ?? 0,7} | {row.Prediction?.KvCapacityTokensPerReplica ?? 0,7} |{(row.Counted ? "" : " excluded: " + p.Notes)}{row.Error}");
+                $"| {p.Model,-50} | {p.Gpu + "x" + p.GpuCount,-8} | {p.Layout,-7} | {p.Concurrency,4} | {p.Engine.KvCacheDtype,-4} | {p.OutputTokS,9:F1} | {row.SimulatedOutputTokS,9:F1} | {row.ErrorPercent,6:+0.0;-0.0;0.0}% | {tpot,8:F1} | {row.Prediction?.Preemptions ?? 0,7} | {row.Prediction?.KvCapacityTokensPerReplica ?? 0,7} |{(row.Counted ? "" : " excluded: " + p.Notes)}{row.Error}");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"MAPE {Mape:F1}% over {Rows.Count(r => r.Counted)} valid rows; worst row {WorstErrorPercent:F1}%.");

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using GpuBench.Core.Contracts;
 using GpuBench.Simulation.Engine;
+using GpuBench.Simulation.Telemetry;
 using GpuBench.Simulator.Serving;
 
 namespace GpuBench.Simulator.Metrics;
@@ -27,7 +28,7 @@ public sealed class VllmMetrics
     private readonly RealTimeEngine _engine;
     private EngineSnapshot _snapshot;
     private long _generationTokens;
-    private double[] _lastBusy = [];
+    private double[][] _lastCounters = [];
     private double _lastScrape;
 
     public VllmMetrics(ServedModel model, RealTimeEngine engine)
@@ -68,7 +69,9 @@ public sealed class VllmMetrics
 
     /// <summary>
     /// The simulated GPUs as the agent reads them where nvidia-smi would be (<see cref="SimulatedGpuMetrics"/>):
-    /// utilization is each stage's busy time since the previous scrape, memory what vLLM allocates up front.
+    /// utilization is each stage's busy time since the previous scrape, memory what vLLM allocates up front,
+    /// power, temperature and SM clock follow from the busy share and the GPU's profile, PCIe throughput is the
+    /// stage's hand-overs and all-reduces when the GPUs have no NVLink (<see cref="SimulatedGpuReading"/>).
     /// GPU index = data-parallel rank × (tp × pp) + stage × tp + tensor rank.
     /// </summary>
     private void RenderSimulatedGpus(StringBuilder text)
@@ -76,24 +79,43 @@ public sealed class VllmMetrics
         var cores = _engine.Cores;
         var settings = _model.Settings;
         var now = _engine.Now;
-        var busy = cores.SelectMany(c => Enumerable.Range(0, settings.PipelineParallel).Select(c.StageBusySeconds)).ToArray();
+        // One entry per (data-parallel rank, stage), in GPU order: busy seconds, PCIe bytes received and sent.
+        var counters = cores
+            .SelectMany(c => Enumerable.Range(0, settings.PipelineParallel)
+                .Select(stage => new[] { c.StageBusySeconds(stage), c.StagePcieRxBytes(stage), c.StagePcieTxBytes(stage) }))
+            .ToArray();
         var interval = now - _lastScrape;
         var memoryMib = _model.Gpu.VramMib * settings.GpuMemoryUtilization;
-        text.Append(CultureInfo.InvariantCulture, $"# TYPE {SimulatedGpuMetrics.UtilizationPercent} gauge\n# TYPE {SimulatedGpuMetrics.MemoryUsedMib} gauge\n");
-        // busy holds one entry per (data-parallel rank, stage), in GPU order.
-        for (var index = 0; index < busy.Length; index++)
+        var lines = new List<(string Name, int Gpu, double Value)>();
+        for (var index = 0; index < counters.Length; index++)
         {
-            var previous = _lastBusy.Length == busy.Length ? _lastBusy[index] : 0;
-            var utilization = interval > 0 ? Math.Clamp((busy[index] - previous) / interval * 100, 0, 100) : 0;
+            var previous = _lastCounters.Length == counters.Length ? _lastCounters[index] : [0, 0, 0];
+            double Rate(int i) => interval > 0 ? (counters[index][i] - previous[i]) / interval : 0;
+            var reading = SimulatedGpuReading.From(_model.Gpu, Rate(0), memoryMib, Rate(1), Rate(2));
             for (var rank = 0; rank < settings.TensorParallel; rank++)
             {
                 var gpu = index * settings.TensorParallel + rank;
-                text.Append(CultureInfo.InvariantCulture, $"{SimulatedGpuMetrics.UtilizationPercent}{{{SimulatedGpuMetrics.GpuLabel}=\"{gpu}\"}} {utilization:F1}\n");
-                text.Append(CultureInfo.InvariantCulture, $"{SimulatedGpuMetrics.MemoryUsedMib}{{{SimulatedGpuMetrics.GpuLabel}=\"{gpu}\"}} {memoryMib:F0}\n");
+                lines.Add((SimulatedGpuMetrics.UtilizationPercent, gpu, reading.UtilizationPercent));
+                lines.Add((SimulatedGpuMetrics.MemoryUsedMib, gpu, reading.MemoryUsedMib));
+                lines.Add((SimulatedGpuMetrics.PowerWatts, gpu, reading.PowerWatts));
+                lines.Add((SimulatedGpuMetrics.TemperatureCelsius, gpu, reading.TemperatureCelsius));
+                lines.Add((SimulatedGpuMetrics.SmClockMhz, gpu, reading.SmClockMhz));
+                lines.Add((SimulatedGpuMetrics.PcieRxMBps, gpu, reading.PcieRxMBps));
+                lines.Add((SimulatedGpuMetrics.PcieTxMBps, gpu, reading.PcieTxMBps));
             }
         }
 
-        _lastBusy = busy;
+        // Prometheus' text format wants each metric's samples together under one TYPE line.
+        foreach (var metric in lines.GroupBy(l => l.Name))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"# TYPE {metric.Key} gauge\n");
+            foreach (var (name, gpu, value) in metric)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{name}{{{SimulatedGpuMetrics.GpuLabel}=\"{gpu}\"}} {value:0.###}\n");
+            }
+        }
+
+        _lastCounters = counters;
         _lastScrape = now;
     }
 

@@ -4,9 +4,8 @@ using GpuBench.TestSupport;
 namespace GpuBench.Simulation.Tests.Validation;
 
 /// <summary>
-/// Runs the predictor for every published row of the seed article and compares output throughput. The bounds
-/// are what the calibrated model reaches (see src/Simulation/README.md), so a change that makes the model worse
-/// fails here.
+/// Runs the predictor for every published row of the seed article and compares output throughput against the
+/// calibration targets (see src/Simulation/README.md), so a change that makes the model worse fails here.
 /// </summary>
 public class CalibrationTests(ITestOutputHelper output)
 {
@@ -43,12 +42,11 @@ public class CalibrationTests(ITestOutputHelper output)
 }
 
 /// <summary>
-/// The error the calibrated model reaches on the seed results. The target is MAPE ≤ 15% with no row beyond 35%:
-/// the MAPE is met; one row (GLM-4.5-Air on 2×L40S, pipeline parallel) is not, see src/Simulation/README.md.
+/// The targets of the calibration (src/Simulation/README.md): MAPE ≤ 15 % over the valid rows, none beyond 35 %.
 /// </summary>
 internal static class CalibrationTargets
 {
     public const double Mape = 15;
-    public const double WorstRow = 65;
-    public const int RowsBeyond35Percent = 1;
+    public const double WorstRow = 35;
+    public const int RowsBeyond35Percent = 0;
 }
