@@ -1,4 +1,5 @@
 using GpuBench.Core.Config;
+using GpuBench.Core.Contracts;
 
 namespace GpuBench.Agent.Telemetry;
 
@@ -16,15 +17,16 @@ public sealed class ChildTelemetry(IConfiguration configuration)
     public const string ProtocolVariable = "OTEL_EXPORTER_OTLP_PROTOCOL";
     public const string TracesProtocolVariable = "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL";
 
-    /// <summary>The service name of a replica: the run (server/model/workload) and the replica's index.</summary>
-    public static string ReplicaServiceName(string run, int index) => $"{run}/replica-{index}";
+    /// <summary>The service name of a replica: the run (server/model/workload) and the replica's index, as the dashboard's resource for it is named.</summary>
+    public static string ReplicaServiceName(string run, int index) => RunResources.Replica(run, index);
 
-    /// <summary>The service name of a deployment's gateway.</summary>
-    public static string GatewayServiceName(string run) => $"gateway/{run}";
+    /// <summary>The service name of a deployment's gateway, as the dashboard's resource for it is named.</summary>
+    public static string GatewayServiceName(string run) => RunResources.Gateway(run);
 
     /// <summary>
     /// Variables that replace the agent's own for one child: its service name, and an instance id of its own (the
     /// agent's OTEL_RESOURCE_ATTRIBUTES would otherwise make every child look like another instance of the agent).
+    /// The instance id equals the service name: the dashboard then matches the telemetry to the resource of that name.
     /// </summary>
     public IReadOnlyDictionary<string, string> Environment(string serviceName, EngineKind? engine = null)
     {

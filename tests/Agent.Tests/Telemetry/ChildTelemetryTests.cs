@@ -16,9 +16,9 @@ public sealed class ChildTelemetryTests
     {
         var environment = With().Environment(ChildTelemetry.ReplicaServiceName("sim-rtx4090/qwen3-coder-30b/smoke", 1));
 
-        Assert.Equal("sim-rtx4090/qwen3-coder-30b/smoke/replica-1", environment["OTEL_SERVICE_NAME"]);
-        Assert.Equal("service.instance.id=sim-rtx4090/qwen3-coder-30b/smoke/replica-1", environment["OTEL_RESOURCE_ATTRIBUTES"]);
-        Assert.Equal("gateway/sim-rtx4090/qwen3-coder-30b/smoke", ChildTelemetry.GatewayServiceName("sim-rtx4090/qwen3-coder-30b/smoke"));
+        Assert.Equal("sim-rtx4090-qwen3-coder-30b-smoke-replica-1", environment["OTEL_SERVICE_NAME"]);
+        Assert.Equal("service.instance.id=sim-rtx4090-qwen3-coder-30b-smoke-replica-1", environment["OTEL_RESOURCE_ATTRIBUTES"]);
+        Assert.Equal("sim-rtx4090-qwen3-coder-30b-smoke-gateway", ChildTelemetry.GatewayServiceName("sim-rtx4090/qwen3-coder-30b/smoke"));
     }
 
     [Fact]
