@@ -33,7 +33,7 @@ public sealed class DeploymentWatcher(
             return;
         }
 
-        var watches = byAgent.Select(g => WatchAgentAsync(g.Key, [.. g], stoppingToken)).Append(AwaitControllerAsync(stoppingToken));
+        var watches = byAgent.Select(g => GuardAsync(g.Key, [.. g], stoppingToken)).Append(AwaitControllerAsync(stoppingToken));
         try
         {
             await Task.WhenAll(watches);
@@ -50,6 +50,19 @@ public sealed class DeploymentWatcher(
         {
             await notifications.WaitForResourceAsync(controller, e => e.Snapshot.State?.Text is { } state && KnownResourceStates.TerminalStates.Contains(state), cancellationToken);
             _controllerEnded = true;
+        }
+    }
+
+    /// <summary>A watch that breaks is logged and ends: the resources then stop following, the campaign goes on (an exception would stop the AppHost).</summary>
+    private async Task GuardAsync(ProjectResource agent, IReadOnlyList<RunProcessResource> resources, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WatchAgentAsync(agent, resources, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "The dashboard stopped following the deployments of {Agent}", agent.Name);
         }
     }
 

@@ -12,9 +12,9 @@ using Microsoft.Extensions.Options;
 namespace GpuBench.Agent.Runtimes.Docker;
 
 /// <summary>
-/// Replicas as containers through the Docker Engine API: GPU device requests, ipc host, shm, the model cache,
-/// ports on 127.0.0.1 and GpuBench labels. Only containers labelled <see cref="DeploymentLabels.Managed"/> are
-/// ever removed.
+/// Replicas as containers through the Docker Engine API: GPU device requests, ipc host, shm, the model cache, the
+/// box's network with the engine on 127.0.0.1, the agent's telemetry settings and GpuBench labels. Only containers
+/// labelled <see cref="DeploymentLabels.Managed"/> are ever removed.
 /// </summary>
 public sealed class DockerRuntime(IOptions<AgentOptions> options, ChildTelemetry telemetry, ILogger<DockerRuntime> logger) : IEngineRuntime, IContainerEngineInfo, IDisposable
 {
