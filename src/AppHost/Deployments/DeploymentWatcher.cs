@@ -97,7 +97,7 @@ public sealed class DeploymentWatcher(
                 {
                     await PublishAsync(resource, deployment, published);
                 }
-                else if (controllerEnded)
+                else if (controllerEnded && published.TryAdd(resource.Name, DeploymentSnapshots.NotRun))
                 {
                     await notifications.PublishUpdateAsync(resource, DeploymentSnapshots.NeverDeployed);
                 }

@@ -16,11 +16,11 @@ public static partial class RunResources
     /// <summary>Aspire's longest resource name.</summary>
     public const int MaxLength = 64;
 
-    /// <summary>"sim-rtx4090/qwen3-coder-30b/smoke", 0 → "sim-rtx4090-qwen3-coder-30b-smoke-replica-0".</summary>
+    /// <summary>"sim-rtx4090/qwen3-coder-30b/smoke", 0 → "qwen3-coder-30b-smoke-r0-sim-rtx4090".</summary>
     public static string Replica(string run, int index) =>
-        Name(run, $"replica-{index.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        Name(run, $"r{index.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
 
-    /// <summary>"sim-rtx4090/qwen3-coder-30b/smoke" → "sim-rtx4090-qwen3-coder-30b-smoke-gateway".</summary>
+    /// <summary>"sim-rtx4090/qwen3-coder-30b/smoke" → "qwen3-coder-30b-smoke-gateway-sim-rtx4090".</summary>
     public static string Gateway(string run) => Name(run, "gateway");
 
     /// <summary>Lowercase letters, digits and single hyphens; what remains of a name made only of other characters is empty.</summary>
@@ -30,25 +30,29 @@ public static partial class RunResources
         return NotAlphanumeric().Replace(text.ToLowerInvariant(), "-").Trim('-');
     }
 
-    private static string Name(string run, string suffix)
+    /// <summary>
+    /// The model and workload first, then the process, then the server: the dashboard nests these resources under
+    /// their server's agent and cuts long names short, so what tells them apart comes first.
+    /// </summary>
+    private static string Name(string run, string process)
     {
-        var slug = Slug(run);
-        if (slug.Length == 0 || !char.IsAsciiLetter(slug[0]))
-        {
-            slug = slug.Length == 0 ? "run" : $"run-{slug}";
-        }
-
-        var name = $"{slug}-{suffix}";
+        var parts = run.Split('/', 2);
+        var what = StartingWithALetter(parts.Length == 2 ? Slug(parts[1]) : "");
+        var name = string.Join('-', new[] { what, process, Slug(parts[0]) }.Where(p => p.Length > 0));
         if (name.Length <= MaxLength)
         {
             return name;
         }
 
-        // Too long: a prefix of the run and a hash of all of it, so two long runs that share a prefix stay apart.
+        // Too long: without the server (the parent resource names it), the model and workload cut short, and a
+        // hash of the whole run, so two long runs that share a prefix stay apart.
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(run)))[..8];
-        var room = MaxLength - suffix.Length - hash.Length - 2;
-        return $"{slug[..room].TrimEnd('-')}-{hash}-{suffix}";
+        var room = MaxLength - process.Length - hash.Length - 2;
+        return $"{what[..Math.Min(room, what.Length)].TrimEnd('-')}-{process}-{hash}";
     }
+
+    private static string StartingWithALetter(string slug) =>
+        slug.Length > 0 && char.IsAsciiLetter(slug[0]) ? slug : slug.Length == 0 ? "run" : $"run-{slug}";
 
     [GeneratedRegex("[^a-z0-9]+")]
     private static partial Regex NotAlphanumeric();

@@ -19,9 +19,9 @@ public sealed class ChildTelemetryTests
     {
         var environment = With().Environment(ChildTelemetry.ReplicaServiceName("sim-rtx4090/qwen3-coder-30b/smoke", 1));
 
-        Assert.Equal("sim-rtx4090-qwen3-coder-30b-smoke-replica-1", environment["OTEL_SERVICE_NAME"]);
-        Assert.Equal("service.instance.id=sim-rtx4090-qwen3-coder-30b-smoke-replica-1", environment["OTEL_RESOURCE_ATTRIBUTES"]);
-        Assert.Equal("sim-rtx4090-qwen3-coder-30b-smoke-gateway", ChildTelemetry.GatewayServiceName("sim-rtx4090/qwen3-coder-30b/smoke"));
+        Assert.Equal("qwen3-coder-30b-smoke-r1-sim-rtx4090", environment["OTEL_SERVICE_NAME"]);
+        Assert.Equal("service.instance.id=qwen3-coder-30b-smoke-r1-sim-rtx4090", environment["OTEL_RESOURCE_ATTRIBUTES"]);
+        Assert.Equal("qwen3-coder-30b-smoke-gateway-sim-rtx4090", ChildTelemetry.GatewayServiceName("sim-rtx4090/qwen3-coder-30b/smoke"));
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class ChildTelemetryTests
         Assert.Contains("OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:43177", container.Env);
         Assert.Contains("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/protobuf", container.Env);
         Assert.Contains("OTEL_TRACES_SAMPLER=parentbased_traceidratio", container.Env);
-        Assert.Contains("OTEL_SERVICE_NAME=h200x4-llama70b-replica-1", container.Env);
+        Assert.Contains("OTEL_SERVICE_NAME=llama70b-r1-h200x4", container.Env);
         Assert.Contains("OTEL_EXPORTER_OTLP_HEADERS=x-otlp-api-key=dashboard-secret-key", container.Env);
         Assert.Contains("OTEL_EXPORTER_OTLP_HEADERS", launch.Replica.SecretVariables);
         Assert.DoesNotContain(launch.Replica.Environment.Values, v => v.Contains("dashboard-secret-key", StringComparison.Ordinal));
@@ -83,7 +83,7 @@ public sealed class ChildTelemetryTests
 
         Assert.DoesNotContain("OTEL_EXPORTER_OTLP_ENDPOINT", launch.Replica.Environment.Keys);
         Assert.DoesNotContain("OTEL_EXPORTER_OTLP_HEADERS", launch.Secrets.Keys);
-        Assert.Equal("h200x4-llama70b-replica-0", launch.Replica.Environment["OTEL_SERVICE_NAME"]);
+        Assert.Equal("llama70b-r0-h200x4", launch.Replica.Environment["OTEL_SERVICE_NAME"]);
         Assert.Equal(["--otlp-traces-endpoint", "http://127.0.0.1:43177"], launch.Replica.EngineArguments.TakeLast(2));
     }
 }
