@@ -9,8 +9,8 @@ namespace GpuBench.AppHost.Deployments;
 
 /// <summary>
 /// Keeps the dashboard's engine and gateway resources (<see cref="RunProcessResource"/>) in step with the agents:
-/// once an agent is healthy, reads its deployments (GET /deployments with the campaign's bearer token, on 127.0.0.1)
-/// every <see cref="PollInterval"/> and publishes each run's latest deployment to its resources. When the
+/// once an agent is healthy, reads its deployments (GET /deployments with the campaign's bearer token, on 127.0.0.1,
+/// marked untraced) every <see cref="PollInterval"/> and publishes each run's latest deployment to its resources. When the
 /// controller has ended, runs it never deployed are marked as not run.
 /// </summary>
 public sealed class DeploymentWatcher(
@@ -71,6 +71,7 @@ public sealed class DeploymentWatcher(
         await notifications.WaitForResourceHealthyAsync(agent.Name, cancellationToken);
         using var client = new HttpClient { BaseAddress = new Uri(agent.GetEndpoint("http").Url), Timeout = TimeSpan.FromSeconds(10) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await token.GetValueAsync(cancellationToken));
+        client.DefaultRequestHeaders.Add(ServiceDefaults.Extensions.UntracedHeader, "1");
         var published = new Dictionary<string, string>(StringComparer.Ordinal);
         using var timer = new PeriodicTimer(PollInterval);
         do
