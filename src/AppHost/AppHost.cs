@@ -1,9 +1,11 @@
+using GpuBench.AppHost.Deployments;
 using GpuBench.AppHost.Wiring;
 using GpuBench.Core.Contracts;
 
 // The whole campaign from one command: the dashboard, one agent per local (simulated) box, and the controller
 // running `gpubench bench` on config.yml (or --config PATH). Every process, including the engines and gateways the
-// agents start, exports its traces, metrics and logs to the dashboard.
+// agents start, exports its traces, metrics and logs to the dashboard, where each engine replica and gateway is a
+// resource of its own.
 var builder = DistributedApplication.CreateBuilder(args);
 var campaign = CampaignSettings.From(builder);
 
@@ -24,9 +26,13 @@ foreach (var server in campaign.LocalServers)
         .WithSimulatedBox(server)
         .WithGateway(campaign)
         .WithTraceSampling(campaign)
-        .WithHttpHealthCheck("/health");
+        .WithHttpHealthCheck("/health")
+        .WithRunResources(campaign, server);
 
     controller.WithReference(agent).WaitFor(agent);
 }
+
+// The engines and gateways the agents start for each run, as resources under their agent, live from the agents' status.
+builder.WatchDeployments(token, controller);
 
 builder.Build().Run();

@@ -54,8 +54,7 @@ public static class Extensions
                 .SetSampler(TraceSampling.FromConfiguration(builder.Configuration))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(Telemetry.ActivitySourceName, Telemetry.AllGpuBench, Telemetry.YarpActivitySourceName)
-                .AddAspNetCoreInstrumentation(options =>
-                    options.Filter = context => !IsProbePath(context.Request.Path))
+                .AddAspNetCoreInstrumentation(options => options.Filter = IsTraced)
                 .AddHttpClientInstrumentation(options =>
                     options.FilterHttpRequestMessage = request => request.RequestUri is not { } uri || !IsProbePath(uri.AbsolutePath)));
 
@@ -91,6 +90,19 @@ public static class Extensions
 
     /// <summary>The path Prometheus-style metrics are scraped from (vLLM's /metrics, sampled every second by the agent).</summary>
     public const string MetricsScrapePath = "/metrics";
+
+    /// <summary>
+    /// A request carrying this header is not traced: a status poll every second (the AppHost following the agents'
+    /// deployments for the dashboard's resources) would bury the benchmark's requests in the trace view.
+    /// </summary>
+    public const string UntracedHeader = "GpuBench-Untraced";
+
+    /// <summary>Whether a request to this service starts or joins a trace: not probes, scrapes and marked polls.</summary>
+    public static bool IsTraced(Microsoft.AspNetCore.Http.HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return !IsProbePath(context.Request.Path) && !context.Request.Headers.ContainsKey(UntracedHeader);
+    }
 
     /// <summary>Health probes and metric scrapes: one a second per process, noise in every trace view.</summary>
     private static bool IsProbePath(Microsoft.AspNetCore.Http.PathString path) =>

@@ -36,7 +36,7 @@ public static class CommandLineRenderer
     {
         List<string> argv = ["docker", "run", "--detach", "--name", replica.Name, "--ipc", "host",
             "--shm-size", replica.ShmSizeBytes.ToString(CultureInfo.InvariantCulture),
-            "--publish", $"127.0.0.1:{replica.HostPort}:{replica.ContainerPort}"];
+            "--network", Docker.DockerContainerFactory.NetworkMode];
         if (!replica.SimulatedGpus)
         {
             argv.AddRange(["--gpus", $"\"device={replica.Placement.DeviceList}\""]);

@@ -6,7 +6,7 @@ namespace GpuBench.Agent.Runtimes;
 
 /// <summary>
 /// Renders compose.yaml for a docker deployment: one service per replica with the same image, flags, GPUs, ports,
-/// mounts and labels as the containers the agent creates. Secret variables are listed by name only, which compose
+/// mounts, network and labels as the containers the agent creates. Secret variables are listed by name only, which compose
 /// fills from the caller's environment.
 /// </summary>
 public static class ComposeRenderer
@@ -22,7 +22,7 @@ public static class ComposeRenderer
                 ["container_name"] = replica.Name,
                 ["command"] = replica.EngineArguments.ToArray(),
                 ["environment"] = replica.Environment.Select(e => $"{e.Key}={e.Value}").Concat(replica.SecretVariables).ToArray(),
-                ["ports"] = new[] { $"127.0.0.1:{replica.HostPort}:{replica.ContainerPort}" },
+                ["network_mode"] = Docker.DockerContainerFactory.NetworkMode,
                 ["ipc"] = "host",
                 ["shm_size"] = replica.ShmSizeBytes,
                 ["labels"] = replica.Labels.ToDictionary(),

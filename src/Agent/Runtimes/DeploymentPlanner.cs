@@ -79,19 +79,17 @@ public static class DeploymentPlanner
                 [DeploymentLabels.Deployment] = id,
                 [DeploymentLabels.Replica] = placement.Index.ToString(CultureInfo.InvariantCulture),
             };
-            var listenPort = request.Runtime == RuntimeKind.Docker ? engine.ContainerPort : hostPort;
-            var listenHost = request.Runtime == RuntimeKind.Docker ? "0.0.0.0" : "127.0.0.1";
             return new ReplicaSpec(
                 Placement: placement,
                 Name: $"gpubench-{id}-replica{placement.Index}",
                 SimulatedGpus: inventory.Simulated,
                 Image: engine.Settings.Image,
                 Executable: engine.Command,
-                EngineArguments: EngineArguments(engine, layout.TensorParallel, layout.PipelineParallel, listenHost, listenPort),
+                // On the box's loopback in either runtime: containers share the box's network (DockerContainerFactory).
+                EngineArguments: EngineArguments(engine, layout.TensorParallel, layout.PipelineParallel, "127.0.0.1", hostPort),
                 Environment: environment,
                 SecretVariables: [.. secrets.Keys.Order(StringComparer.Ordinal)],
                 HostPort: hostPort,
-                ContainerPort: engine.ContainerPort,
                 ShmSizeBytes: engine.ShmSizeBytes,
                 ModelCacheDir: engine.ModelCacheDir,
                 Labels: labels);

@@ -19,7 +19,6 @@ public sealed record ReplicaSpec(
     IReadOnlyDictionary<string, string> Environment,
     IReadOnlyList<string> SecretVariables,
     int HostPort,
-    int ContainerPort,
     long ShmSizeBytes,
     string? ModelCacheDir,
     IReadOnlyDictionary<string, string> Labels)
@@ -28,10 +27,8 @@ public sealed record ReplicaSpec(
 
     public IReadOnlyList<int> GpuIds => Placement.GpuIds;
 
+    /// <summary>Where the engine listens, in a container as in a process: the box's loopback.</summary>
     public string Url => $"http://127.0.0.1:{HostPort}";
-
-    /// <summary>The port the engine itself listens on: inside the container, or on the box for a process.</summary>
-    public int EnginePort(RuntimeKind runtime) => runtime == RuntimeKind.Docker ? ContainerPort : HostPort;
 }
 
 /// <summary>A deployment's replicas and gateway as planned, plus the secrets that only engine environments receive.</summary>

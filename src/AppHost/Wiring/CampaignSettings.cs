@@ -1,13 +1,17 @@
 using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
+using GpuBench.Core.Hardware;
+using GpuBench.Core.Planning;
 
 namespace GpuBench.AppHost.Wiring;
 
 /// <summary>
 /// What the AppHost needs from the campaign's config: its path (--config, default the repository's config.yml),
-/// the trace sampling ratio, and the local boxes to simulate (one agent each).
+/// the trace sampling ratio, the local boxes to simulate (one agent each) and the runs planned on them, planned as
+/// the controller plans them (<see cref="RunPlanner"/>), so the dashboard shows their engines and gateways.
 /// </summary>
-public sealed record CampaignSettings(string ConfigPath, string RepositoryRoot, double TraceSamplingRatio, IReadOnlyList<ServerSpec> LocalServers)
+public sealed record CampaignSettings(
+    string ConfigPath, string RepositoryRoot, double TraceSamplingRatio, IReadOnlyList<ServerSpec> LocalServers, IReadOnlyList<PlannedRun> LocalRuns)
 {
     /// <summary>The AppHost's own argument or setting naming the config file (`dotnet run --project src/AppHost -- --config x.yml`).</summary>
     public const string ConfigKey = "config";
@@ -25,6 +29,9 @@ public sealed record CampaignSettings(string ConfigPath, string RepositoryRoot, 
 
     public string BundleDirectory => Path.Combine(StateDirectory, "bundle");
 
+    /// <summary>The runs the controller will deploy on one local server, in the order it runs them.</summary>
+    public IEnumerable<PlannedRun> RunsOn(ServerSpec server) => LocalRuns.Where(r => r.Server == server);
+
     public static CampaignSettings From(IDistributedApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -36,10 +43,13 @@ public sealed record CampaignSettings(string ConfigPath, string RepositoryRoot, 
 
         // An invalid config still starts the AppHost: the controller then prints every error, as `gpubench validate` does.
         var config = File.Exists(path) ? ConfigLoader.Load(path).Config : null;
+        var local = config?.Servers.Where(s => s.Ssh is null).ToArray() ?? [];
+        var runs = config is null ? [] : new RunPlanner(GpuCatalog.Default).Plan(config).Runs;
         return new CampaignSettings(
             path,
             root,
             config?.Telemetry.TraceSamplingRatio ?? TelemetrySettings.DefaultTraceSamplingRatio,
-            config?.Servers.Where(s => s.Ssh is null).ToArray() ?? []);
+            local,
+            [.. runs.Where(r => local.Contains(r.Server))]);
     }
 }

@@ -1,24 +1,18 @@
-using System.Text.RegularExpressions;
-
 namespace GpuBench.Core.Contracts;
 
 /// <summary>
 /// How the AppHost names the agent it starts for each local server, and how the controller finds it again through
 /// Aspire service discovery. One agent per local server: each simulates its own box and owns its own GPU ids.
 /// </summary>
-public static partial class AgentDiscovery
+public static class AgentDiscovery
 {
     /// <summary>An Aspire resource name for the server's agent: "agent-" and the name in lowercase letters, digits and hyphens.</summary>
     public static string ResourceName(string serverName)
     {
-        ArgumentNullException.ThrowIfNull(serverName);
-        var slug = NotAlphanumeric().Replace(serverName.ToLowerInvariant(), "-").Trim('-');
+        var slug = RunResources.Slug(serverName);
         return slug.Length == 0 ? "agent" : $"agent-{slug}";
     }
 
     /// <summary>The environment variable Aspire sets on the controller with that agent's http endpoint.</summary>
     public static string UrlVariable(string serverName) => $"services__{ResourceName(serverName)}__http__0";
-
-    [GeneratedRegex("[^a-z0-9]+")]
-    private static partial Regex NotAlphanumeric();
 }

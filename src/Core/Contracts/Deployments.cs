@@ -34,9 +34,6 @@ public sealed record EngineLaunch
 
     public long ShmSizeBytes { get; init; } = 16L * 1024 * 1024 * 1024;
 
-    /// <summary>The port the engine listens on inside its container.</summary>
-    public int ContainerPort { get; init; } = 8000;
-
     public string EffectiveServedModelName => string.IsNullOrWhiteSpace(ServedModelName) ? Model : ServedModelName;
 }
 

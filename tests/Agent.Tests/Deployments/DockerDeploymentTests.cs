@@ -2,6 +2,7 @@ using System.Globalization;
 using Docker.DotNet.Models;
 using GpuBench.Agent.Runtimes;
 using GpuBench.Agent.Runtimes.Docker;
+using GpuBench.Agent.Telemetry;
 using GpuBench.Agent.Tests.Support;
 using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
@@ -18,11 +19,19 @@ public sealed class DockerDeploymentTests(DockerFixture docker) : IClassFixture<
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("gpubench-agent-docker-").FullName;
 
     [Fact]
-    public async Task Two_replica_containers_serve_a_run_through_the_gateway_match_compose_and_leave_no_container()
+    public async Task Two_replica_containers_serve_a_run_through_the_gateway_match_compose_export_telemetry_and_leave_no_container()
     {
         Prerequisite.Require(docker.Unavailable is null, docker.Unavailable ?? "");
         var ct = TestContext.Current.CancellationToken;
-        await using var agent = await AgentProcess.StartAsync(_dataDirectory, ct);
+        // The agent's collector listens on the box's loopback only, as the dashboard or an SSH tunnel's end does.
+        await using var collector = await OtlpSink.StartAsync(ct);
+        await using var agent = await AgentProcess.StartAsync(_dataDirectory, ct, extraEnvironment: new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "500",
+        });
 
         var created = await agent.DeployAsync(Support.Deployments.Simulated(2, RuntimeKind.Docker, DockerFixture.Image), ct);
         var ready = await agent.WaitSettledAsync(created.Id, ct);
@@ -41,9 +50,7 @@ public sealed class DockerDeploymentTests(DockerFixture docker) : IClassFixture<
             Assert.Contains("HF_TOKEN", composeEnvironment);
             Assert.Contains($"HF_TOKEN={Support.Deployments.HfToken}", container.Config.Env);
             Assert.All(composeEnvironment.Where(e => e.Contains('=', StringComparison.Ordinal)), e => Assert.Contains(e, container.Config.Env));
-            var binding = Assert.Single(container.HostConfig!.PortBindings["8000/tcp"]);
-            Assert.Equal(Assert.Single(List(service["ports"])), $"{binding.HostIP}:{binding.HostPort}:8000");
-            Assert.Equal("127.0.0.1", binding.HostIP);
+            Assert.Equal(service["network_mode"], container.HostConfig!.NetworkMode);
             Assert.Equal("host", container.HostConfig.IpcMode);
             Assert.Equal(long.Parse((string)service["shm_size"], CultureInfo.InvariantCulture), container.HostConfig.ShmSize);
             Assert.Empty(container.HostConfig.DeviceRequests ?? []);
@@ -55,6 +62,18 @@ public sealed class DockerDeploymentTests(DockerFixture docker) : IClassFixture<
 
         Assert.True(result.State == RunState.Succeeded, $"{result.State}: {result.Error}");
         Assert.Equal(12, result.Benchmark!.Value.GetProperty("completed").GetInt32());
+        // Each container reached the loopback collector under its replica's own service name.
+        foreach (var replica in ready.Replicas)
+        {
+            var service = ChildTelemetry.ReplicaServiceName(ready.Run, replica.Index);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (!collector.Received(service) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(250, ct);
+            }
+
+            Assert.True(collector.Received(service), $"Nothing from {service} reached the collector at {collector.Endpoint}.");
+        }
 
         await agent.Client.DeleteAsync($"/deployments/{created.Id}", ct);
 

@@ -20,7 +20,7 @@ public class DeploymentPlannerTests
         Assert.Equal(
             ["--model", "/hf_models/ibnzterrell/Meta-Llama-3.3-70B-Instruct-AWQ-INT4",
              "--served-model-name", "ibnzterrell/Meta-Llama-3.3-70B-Instruct-AWQ-INT4",
-             "--host", "0.0.0.0", "--port", "8000",
+             "--host", "127.0.0.1", "--port", "8002",
              "--tensor-parallel-size", "1", "--pipeline-parallel-size", "2",
              "--max-model-len", "8192", "--kv-cache-dtype", "fp8", "--gpu-memory-utilization", "0.9", "--trust-remote-code"],
             second.EngineArguments);

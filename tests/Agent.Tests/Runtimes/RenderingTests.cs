@@ -16,7 +16,7 @@ public class RenderingTests
     }
 
     [Fact]
-    public void Compose_service_has_the_containers_image_command_gpus_ports_ipc_shm_and_mount()
+    public void Compose_service_has_the_containers_image_command_gpus_network_ipc_shm_and_mount()
     {
         var plan = Plans.Plan(Layout.Consecutive(2, 1, 2));
 
@@ -24,7 +24,8 @@ public class RenderingTests
 
         Assert.Equal("vllm/vllm-openai:v0.11.0", service["image"]);
         Assert.Equal(plan.Replicas[1].EngineArguments, ((List<object>)service["command"]).Cast<string>());
-        Assert.Equal(["127.0.0.1:8002:8000"], ((List<object>)service["ports"]).Cast<string>());
+        Assert.Equal("host", service["network_mode"]);
+        Assert.DoesNotContain("ports", service.Keys);
         Assert.Equal("host", service["ipc"]);
         Assert.Equal((16L << 30).ToString(System.Globalization.CultureInfo.InvariantCulture), service["shm_size"]);
         Assert.Equal(["/hf_models:/hf_models"], ((List<object>)service["volumes"]).Cast<string>());
@@ -63,7 +64,8 @@ public class RenderingTests
         var dockerRuns = lines.Where(l => l.StartsWith("docker run", StringComparison.Ordinal)).ToArray();
         Assert.Equal(2, dockerRuns.Length);
         Assert.Contains("--gpus '\"device=2,3\"'", dockerRuns[1], StringComparison.Ordinal);
-        Assert.Contains("--publish 127.0.0.1:8002:8000", dockerRuns[1], StringComparison.Ordinal);
+        Assert.Contains("--network host", dockerRuns[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("--publish", dockerRuns[1], StringComparison.Ordinal);
         Assert.Contains("--env HF_TOKEN --env HUGGING_FACE_HUB_TOKEN", dockerRuns[1], StringComparison.Ordinal);
         Assert.Contains(lines, l => l.StartsWith("dotnet /opt/gpubench/GpuBench.Gateway.dll", StringComparison.Ordinal));
     }
@@ -80,7 +82,7 @@ public class RenderingTests
     }
 
     [Fact]
-    public void Engine_api_call_has_device_requests_loopback_ports_and_the_secret_only_in_env()
+    public void Engine_api_call_has_device_requests_the_hosts_network_and_the_secret_only_in_env()
     {
         var plan = Plans.Plan(Layout.Consecutive(2, 1, 2));
         var replica = plan.Replicas[1];
@@ -91,8 +93,11 @@ public class RenderingTests
         Assert.Equal("nvidia", request.Driver);
         Assert.Equal(["2", "3"], request.DeviceIDs);
         Assert.Equal(["gpu"], Assert.Single(request.Capabilities));
-        var binding = Assert.Single(create.HostConfig.PortBindings["8000/tcp"]);
-        Assert.Equal(("127.0.0.1", "8002"), (binding.HostIP, binding.HostPort));
+        // The box's network, so a loopback OTLP endpoint is reachable; the engine itself listens on loopback only.
+        Assert.Equal("host", create.HostConfig.NetworkMode);
+        Assert.Null(create.HostConfig.PortBindings);
+        Assert.Null(create.ExposedPorts);
+        Assert.Equal(["127.0.0.1", "8002"], [create.Cmd[create.Cmd.IndexOf("--host") + 1], create.Cmd[create.Cmd.IndexOf("--port") + 1]]);
         Assert.Equal("host", create.HostConfig.IpcMode);
         Assert.Equal(16L << 30, create.HostConfig.ShmSize);
         Assert.Contains($"HF_TOKEN={Plans.HfToken}", create.Env);

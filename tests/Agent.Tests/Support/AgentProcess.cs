@@ -46,7 +46,8 @@ internal sealed class AgentProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<AgentProcess> StartAsync(string dataDirectory, CancellationToken cancellationToken, int simulatedGpus = 4)
+    public static async Task<AgentProcess> StartAsync(
+        string dataDirectory, CancellationToken cancellationToken, int simulatedGpus = 4, IReadOnlyDictionary<string, string>? extraEnvironment = null)
     {
         var port = DeploymentPlanner.FreePort();
         var startInfo = new ProcessStartInfo(BuiltProjects.DotNet)
@@ -71,6 +72,10 @@ internal sealed class AgentProcess : IAsyncDisposable
         environment["DOTNET_ENVIRONMENT"] = "Production";
         environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         environment["Logging__Console__FormatterName"] = "simple";
+        foreach (var (name, value) in extraEnvironment ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
 
         var process = Process.Start(startInfo) ?? throw new InvalidOperationException("cannot start the agent");
         var agent = new AgentProcess(process, new Uri($"http://127.0.0.1:{port}"), dataDirectory);

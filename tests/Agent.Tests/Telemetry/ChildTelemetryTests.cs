@@ -1,5 +1,8 @@
+using GpuBench.Agent.Runtimes.Docker;
 using GpuBench.Agent.Telemetry;
+using GpuBench.Agent.Tests.Support;
 using GpuBench.Core.Config;
+using GpuBench.Core.Planning;
 using Microsoft.Extensions.Configuration;
 
 namespace GpuBench.Agent.Tests.Telemetry;
@@ -16,9 +19,9 @@ public sealed class ChildTelemetryTests
     {
         var environment = With().Environment(ChildTelemetry.ReplicaServiceName("sim-rtx4090/qwen3-coder-30b/smoke", 1));
 
-        Assert.Equal("sim-rtx4090/qwen3-coder-30b/smoke/replica-1", environment["OTEL_SERVICE_NAME"]);
-        Assert.Equal("service.instance.id=sim-rtx4090/qwen3-coder-30b/smoke/replica-1", environment["OTEL_RESOURCE_ATTRIBUTES"]);
-        Assert.Equal("gateway/sim-rtx4090/qwen3-coder-30b/smoke", ChildTelemetry.GatewayServiceName("sim-rtx4090/qwen3-coder-30b/smoke"));
+        Assert.Equal("qwen3-coder-30b-smoke-r1-sim-rtx4090", environment["OTEL_SERVICE_NAME"]);
+        Assert.Equal("service.instance.id=qwen3-coder-30b-smoke-r1-sim-rtx4090", environment["OTEL_RESOURCE_ATTRIBUTES"]);
+        Assert.Equal("qwen3-coder-30b-smoke-gateway-sim-rtx4090", ChildTelemetry.GatewayServiceName("sim-rtx4090/qwen3-coder-30b/smoke"));
     }
 
     [Fact]
@@ -41,5 +44,46 @@ public sealed class ChildTelemetryTests
         Assert.Empty(exporting.EngineArguments(EngineKind.Sim));
         Assert.Empty(With().EngineArguments(EngineKind.Vllm));
         Assert.DoesNotContain("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", exporting.Environment("x", EngineKind.Sim).Keys);
+    }
+
+    [Fact]
+    public void A_vllm_container_reaches_the_agents_loopback_collector_and_gets_the_headers_only_as_a_secret()
+    {
+        var telemetry = With(
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:43177"),
+            ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"),
+            ("OTEL_EXPORTER_OTLP_HEADERS", "x-otlp-api-key=dashboard-secret-key"),
+            ("OTEL_TRACES_SAMPLER", "parentbased_traceidratio"),
+            ("OTEL_SERVICE_NAME", "agent-rtx4090-x4"));
+        var plan = Plans.Plan(Layout.Consecutive(2, 1, 2));
+
+        var launch = telemetry.Apply(plan, plan.Replicas[1]);
+        var container = DockerContainerFactory.Create(launch.Replica, launch.Secrets);
+
+        // The container shares the box's network, so the agent's loopback endpoint works unchanged inside it.
+        Assert.Equal(DockerContainerFactory.NetworkMode, container.HostConfig!.NetworkMode);
+        Assert.Equal(["--otlp-traces-endpoint", "http://127.0.0.1:43177/v1/traces"], container.Cmd.TakeLast(2));
+        Assert.Contains("OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:43177", container.Env);
+        Assert.Contains("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/protobuf", container.Env);
+        Assert.Contains("OTEL_TRACES_SAMPLER=parentbased_traceidratio", container.Env);
+        Assert.Contains("OTEL_SERVICE_NAME=llama70b-r1-h200x4", container.Env);
+        Assert.Contains("OTEL_EXPORTER_OTLP_HEADERS=x-otlp-api-key=dashboard-secret-key", container.Env);
+        Assert.Contains("OTEL_EXPORTER_OTLP_HEADERS", launch.Replica.SecretVariables);
+        Assert.DoesNotContain(launch.Replica.Environment.Values, v => v.Contains("dashboard-secret-key", StringComparison.Ordinal));
+        Assert.Equal(Plans.HfToken, launch.Secrets["HF_TOKEN"]);
+    }
+
+    [Fact]
+    public void A_process_replica_inherits_the_exporter_and_is_given_only_its_name_and_flag()
+    {
+        var telemetry = With(("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:43177"), ("OTEL_EXPORTER_OTLP_HEADERS", "x-otlp-api-key=k"));
+        var plan = Plans.Plan(Layout.Consecutive(2, 2, 1), RuntimeKind.Process);
+
+        var launch = telemetry.Apply(plan, plan.Replicas[0]);
+
+        Assert.DoesNotContain("OTEL_EXPORTER_OTLP_ENDPOINT", launch.Replica.Environment.Keys);
+        Assert.DoesNotContain("OTEL_EXPORTER_OTLP_HEADERS", launch.Secrets.Keys);
+        Assert.Equal("llama70b-r0-h200x4", launch.Replica.Environment["OTEL_SERVICE_NAME"]);
+        Assert.Equal(["--otlp-traces-endpoint", "http://127.0.0.1:43177"], launch.Replica.EngineArguments.TakeLast(2));
     }
 }

@@ -1,5 +1,6 @@
 using Aspire.Hosting.ApplicationModel;
 using GpuBench.AppHost.Tests.Support;
+using GpuBench.Core.Contracts;
 
 namespace GpuBench.AppHost.Tests.Campaign;
 
@@ -36,6 +37,16 @@ public sealed class CampaignTests : IDisposable
         var trace = await receiver.WaitForAsync(RequestTraces.FirstComplete, TimeSpan.FromSeconds(60), ct);
         Assert.True(trace is not null, "No trace with spans of the load generator, the gateway and the engine.");
         Assert.Single(trace, s => s.Scope == RequestTraces.LoadGenScope);
+
+        // The run's engine and gateway resources followed its deployment to the end: torn down after the run.
+        foreach (var resource in new[] { RunResources.Replica(RequestTraces.Run, 0), RunResources.Gateway(RequestTraces.Run) })
+        {
+            using var settled = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            settled.CancelAfter(TimeSpan.FromMinutes(1));
+            var ended = await app.ResourceNotifications.WaitForResourceAsync(resource,
+                e => e.Snapshot.State?.Text == KnownResourceStates.Finished, settled.Token);
+            Assert.Contains(ended.Snapshot.Properties, p => p.Name == "gpubench.deployment");
+        }
     }
 
     public void Dispose() => _campaign.Dispose();

@@ -1,3 +1,5 @@
+using GpuBench.Core.Contracts;
+
 namespace GpuBench.AppHost.Tests.Support;
 
 /// <summary>What a benchmark request's trace must hold: the load generator's client span, the gateway, the engine.</summary>
@@ -5,7 +7,9 @@ internal static class RequestTraces
 {
     public const string LoadGenScope = "GpuBench.LoadGen";
     public const string EngineSpan = "llm_request";
-    public const string GatewayServicePrefix = "gateway/";
+
+    /// <summary>The run of <see cref="TinyCampaign"/>, whose gateway and engine export under the names of their dashboard resources.</summary>
+    public const string Run = $"{TinyCampaign.Server}/{TinyCampaign.Model}/{TinyCampaign.Workload}";
 
     /// <summary>The spans of the first trace received that has all three parts, or null.</summary>
     public static IReadOnlyList<ReceivedSpan>? FirstComplete(OtlpReceiver receiver) =>
@@ -13,5 +17,5 @@ internal static class RequestTraces
             .Select(g => g.ToArray())
             .FirstOrDefault(t => t.Any(s => s.Scope == LoadGenScope)
                 && t.Any(s => s.Name == EngineSpan)
-                && t.Any(s => s.Service.StartsWith(GatewayServicePrefix, StringComparison.Ordinal)));
+                && t.Any(s => s.Service == RunResources.Gateway(Run)));
 }

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using GpuBench.AppHost.Tests.Support;
 using GpuBench.Core.Config;
@@ -42,10 +43,14 @@ public sealed class RequestTraceTests : IDisposable
         }
 
         agent.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AppHostUnderTest.AgentToken);
-        var run = $"{TinyCampaign.Server}/{TinyCampaign.Model}/{TinyCampaign.Workload}";
+        const string run = RequestTraces.Run;
         var deployment = await DeployAsync(agent, run, ct);
         try
         {
+            // The dashboard shows the deployment's engine and gateway as resources under the agent, running now.
+            await WaitForStateAsync(app, RunResources.Replica(run, 0), KnownResourceStates.Running, ct);
+            await WaitForStateAsync(app, RunResources.Gateway(run), KnownResourceStates.Running, ct);
+
             var state = await RunAsync(agent, deployment, ct);
             Assert.Equal(RunState.Succeeded, state);
 
@@ -56,8 +61,8 @@ public sealed class RequestTraceTests : IDisposable
             var client = Assert.Single(trace, s => s.Scope == RequestTraces.LoadGenScope);
             Assert.Equal(AgentResource, client.Service);
             var engine = Assert.Single(trace, s => s.Name == RequestTraces.EngineSpan);
-            Assert.Equal($"{run}/replica-0", engine.Service);
-            var gateway = trace.Where(s => s.Service == $"gateway/{run}").ToArray();
+            Assert.Equal(RunResources.Replica(run, 0), engine.Service);
+            var gateway = trace.Where(s => s.Service == RunResources.Gateway(run)).ToArray();
             Assert.NotEmpty(gateway);
             // The chain: the engine's span descends from a gateway span, which descends from the client's span.
             var byId = trace.ToDictionary(s => s.SpanId);
@@ -65,24 +70,51 @@ public sealed class RequestTraceTests : IDisposable
             Assert.Contains(ancestors, s => s.Service == gateway[0].Service);
             Assert.Equal(client.SpanId, ancestors[^1].SpanId);
 
-            // Live load metrics (GenAI names where they exist), and the engine readings the agent re-exports.
-            string[] expected =
+            // Live load metrics (GenAI names where they exist), and the engine and (simulated) GPU readings the agent
+            // re-exports: queue depth, KV-cache use, per-GPU utilisation and memory, and power where the engine reports it.
+            List<string> expected =
             [
                 "gen_ai.client.operation.time_to_first_chunk", "gen_ai.client.operation.time_per_output_chunk",
                 "gpubench.loadgen.output_tokens", "gpubench.loadgen.requests.in_flight",
                 "gpubench.engine.requests.waiting", "gpubench.engine.kv_cache.usage",
+                "gpubench.gpu.utilization", "gpubench.gpu.memory.used",
             ];
+            if (await ReportsPowerAsync(agent, deployment, ct))
+            {
+                expected.Add("gpubench.gpu.power");
+            }
+
             var fromAgent = await receiver.WaitForAsync(
                 r => r.Metrics.Where(m => m.Service == AgentResource).Select(m => m.Name).ToHashSet() is var names && expected.All(names.Contains) ? names : null,
                 TimeSpan.FromSeconds(30), ct);
             var received = receiver.Metrics.Where(m => m.Service == AgentResource).Select(m => m.Name).ToHashSet();
             Assert.True(fromAgent is not null, $"Missing metrics of the agent: {string.Join(", ", expected.Where(e => !received.Contains(e)))}");
-            Assert.Contains(receiver.Metrics, m => m.Service == $"gateway/{run}" && m.Name == "gpubench.gateway.requests");
+            Assert.Contains(receiver.Metrics, m => m.Service == RunResources.Gateway(run) && m.Name == "gpubench.gateway.requests");
         }
         finally
         {
             using var deleted = await agent.DeleteAsync($"/deployments/{deployment}", CancellationToken.None);
         }
+
+        // Torn down: both resources end Finished.
+        await WaitForStateAsync(app, RunResources.Replica(run, 0), KnownResourceStates.Finished, ct);
+        await WaitForStateAsync(app, RunResources.Gateway(run), KnownResourceStates.Finished, ct);
+    }
+
+    /// <summary>Whether the deployment's first replica reports its GPUs' power on /metrics (the agent exports what is there).</summary>
+    private static async Task<bool> ReportsPowerAsync(HttpClient agent, string deployment, CancellationToken ct)
+    {
+        var status = (await agent.GetFromJsonAsync<DeploymentStatus>($"/deployments/{deployment}", ContractJson.Options, ct))!;
+        using var engine = new HttpClient();
+        var metrics = await engine.GetStringAsync(new Uri(new Uri(status.Replicas[0].Url), "/metrics"), ct);
+        return metrics.Contains(SimulatedGpuMetrics.PowerWatts, StringComparison.Ordinal);
+    }
+
+    private static async Task WaitForStateAsync(DistributedApplication app, string resource, string state, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromMinutes(1));
+        await app.ResourceNotifications.WaitForResourceAsync(resource, state, timeout.Token);
     }
 
     public void Dispose() => _campaign.Dispose();

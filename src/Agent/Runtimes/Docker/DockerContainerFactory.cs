@@ -8,9 +8,18 @@ namespace GpuBench.Agent.Runtimes.Docker;
 /// </summary>
 public static class DockerContainerFactory
 {
+    /// <summary>
+    /// Containers share the box's network namespace. The agent's OTLP endpoint is usually on the box's loopback
+    /// (the dashboard on this machine, or the SSH tunnel's end on a remote box, which sshd binds to 127.0.0.1);
+    /// a bridged container's 127.0.0.1 is its own, and host-gateway reaches the bridge address, where nothing
+    /// listens. With the host's network the endpoint the agent was given works unchanged inside the container, the
+    /// engine listens on 127.0.0.1:HostPort as a process replica does, so it stays off other interfaces, and NCCL
+    /// between pipeline stages sees the box's real interfaces.
+    /// </summary>
+    public const string NetworkMode = "host";
+
     public static CreateContainerParameters Create(ReplicaSpec replica, IReadOnlyDictionary<string, string> secrets)
     {
-        var containerPort = $"{replica.ContainerPort}/tcp";
         return new CreateContainerParameters
         {
             Name = replica.Name,
@@ -18,16 +27,11 @@ public static class DockerContainerFactory
             Cmd = [.. replica.EngineArguments],
             Env = [.. replica.Environment.Select(e => $"{e.Key}={e.Value}"), .. replica.SecretVariables.Select(v => $"{v}={secrets[v]}")],
             Labels = replica.Labels.ToDictionary(),
-            ExposedPorts = new Dictionary<string, EmptyStruct> { [containerPort] = default },
             HostConfig = new HostConfig
             {
+                NetworkMode = NetworkMode,
                 IpcMode = "host",
                 ShmSize = replica.ShmSizeBytes,
-                PortBindings = new Dictionary<string, IList<PortBinding>>
-                {
-                    // 127.0.0.1 only: the engine has no auth, and the load runs on this box.
-                    [containerPort] = [new PortBinding { HostIP = "127.0.0.1", HostPort = replica.HostPort.ToString(System.Globalization.CultureInfo.InvariantCulture) }],
-                },
                 Binds = replica.ModelCacheDir is { } cache ? [$"{cache}:{cache}"] : [],
                 DeviceRequests = replica.SimulatedGpus
                     ? []

@@ -4,6 +4,7 @@ using Docker.DotNet.Models;
 using GpuBench.Agent.Hosting;
 using GpuBench.Agent.Inventory;
 using GpuBench.Agent.Processes;
+using GpuBench.Agent.Telemetry;
 using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
 using Microsoft.Extensions.Options;
@@ -11,11 +12,11 @@ using Microsoft.Extensions.Options;
 namespace GpuBench.Agent.Runtimes.Docker;
 
 /// <summary>
-/// Replicas as containers through the Docker Engine API: GPU device requests, ipc host, shm, the model cache,
-/// ports on 127.0.0.1 and GpuBench labels. Only containers labelled <see cref="DeploymentLabels.Managed"/> are
-/// ever removed.
+/// Replicas as containers through the Docker Engine API: GPU device requests, ipc host, shm, the model cache, the
+/// box's network with the engine on 127.0.0.1, the agent's telemetry settings and GpuBench labels. Only containers
+/// labelled <see cref="DeploymentLabels.Managed"/> are ever removed.
 /// </summary>
-public sealed class DockerRuntime(IOptions<AgentOptions> options, ILogger<DockerRuntime> logger) : IEngineRuntime, IContainerEngineInfo, IDisposable
+public sealed class DockerRuntime(IOptions<AgentOptions> options, ChildTelemetry telemetry, ILogger<DockerRuntime> logger) : IEngineRuntime, IContainerEngineInfo, IDisposable
 {
     private readonly Lazy<DockerClient> _client = new(() =>
         new DockerClientBuilder().WithEndpoint(new Uri(options.Value.DockerEndpoint)).Build());
@@ -29,9 +30,9 @@ public sealed class DockerRuntime(IOptions<AgentOptions> options, ILogger<Docker
     public async Task<ReplicaHandle> StartAsync(DeploymentPlan plan, ReplicaSpec replica, CancellationToken cancellationToken)
     {
         await EnsureImageAsync(replica.Image, cancellationToken);
-        var secrets = replica.SecretVariables.ToDictionary(v => v, v => plan.Secrets[v], StringComparer.Ordinal);
-        var created = await Client.Containers.CreateContainerAsync(DockerContainerFactory.Create(replica, secrets), cancellationToken);
-        _redactors[created.ID] = new SecretRedactor(secrets.Values);
+        var launch = telemetry.Apply(plan, replica);
+        var created = await Client.Containers.CreateContainerAsync(DockerContainerFactory.Create(launch.Replica, launch.Secrets), cancellationToken);
+        _redactors[created.ID] = new SecretRedactor(launch.Secrets.Values);
         var handle = new ReplicaHandle(replica.Index, created.ID, DeploymentPaths.ReplicaLog(options.Value, plan.Id, replica.Index));
         try
         {

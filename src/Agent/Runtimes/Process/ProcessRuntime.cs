@@ -25,18 +25,11 @@ public sealed class ProcessRuntime(IOptions<AgentOptions> options, ChildTelemetr
     public Task<ReplicaHandle> StartAsync(DeploymentPlan plan, ReplicaSpec replica, CancellationToken cancellationToken)
     {
         var logPath = DeploymentPaths.ReplicaLog(options.Value, plan.Id, replica.Index);
-        var secrets = replica.SecretVariables.ToDictionary(v => v, v => plan.Secrets[v], StringComparer.Ordinal);
-        var kind = plan.Request.Engine.Settings.Kind;
-        var environment = CommandLineRenderer.ProcessEnvironment(replica).ToDictionary(StringComparer.Ordinal);
-        foreach (var (name, value) in telemetry.Environment(ChildTelemetry.ReplicaServiceName(plan.Request.Run, replica.Index), kind))
-        {
-            environment[name] = value;
-        }
-
+        var launch = telemetry.Apply(plan, replica);
         var child = ChildProcess.Start(
-            [.. replica.Executable, .. replica.EngineArguments, .. telemetry.EngineArguments(kind)],
-            environment,
-            secrets,
+            [.. launch.Replica.Executable, .. launch.Replica.EngineArguments],
+            CommandLineRenderer.ProcessEnvironment(launch.Replica),
+            launch.Secrets,
             logPath,
             RecordDirectory);
         var id = child.Id.ToString(CultureInfo.InvariantCulture);
