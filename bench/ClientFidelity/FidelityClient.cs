@@ -3,11 +3,11 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Runtime;
 using GpuBench.Core.Metrics;
+using GpuBench.Core.Runtime;
 using GpuBench.LoadGen.Dataset;
 using GpuBench.LoadGen.Http;
 using GpuBench.LoadGen.Options;
 using GpuBench.LoadGen.Running;
-using GpuBench.LoadGen.Runtime;
 using GpuBench.LoadGen.Telemetry;
 
 namespace GpuBench.Bench.ClientFidelity;

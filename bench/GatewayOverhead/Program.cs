@@ -1,3 +1,4 @@
+using GpuBench.Core.Runtime;
 using GpuBench.Gateway.Hosting;
 using GpuBench.GatewayOverhead;
 using GpuBench.GatewayOverhead.Diagnostics;
@@ -5,6 +6,12 @@ using GpuBench.GatewayOverhead.Replicas;
 
 // One executable, three roles: the benchmark starts itself again as the replicas and as the gateway, so a single
 // self-contained file is all a GPU box needs (NGINX aside).
+if (args.FirstOrDefault() == "gateway")
+{
+    // As the gateway's own Program.cs does, before the first socket.
+    InlineSocketCompletions.Enable();
+}
+
 switch (args.FirstOrDefault())
 {
     case "gateway" when args is [_, "--stats", var statsPath, ..]:

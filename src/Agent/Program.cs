@@ -1,5 +1,5 @@
 using GpuBench.Agent.Hosting;
-using GpuBench.LoadGen.Runtime;
+using GpuBench.Core.Runtime;
 using GpuBench.ServiceDefaults;
 
 // Before the first socket: the load generator's timestamps follow the bytes without a thread-pool hop.

@@ -1,12 +1,12 @@
 using System.ComponentModel;
 using System.Globalization;
 using GpuBench.Core.Metrics;
+using GpuBench.Core.Runtime;
 using GpuBench.LoadGen.Dataset;
 using GpuBench.LoadGen.Http;
 using GpuBench.LoadGen.Options;
 using GpuBench.LoadGen.Output;
 using GpuBench.LoadGen.Running;
-using GpuBench.LoadGen.Runtime;
 using GpuBench.LoadGen.Telemetry;
 using GpuBench.ServiceDefaults;
 using OpenTelemetry;

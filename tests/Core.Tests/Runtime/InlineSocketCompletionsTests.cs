@@ -1,8 +1,7 @@
-using GpuBench.LoadGen.Runtime;
+using GpuBench.Core.Runtime;
 
-namespace GpuBench.LoadGen.Tests.Runtime;
+namespace GpuBench.Core.Tests.Runtime;
 
-[Collection(nameof(QuietGcWindowTests))]
 public class InlineSocketCompletionsTests
 {
     [Fact]
