@@ -8,6 +8,7 @@ using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
 using GpuBench.Core.Planning;
 using GpuBench.TestSupport;
+using GpuBench.TestSupport.Otlp;
 using YamlDotNet.Serialization;
 
 namespace GpuBench.Agent.Tests.Deployments;
@@ -24,7 +25,7 @@ public sealed class DockerDeploymentTests(DockerFixture docker) : IClassFixture<
         Prerequisite.Require(docker.Unavailable is null, docker.Unavailable ?? "");
         var ct = TestContext.Current.CancellationToken;
         // The agent's collector listens on the box's loopback only, as the dashboard or an SSH tunnel's end does.
-        await using var collector = await OtlpSink.StartAsync(ct);
+        await using var collector = await OtlpReceiver.StartAsync(ct);
         await using var agent = await AgentProcess.StartAsync(_dataDirectory, ct, extraEnvironment: new Dictionary<string, string>
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint,
@@ -66,13 +67,10 @@ public sealed class DockerDeploymentTests(DockerFixture docker) : IClassFixture<
         foreach (var replica in ready.Replicas)
         {
             var service = ChildTelemetry.ReplicaServiceName(ready.Run, replica.Index);
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-            while (!collector.Received(service) && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(250, ct);
-            }
+            var reached = await collector.WaitForAsync(c => c.Services.Contains(service) ? service : null, TimeSpan.FromSeconds(30), ct);
 
-            Assert.True(collector.Received(service), $"Nothing from {service} reached the collector at {collector.Endpoint}.");
+            Assert.True(reached is not null,
+                $"Nothing from {service} reached the collector at {collector.Endpoint}; from: {string.Join(", ", collector.Services)}.");
         }
 
         await agent.Client.DeleteAsync($"/deployments/{created.Id}", ct);

@@ -1,6 +1,7 @@
 using Aspire.Hosting.ApplicationModel;
 using GpuBench.AppHost.Tests.Support;
 using GpuBench.Core.Contracts;
+using GpuBench.TestSupport.Otlp;
 
 namespace GpuBench.AppHost.Tests.Campaign;
 

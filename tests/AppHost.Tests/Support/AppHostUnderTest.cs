@@ -2,6 +2,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using GpuBench.TestSupport;
+using GpuBench.TestSupport.Otlp;
 
 namespace GpuBench.AppHost.Tests.Support;
 

@@ -1,4 +1,5 @@
 using GpuBench.Core.Contracts;
+using GpuBench.TestSupport.Otlp;
 
 namespace GpuBench.AppHost.Tests.Support;
 

@@ -8,6 +8,7 @@ using GpuBench.AppHost.Tests.Support;
 using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
 using GpuBench.Core.Planning;
+using GpuBench.TestSupport.Otlp;
 
 namespace GpuBench.AppHost.Tests.Tracing;
 

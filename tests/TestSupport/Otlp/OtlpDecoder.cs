@@ -1,19 +1,19 @@
 using System.Text;
 
-namespace GpuBench.AppHost.Tests.Support;
+namespace GpuBench.TestSupport.Otlp;
 
 /// <summary>One received span: the service that sent it, its instrumentation scope, ids (hex) and name.</summary>
-internal sealed record ReceivedSpan(string Service, string Scope, string TraceId, string SpanId, string ParentSpanId, string Name);
+public sealed record ReceivedSpan(string Service, string Scope, string TraceId, string SpanId, string ParentSpanId, string Name);
 
 /// <summary>One received metric: the service that sent it, its meter and its name.</summary>
-internal sealed record ReceivedMetric(string Service, string Scope, string Name);
+public sealed record ReceivedMetric(string Service, string Scope, string Name);
 
 /// <summary>
-/// Decodes the fields the tests need of OTLP's ExportTraceServiceRequest and ExportMetricsServiceRequest
-/// (opentelemetry/proto/collector/*/v1). Both nest the same way: resource_* (1) → resource (1) → attributes (1),
-/// and resource_* (1) → scope_* (2) → scope (1, name 1) and spans/metrics (2).
+/// Decodes the fields the tests need of OTLP's ExportTraceServiceRequest, ExportMetricsServiceRequest and
+/// ExportLogsServiceRequest (opentelemetry/proto/collector/*/v1). All three nest the same way: resource_* (1) →
+/// resource (1) → attributes (1), and resource_* (1) → scope_* (2) → scope (1, name 1) and spans/metrics/log records (2).
 /// </summary>
-internal static class Otlp
+internal static class OtlpDecoder
 {
     public static IReadOnlyList<ReceivedSpan> DecodeTraces(ReadOnlySpan<byte> request)
     {
@@ -29,9 +29,17 @@ internal static class Otlp
         return metrics;
     }
 
+    /// <summary>The service name of every resource in a request of any signal, whether or not it holds any item.</summary>
+    public static IReadOnlyList<string> DecodeServices(ReadOnlySpan<byte> request)
+    {
+        var services = new List<string>();
+        Walk(request, (_, _, _) => { }, services.Add);
+        return services;
+    }
+
     private delegate void ItemHandler(string service, string scope, ReadOnlySpan<byte> item);
 
-    private static void Walk(ReadOnlySpan<byte> request, ItemHandler handler)
+    private static void Walk(ReadOnlySpan<byte> request, ItemHandler handler, Action<string>? resource = null)
     {
         var top = new ProtobufReader(request);
         while (top.Next())
@@ -57,6 +65,7 @@ internal static class Otlp
                 }
             }
 
+            resource?.Invoke(service);
             reader = new ProtobufReader(resourceLevel);
             while (reader.Next())
             {

@@ -3,17 +3,19 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace GpuBench.AppHost.Tests.Support;
+namespace GpuBench.TestSupport.Otlp;
 
 /// <summary>
-/// An OTLP/HTTP (protobuf) collector on 127.0.0.1: keeps every span and metric name it receives, accepts logs.
+/// An OTLP/HTTP (protobuf) collector on 127.0.0.1 only, as the dashboard or an SSH tunnel's end is on a box: keeps
+/// every span and metric name it receives, and the service names of everything (logs included) that reached it.
 /// Stands where the dashboard's OTLP endpoint would, so a test sees exactly what the services export.
 /// </summary>
-internal sealed class OtlpReceiver : IAsyncDisposable
+public sealed class OtlpReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly List<ReceivedSpan> _spans = [];
     private readonly List<ReceivedMetric> _metrics = [];
+    private readonly HashSet<string> _services = new(StringComparer.Ordinal);
 
     private OtlpReceiver(WebApplication app) => _app = app;
 
@@ -41,6 +43,18 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         }
     }
 
+    /// <summary>The services that sent anything, traces, metrics or logs (their resource's service.name).</summary>
+    public IReadOnlySet<string> Services
+    {
+        get
+        {
+            lock (_services)
+            {
+                return _services.ToHashSet(StringComparer.Ordinal);
+            }
+        }
+    }
+
     public static async Task<OtlpReceiver> StartAsync(CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -50,7 +64,7 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         var receiver = new OtlpReceiver(app);
         app.MapPost("/v1/traces", async (HttpRequest request) =>
         {
-            var spans = Otlp.DecodeTraces(await ReadBodyAsync(request));
+            var spans = OtlpDecoder.DecodeTraces(await receiver.ReadBodyAsync(request));
             lock (receiver._spans)
             {
                 receiver._spans.AddRange(spans);
@@ -60,7 +74,7 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         });
         app.MapPost("/v1/metrics", async (HttpRequest request) =>
         {
-            var metrics = Otlp.DecodeMetrics(await ReadBodyAsync(request));
+            var metrics = OtlpDecoder.DecodeMetrics(await receiver.ReadBodyAsync(request));
             lock (receiver._metrics)
             {
                 receiver._metrics.AddRange(metrics);
@@ -68,7 +82,11 @@ internal sealed class OtlpReceiver : IAsyncDisposable
 
             return Empty();
         });
-        app.MapPost("/v1/logs", () => Empty());
+        app.MapPost("/v1/logs", async (HttpRequest request) =>
+        {
+            await receiver.ReadBodyAsync(request);
+            return Empty();
+        });
         await app.StartAsync(cancellationToken);
         return receiver;
     }
@@ -91,11 +109,19 @@ internal sealed class OtlpReceiver : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 
-    private static async Task<byte[]> ReadBodyAsync(HttpRequest request)
+    /// <summary>Reads a request's body and notes the services it comes from.</summary>
+    private async Task<byte[]> ReadBodyAsync(HttpRequest request)
     {
         using var body = new MemoryStream();
         await request.Body.CopyToAsync(body, request.HttpContext.RequestAborted);
-        return body.ToArray();
+        var bytes = body.ToArray();
+        var services = OtlpDecoder.DecodeServices(bytes);
+        lock (_services)
+        {
+            _services.UnionWith(services);
+        }
+
+        return bytes;
     }
 
     /// <summary>An empty Export*ServiceResponse: full success.</summary>

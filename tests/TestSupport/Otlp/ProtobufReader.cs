@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace GpuBench.AppHost.Tests.Support;
+namespace GpuBench.TestSupport.Otlp;
 
 /// <summary>
 /// Just enough of the protobuf wire format to walk OTLP messages: varints, length-delimited fields (messages,
