@@ -1,8 +1,8 @@
 using System.Globalization;
-using System.Reflection;
 using System.Text;
 using GpuBench.Agent.Processes;
 using GpuBench.Core.Contracts;
+using GpuBench.Core.Results;
 
 namespace GpuBench.Agent.Inventory;
 
@@ -22,10 +22,6 @@ public sealed class SystemInfoCollector(
     IContainerEngineInfo containerEngine,
     TimeProvider time)
 {
-    public static string GpuBenchVersion { get; } =
-        typeof(SystemInfoCollector).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-        ?? typeof(SystemInfoCollector).Assembly.GetName().Version?.ToString() ?? "unknown";
-
     public async Task<SystemInfoReport> CollectAsync(CancellationToken cancellationToken)
     {
         var gpus = await inventory.GetAsync(cancellationToken);
@@ -47,7 +43,7 @@ public sealed class SystemInfoCollector(
             MemoryBytes: MemTotalBytes(meminfo) ?? 0,
             Gpus: gpus,
             DockerVersion: docker,
-            GpuBenchVersion: GpuBenchVersion);
+            GpuBenchVersion: GpuBenchVersion.Current);
 
         var text = new StringBuilder()
             .AppendLine("================================")

@@ -2,6 +2,7 @@ using GpuBench.Agent.Hosting;
 using GpuBench.Agent.Inventory;
 using GpuBench.Agent.Tests.Support;
 using GpuBench.Core.Hardware;
+using GpuBench.Core.Results;
 using GpuBench.TestSupport;
 using Microsoft.Extensions.Options;
 
@@ -35,7 +36,9 @@ public class SystemInfoCollectorTests
         Assert.Equal("AMD EPYC 9654 96-Core Processor", report.Info.Cpu);
         Assert.Equal("28.5.0", report.Info.DockerVersion);
         Assert.Equal("13.0", report.Info.Gpus.CudaVersion);
-        Assert.False(string.IsNullOrWhiteSpace(report.Info.GpuBenchVersion));
+        // The same version every result records, so a run's system_info and its results cannot disagree.
+        Assert.Equal(GpuBenchVersion.Current, report.Info.GpuBenchVersion);
+        Assert.Contains($"=== GPUBENCH VERSION ===\n{GpuBenchVersion.Current}", report.Text.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.True(report.Info.MemoryBytes > 0);
         foreach (var section in new[] { "=== KERNEL VERSION ===", "=== GPU INFORMATION ===", "=== NVIDIA-SMI FULL OUTPUT ===",
                      "=== DOCKER VERSION ===", "=== GPUBENCH VERSION ===", "GPU0 <-> GPU1: NV18", "CUDA Version: 13.0" })
