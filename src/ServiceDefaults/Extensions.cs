@@ -1,3 +1,4 @@
+using GpuBench.Core.Tracing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,8 +56,7 @@ public static class Extensions
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(Telemetry.ActivitySourceName, Telemetry.AllGpuBench, Telemetry.YarpActivitySourceName)
                 .AddAspNetCoreInstrumentation(options => options.Filter = IsTraced)
-                .AddHttpClientInstrumentation(options =>
-                    options.FilterHttpRequestMessage = request => request.RequestUri is not { } uri || !IsProbePath(uri.AbsolutePath)));
+                .AddHttpClientInstrumentation(options => options.FilterHttpRequestMessage = IsTraced));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -92,16 +92,20 @@ public static class Extensions
     public const string MetricsScrapePath = "/metrics";
 
     /// <summary>
-    /// A request carrying this header is not traced: a status poll every second (the AppHost following the agents'
-    /// deployments for the dashboard's resources) would bury the benchmark's requests in the trace view.
+    /// Whether a request to this service starts or joins a trace: not probes, scrapes, and not requests marked
+    /// <see cref="UntracedRequests"/> (status polls every second would bury the benchmark's requests in the trace view).
     /// </summary>
-    public const string UntracedHeader = "GpuBench-Untraced";
-
-    /// <summary>Whether a request to this service starts or joins a trace: not probes, scrapes and marked polls.</summary>
     public static bool IsTraced(Microsoft.AspNetCore.Http.HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return !IsProbePath(context.Request.Path) && !context.Request.Headers.ContainsKey(UntracedHeader);
+        return !IsProbePath(context.Request.Path) && !context.Request.Headers.ContainsKey(UntracedRequests.Header);
+    }
+
+    /// <summary>Whether a request this service sends gets a client span: the same rule as <see cref="IsTraced(Microsoft.AspNetCore.Http.HttpContext)"/>, from the sender's side.</summary>
+    public static bool IsTraced(HttpRequestMessage request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return !request.IsUntraced() && (request.RequestUri is not { } uri || !IsProbePath(uri.AbsolutePath));
     }
 
     /// <summary>Health probes and metric scrapes: one a second per process, noise in every trace view.</summary>

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using GpuBench.Core.Contracts;
+using GpuBench.Core.Tracing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -71,7 +72,7 @@ public sealed class DeploymentWatcher(
         await notifications.WaitForResourceHealthyAsync(agent.Name, cancellationToken);
         using var client = new HttpClient { BaseAddress = new Uri(agent.GetEndpoint("http").Url), Timeout = TimeSpan.FromSeconds(10) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await token.GetValueAsync(cancellationToken));
-        client.DefaultRequestHeaders.Add(ServiceDefaults.Extensions.UntracedHeader, "1");
+        client.DefaultRequestHeaders.MarkUntraced();
         var published = new Dictionary<string, string>(StringComparer.Ordinal);
         using var timer = new PeriodicTimer(PollInterval);
         do

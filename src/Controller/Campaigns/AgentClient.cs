@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using GpuBench.Core.Contracts;
+using GpuBench.Core.Tracing;
 
 namespace GpuBench.Controller.Campaigns;
 
@@ -30,8 +31,9 @@ public sealed class AgentClient(HttpClient api, HttpClient streaming, Uri baseUr
     public async Task<DeploymentStatus> DeployAsync(DeploymentRequest request, CancellationToken cancellationToken) =>
         await ReadAsync<DeploymentStatus>(await SendAsync(HttpMethod.Post, "deployments", request, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
+    /// <summary>The deployment's status; a poll (every half second while it starts), so it is sent untraced.</summary>
     public async Task<DeploymentStatus> GetDeploymentAsync(string id, CancellationToken cancellationToken) =>
-        await ReadAsync<DeploymentStatus>(await SendAsync(HttpMethod.Get, $"deployments/{Uri.EscapeDataString(id)}", null, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        await ReadAsync<DeploymentStatus>(await PollAsync($"deployments/{Uri.EscapeDataString(id)}", cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
     /// <summary>The last <paramref name="lines"/> lines of one replica's engine log, or of the gateway's when <paramref name="replica"/> is null.</summary>
     public async Task<string> GetLogAsync(string deploymentId, int? replica, int lines, CancellationToken cancellationToken)
@@ -64,10 +66,10 @@ public sealed class AgentClient(HttpClient api, HttpClient streaming, Uri baseUr
         return body.GetProperty("runId").GetString() ?? throw new AgentApiException(response.StatusCode, "no runId in the answer");
     }
 
-    /// <summary>The run's result once it has ended; null while it is still running.</summary>
+    /// <summary>The run's result once it has ended; null while it is still running. A poll, sent untraced.</summary>
     public async Task<RunResult?> GetRunResultAsync(string runId, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(HttpMethod.Get, $"runs/{Uri.EscapeDataString(runId)}", null, cancellationToken).ConfigureAwait(false);
+        using var response = await PollAsync($"runs/{Uri.EscapeDataString(runId)}", cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.Accepted)
         {
             return null;
@@ -135,6 +137,14 @@ public sealed class AgentClient(HttpClient api, HttpClient streaming, Uri baseUr
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {
         using var request = Request(method, path, body);
+        return await api.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A status GET repeated until something changes: kept out of the trace view, where it would bury the benchmark's requests.</summary>
+    private async Task<HttpResponseMessage> PollAsync(string path, CancellationToken cancellationToken)
+    {
+        using var request = Request(HttpMethod.Get, path, null);
+        request.Headers.MarkUntraced();
         return await api.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 

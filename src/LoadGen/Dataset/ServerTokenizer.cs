@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
+using GpuBench.Core.Tracing;
 
 namespace GpuBench.LoadGen.Dataset;
 
@@ -26,7 +27,10 @@ public sealed class ServerTokenizer(HttpClient http, Uri baseUrl, string model) 
         HttpResponseMessage response;
         try
         {
-            response = await http.PostAsJsonAsync(Url(path), body, cancellationToken).ConfigureAwait(false);
+            // Building the dataset is setup, not benchmark load: thousands of these would flood the trace view.
+            using var request = new HttpRequestMessage(HttpMethod.Post, Url(path)) { Content = JsonContent.Create(body) };
+            request.Headers.MarkUntraced();
+            response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException e)
         {

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using GpuBench.Core.Tracing;
 
 namespace GpuBench.LoadGen.Running;
 
@@ -10,6 +11,7 @@ public static class ModelDiscovery
     {
         ArgumentNullException.ThrowIfNull(http);
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUrl, "v1/models"));
+        request.Headers.MarkUntraced();
         if (apiKey is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);

@@ -145,6 +145,23 @@ public sealed class LoadRunnerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Model_lookup_and_dataset_calls_are_sent_untraced_and_benchmark_requests_are_not()
+    {
+        await RunAsync(Options(3) with { NumWarmups = 1 });
+
+        var requests = _server.Requests.ToArray();
+        foreach (var setup in new[] { "/v1/models", "/tokenize", "/detokenize" })
+        {
+            Assert.Contains(requests, r => r.Path == setup);
+            Assert.All(requests.Where(r => r.Path == setup), r => Assert.True(r.Untraced, $"{setup} was sent traced"));
+        }
+
+        // Warmup and measured requests alike are load on the server: each is traced.
+        Assert.Equal(4, requests.Count(r => r.Path == "/v1/chat/completions"));
+        Assert.All(requests.Where(r => r.Path == "/v1/chat/completions"), r => Assert.False(r.Untraced));
+    }
+
+    [Fact]
     public async Task Live_metrics_count_in_flight_tokens_and_latencies()
     {
         var sums = new Dictionary<string, double>();

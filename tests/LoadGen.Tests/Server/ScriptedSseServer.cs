@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
+using GpuBench.Core.Tracing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -55,6 +56,9 @@ public sealed class ScriptedSseServer : IAsyncDisposable
 
     public ConcurrentBag<ReceivedRequest> Received { get; } = [];
 
+    /// <summary>Every request's path, and whether it came marked untraced (<see cref="UntracedRequests"/>).</summary>
+    public ConcurrentBag<(string Path, bool Untraced)> Requests { get; } = [];
+
     public Uri BaseUrl => new(_app.Urls.First() + "/");
 
     public static async Task<ScriptedSseServer> StartAsync(Script? script = null)
@@ -72,6 +76,11 @@ public sealed class ScriptedSseServer : IAsyncDisposable
 
     private void Map()
     {
+        _app.Use((context, next) =>
+        {
+            Requests.Add((context.Request.Path.Value ?? "", context.Request.Headers.ContainsKey(UntracedRequests.Header)));
+            return next(context);
+        });
         _app.MapGet("/v1/models", () => Results.Json(new { data = new[] { new { id = ModelName } } }));
         _app.MapPost("/tokenize", async (HttpContext context) =>
         {
