@@ -36,7 +36,8 @@ public sealed class CampaignTests : IDisposable
         Assert.NotEmpty(reports);
 
         var trace = await receiver.WaitForAsync(RequestTraces.FirstComplete, TimeSpan.FromSeconds(60), ct);
-        Assert.True(trace is not null, "No trace with spans of the load generator, the gateway and the engine.");
+        Assert.True(trace is not null,
+            $"No trace with spans of the load generator, the gateway and the engine. Received:\n{RequestTraces.Describe(receiver.Spans)}");
         Assert.Single(trace, s => s.Scope == RequestTraces.LoadGenScope);
 
         // The run's engine and gateway resources followed its deployment to the end: torn down after the run.

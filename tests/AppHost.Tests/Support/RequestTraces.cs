@@ -19,4 +19,8 @@ internal static class RequestTraces
             .FirstOrDefault(t => t.Any(s => s.Scope == LoadGenScope)
                 && t.Any(s => s.Name == EngineSpan)
                 && t.Any(s => s.Service == RunResources.Gateway(Run)));
+
+    /// <summary>What was received, one span per line (the first 60), for a failure message.</summary>
+    public static string Describe(IReadOnlyList<ReceivedSpan> spans) =>
+        string.Join('\n', spans.Take(60).Select(s => $"{s.TraceId[..8]} {s.Service} [{s.Scope}] {s.Name}"));
 }

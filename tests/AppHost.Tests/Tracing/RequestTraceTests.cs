@@ -57,7 +57,7 @@ public sealed class RequestTraceTests : IDisposable
 
             var trace = await receiver.WaitForAsync(RequestTraces.FirstComplete, TimeSpan.FromSeconds(60), ct);
             Assert.True(trace is not null,
-                $"No trace with spans of the load generator, the gateway and the engine. Received:\n{Describe(receiver.Spans)}");
+                $"No trace with spans of the load generator, the gateway and the engine. Received:\n{RequestTraces.Describe(receiver.Spans)}");
 
             var client = Assert.Single(trace, s => s.Scope == RequestTraces.LoadGenScope);
             Assert.Equal(AgentResource, client.Service);
@@ -117,9 +117,6 @@ public sealed class RequestTraceTests : IDisposable
             current = parent;
         }
     }
-
-    private static string Describe(IReadOnlyList<ReceivedSpan> spans) =>
-        string.Join('\n', spans.Take(60).Select(s => $"{s.TraceId[..8]} {s.Service} [{s.Scope}] {s.Name}"));
 
     private static async Task<string> DeployAsync(HttpClient agent, string run, CancellationToken ct)
     {
