@@ -86,7 +86,7 @@ public static class DeploymentPlanner
                 Image: engine.Settings.Image,
                 Executable: engine.Command,
                 // On the box's loopback in either runtime: containers share the box's network (DockerContainerFactory).
-                EngineArguments: EngineArguments(engine, layout.TensorParallel, layout.PipelineParallel, "127.0.0.1", hostPort),
+                EngineArguments: EngineArguments(engine, layout.TensorParallel, layout.PipelineParallel, hostPort),
                 Environment: environment,
                 SecretVariables: [.. secrets.Keys.Order(StringComparer.Ordinal)],
                 HostPort: hostPort,
@@ -111,15 +111,15 @@ public static class DeploymentPlanner
             new GatewaySpec(gatewayCommand, gatewayArguments, gatewayPort, adminPort), secrets);
     }
 
-    /// <summary>The engine's flags after `vllm serve`, as the article passed them.</summary>
-    public static IReadOnlyList<string> EngineArguments(EngineLaunch engine, int tensorParallel, int pipelineParallel, string host, int port)
+    /// <summary>The engine's flags after `vllm serve`, as the article passed them; it listens on the box's loopback only.</summary>
+    public static IReadOnlyList<string> EngineArguments(EngineLaunch engine, int tensorParallel, int pipelineParallel, int port)
     {
         var inv = CultureInfo.InvariantCulture;
         List<string> args =
         [
             "--model", engine.Model,
             "--served-model-name", engine.EffectiveServedModelName,
-            "--host", host,
+            "--host", "127.0.0.1",
             "--port", port.ToString(inv),
             "--tensor-parallel-size", tensorParallel.ToString(inv),
             "--pipeline-parallel-size", pipelineParallel.ToString(inv),

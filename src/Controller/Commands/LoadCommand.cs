@@ -368,13 +368,8 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
             string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"))
                 ? null
                 : new OtlpExport(
-                    Tracing(samplingRatio).AddOtlpExporter().Build(),
+                    Sdk.CreateTracerProviderBuilder().SetSampler(Sampler(samplingRatio)).AddSource(LoadGenTelemetry.SourceName).AddOtlpExporter().Build(),
                     Sdk.CreateMeterProviderBuilder().AddMeter(LoadGenTelemetry.MeterName).AddOtlpExporter().Build());
-
-        /// <summary>The tracer provider's setup without its exporter: the load generator's source and the sampler.</summary>
-        public static TracerProviderBuilder Tracing(double samplingRatio) => Sdk.CreateTracerProviderBuilder()
-            .SetSampler(Sampler(samplingRatio))
-            .AddSource(LoadGenTelemetry.SourceName);
 
         public static Sampler Sampler(double samplingRatio) =>
             TraceSampling.Create(TraceSampling.ParentBasedRatio, samplingRatio.ToString("R", CultureInfo.InvariantCulture));

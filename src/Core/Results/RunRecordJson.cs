@@ -21,6 +21,7 @@ public static class RunRecordJson
     };
 
     /// <summary>failure.json: the record alone.</summary>
+    /// <remarks>Through a JsonNode, as <see cref="SerializeResult"/> writes it: the direct serializer escapes '+' in offsets (\u002B), and files written so far would change.</remarks>
     public static string Serialize(RunRecord record) => JsonSerializer.SerializeToNode(record, Options)!.ToJsonString(Options);
 
     /// <summary>result.json: vLLM's fields at the top, as vLLM's own tools read them, and the record under <see cref="Property"/>.</summary>

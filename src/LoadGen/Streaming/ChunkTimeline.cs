@@ -16,7 +16,6 @@ public sealed class ChunkTimeline : IDisposable
     private long[] _times;
     private int[] _completionTokens;
     private bool _everyChunkHasUsage = true;
-    private int _lastCompletionTokens;
 
     public ChunkTimeline(int expectedChunks, LoadGenTelemetry? telemetry = null)
     {
@@ -95,8 +94,8 @@ public sealed class ChunkTimeline : IDisposable
             live.TimePerOutputChunk.Record((double)(_times[Count - 1] - _times[Count - 2]) / Stopwatch.Frequency);
         }
 
-        var tokens = completionTokens is { } total ? Math.Max(0, total - _lastCompletionTokens) : 1;
-        _lastCompletionTokens = completionTokens ?? _lastCompletionTokens;
+        // CompletionTokens still holds the usage before this event: OnLine updates it after publishing.
+        var tokens = completionTokens is { } total ? Math.Max(0, total - (CompletionTokens ?? 0)) : 1;
         LiveTokens += tokens;
         live.Chunks.Add(1);
         live.OutputTokens.Add(tokens);

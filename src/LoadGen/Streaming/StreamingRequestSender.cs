@@ -129,8 +129,12 @@ public sealed class StreamingRequestSender(HttpClient http, Uri endpoint, string
             var prompt = timeline.PromptTokens ?? clientPromptTokens;
             telemetry.OperationDuration.Record(e2el);
 
-            // TTFT, ITL, chunks and tokens went out live, chunk by chunk; the server's final usage settles the token count.
-            telemetry.OutputTokens.Add(output - timeline.LiveTokens);
+            // TTFT, ITL, chunks and tokens went out live, chunk by chunk; the server's final usage settles the token count
+            // upwards only: a counter never goes down, and chunks without usage (a chat stream's role chunk) counted one each.
+            if (output > timeline.LiveTokens)
+            {
+                telemetry.OutputTokens.Add(output - timeline.LiveTokens);
+            }
             activity?.SetTag("gen_ai.usage.input_tokens", prompt);
             activity?.SetTag("gen_ai.usage.output_tokens", output);
             activity?.SetTag("gen_ai.response.time_to_first_chunk", ttft);

@@ -31,13 +31,12 @@ public sealed record SimulatedGpuReading(
     {
         ArgumentNullException.ThrowIfNull(gpu);
         var busy = Math.Clamp(busyFraction, 0, 1);
-        var power = gpu.IdlePowerW + (gpu.PowerLimitW - gpu.IdlePowerW) * busy;
-        var load = gpu.PowerLimitW > gpu.IdlePowerW ? (power - gpu.IdlePowerW) / (gpu.PowerLimitW - gpu.IdlePowerW) : 0;
+        // Power, temperature and clock all move linearly with the busy share, so each is its idle figure plus that share of its range.
         return new SimulatedGpuReading(
             busy * 100,
             memoryUsedMib,
-            power,
-            gpu.IdleTemperatureC + (gpu.FullLoadTemperatureC - gpu.IdleTemperatureC) * load,
+            gpu.IdlePowerW + (gpu.PowerLimitW - gpu.IdlePowerW) * busy,
+            gpu.IdleTemperatureC + (gpu.FullLoadTemperatureC - gpu.IdleTemperatureC) * busy,
             gpu.IdleSmClockMhz + (gpu.MaxSmClockMhz - gpu.IdleSmClockMhz) * busy,
             Math.Max(0, pcieRxBytesPerSecond) / 1e6,
             Math.Max(0, pcieTxBytesPerSecond) / 1e6);
