@@ -18,10 +18,13 @@ namespace GpuBench.LoadGen.Runtime;
 /// </summary>
 public sealed class QuietGcWindow : IDisposable
 {
-    /// <summary>What one request costs the client in managed allocations, besides its chunks (measured: ~25 KB).</summary>
+    /// <summary>
+    /// Allowance for one request's managed allocations besides its chunks, with headroom; a run that allocates more
+    /// than its region collects again, which its client_gc_collections and client_gc_pause_ms show.
+    /// </summary>
     public const long BytesPerRequest = 32 * 1024;
 
-    /// <summary>What one SSE chunk costs the client (measured: ~300 B, mostly SocketsHttpHandler's read state).</summary>
+    /// <summary>Allowance for one SSE chunk (mostly SocketsHttpHandler's read state; the parser itself allocates nothing per chunk).</summary>
     public const long BytesPerChunk = 512;
 
     private const long MinRegion = 16L << 20;
