@@ -5,6 +5,7 @@ using GpuBench.Agent.Processes;
 using GpuBench.Agent.Runtimes;
 using GpuBench.Agent.Telemetry;
 using GpuBench.Core.Contracts;
+using GpuBench.Core.Net;
 using Microsoft.Extensions.Options;
 
 namespace GpuBench.Agent.Deployments;
@@ -51,7 +52,7 @@ public sealed class DeploymentManager(
         }
 
         var id = Guid.NewGuid().ToString("n")[..10];
-        var plan = DeploymentPlanner.Plan(id, request, gpus, GatewayCommand(), Guid.NewGuid().ToString("n"), DeploymentPlanner.FreePort);
+        var plan = DeploymentPlanner.Plan(id, request, gpus, GatewayCommand(), Guid.NewGuid().ToString("n"), LoopbackPorts.Pick);
         var deployment = new Deployment(plan, runtime, Runtimes.ComposeRenderer.RenderAll(plan), time.GetUtcNow());
         _deployments[id] = deployment;
         logger.LogInformation("Deployment {Id}: {Layout} of {Model} via {Runtime} for {Campaign}/{Run}",

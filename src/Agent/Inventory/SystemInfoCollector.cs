@@ -110,6 +110,3 @@ public sealed class SystemInfoCollector(
 
     private static string? ReadFile(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
 }
-
-/// <summary>The facts and the system-info.txt text rendered from them.</summary>
-public sealed record SystemInfoReport(SystemInfo Info, string Text);

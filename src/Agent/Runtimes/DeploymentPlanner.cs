@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
 
@@ -184,14 +182,6 @@ public static class DeploymentPlanner
         GatewayPolicy.PowerOfTwo => "power-of-two-choices",
         _ => "least-requests",
     };
-
-    /// <summary>A free TCP port on 127.0.0.1, as the OS hands it out.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>The request cannot be laid out on this box; the message says why.</summary>

@@ -25,8 +25,8 @@ public sealed class AgentClient(HttpClient api, HttpClient streaming, Uri baseUr
 {
     public Uri BaseUrl { get; } = baseUrl;
 
-    public async Task<SystemInfo> GetSystemInfoAsync(CancellationToken cancellationToken) =>
-        await ReadAsync<SystemInfo>(await SendAsync(HttpMethod.Get, "host/system-info", null, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    public async Task<SystemInfoReport> GetSystemInfoAsync(CancellationToken cancellationToken) =>
+        await ReadAsync<SystemInfoReport>(await SendAsync(HttpMethod.Get, "host/system-info", null, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
     public async Task<DeploymentStatus> DeployAsync(DeploymentRequest request, CancellationToken cancellationToken) =>
         await ReadAsync<DeploymentStatus>(await SendAsync(HttpMethod.Post, "deployments", request, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
+using GpuBench.Core.Net;
 
 namespace GpuBench.Controller.Campaigns;
 
@@ -16,9 +15,10 @@ public sealed class LocalAgentSession : IAgentSession
     /// <summary>The token of the AppHost's agent (the agent reads the same value as Agent__Token).</summary>
     public const string TokenVariable = "GPUBENCH_AGENT_TOKEN";
 
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+
     private readonly Process? _process;
     private readonly string? _dataDirectory;
-    private readonly LineTail _log = new(40);
 
     private LocalAgentSession(AgentClient client, AgentTools tools, Process? process, string? dataDirectory)
     {
@@ -49,7 +49,10 @@ public sealed class LocalAgentSession : IAgentSession
         return new LocalAgentSession(clients.Create(new Uri(url.TrimEnd('/') + "/"), token), tools, null, null);
     }
 
-    /// <summary>Starts <see cref="AgentTools.Agent"/> as a child process for <paramref name="server"/> and waits for /health.</summary>
+    /// <summary>
+    /// Starts <see cref="AgentTools.Agent"/> as a child process for <paramref name="server"/> on a port of its own
+    /// choosing (it says which once it listens, so no other process can take the port in between), and waits for /health.
+    /// </summary>
     public static async Task<LocalAgentSession> StartAsync(
         AgentClientFactory clients, AgentTools tools, ServerSpec server, TimeProvider time, CancellationToken cancellationToken,
         IReadOnlyDictionary<string, string>? settings = null)
@@ -57,8 +60,6 @@ public sealed class LocalAgentSession : IAgentSession
         ArgumentNullException.ThrowIfNull(clients);
         ArgumentNullException.ThrowIfNull(tools);
         ArgumentNullException.ThrowIfNull(server);
-        var port = FreePort();
-        var url = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
         var token = AgentClientFactory.NewToken();
         var data = Directory.CreateTempSubdirectory("gpubench-agent-").FullName;
 
@@ -69,7 +70,7 @@ public sealed class LocalAgentSession : IAgentSession
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var argument in tools.Agent.Skip(1).Concat(["--urls", url.ToString().TrimEnd('/')]))
+        foreach (var argument in tools.Agent.Skip(1).Concat(["--urls", "http://127.0.0.1:0"]))
         {
             start.ArgumentList.Add(argument);
         }
@@ -81,19 +82,56 @@ public sealed class LocalAgentSession : IAgentSession
             start.Environment[name] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {tools.Agent[0]}.");
-        var session = new LocalAgentSession(clients.Create(url, token), tools, process, data);
-        process.OutputDataReceived += (_, e) => session._log.Add(e.Data);
-        process.ErrorDataReceived += (_, e) => session._log.Add(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var log = new LineTail(40);
+        var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) =>
+        {
+            log.Add(e.Data);
+            if (LoopbackPorts.ListeningPort(e.Data) is { } port)
+            {
+                listening.TrySetResult(port);
+            }
+        };
+        process.ErrorDataReceived += (_, e) => log.Add(e.Data);
         try
         {
-            await AgentClientFactory.WaitHealthyAsync(url, TimeSpan.FromSeconds(120), session.ExitedReason, time, cancellationToken).ConfigureAwait(false);
+            process.Start();
         }
         catch
         {
-            await session.DisposeAsync().ConfigureAwait(false);
+            process.Dispose();
+            Directory.Delete(data, recursive: true);
+            throw;
+        }
+
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        // Once the agent has exited and all its output is read, the reason is complete.
+        _ = process.WaitForExitAsync(CancellationToken.None).ContinueWith(
+            _ => listening.TrySetException(new InvalidOperationException(ExitedReason(process, log))),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        LocalAgentSession? session = null;
+        try
+        {
+            var port = await listening.Task.WaitAsync(StartTimeout, time, cancellationToken).ConfigureAwait(false);
+            var url = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
+            session = new LocalAgentSession(clients.Create(url, token), tools, process, data);
+            await AgentClientFactory.WaitHealthyAsync(url, StartTimeout, () => process.HasExited ? ExitedReason(process, log) : null, time, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            session?.Client.Dispose();
+            await ReleaseAsync(process, data).ConfigureAwait(false);
+            throw new InvalidOperationException(
+                $"The agent did not report a listening address within {StartTimeout.TotalSeconds:0} s. Its output:\n{log}");
+        }
+        catch
+        {
+            session?.Client.Dispose();
+            await ReleaseAsync(process, data).ConfigureAwait(false);
             throw;
         }
 
@@ -138,15 +176,20 @@ public sealed class LocalAgentSession : IAgentSession
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        if (_process is not null)
+        await ReleaseAsync(_process, _dataDirectory).ConfigureAwait(false);
+    }
+
+    private static async Task ReleaseAsync(Process? process, string? dataDirectory)
+    {
+        if (process is not null)
         {
-            await StopAsync(_process).ConfigureAwait(false);
-            _process.Dispose();
+            await StopAsync(process).ConfigureAwait(false);
+            process.Dispose();
         }
 
-        if (_dataDirectory is not null && Directory.Exists(_dataDirectory))
+        if (dataDirectory is not null && Directory.Exists(dataDirectory))
         {
-            Directory.Delete(_dataDirectory, recursive: true);
+            Directory.Delete(dataDirectory, recursive: true);
         }
     }
 
@@ -177,20 +220,6 @@ public sealed class LocalAgentSession : IAgentSession
         }
     }
 
-    private string? ExitedReason()
-    {
-        if (_process is not { HasExited: true } process)
-        {
-            return null;
-        }
+    private static string ExitedReason(Process process, LineTail log) => $"The agent exited at start with code {process.ExitCode}:\n{log}";
 
-        return $"The agent exited at start with code {process.ExitCode}:\n{_log}";
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

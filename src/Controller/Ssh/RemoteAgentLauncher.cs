@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.RegularExpressions;
+using GpuBench.Core.Net;
 
 namespace GpuBench.Controller.Ssh;
 
@@ -45,7 +45,7 @@ public sealed record LeftAgent(string Directory, int? ProcessId, bool Running, C
 /// it goes the <see cref="ControllerIdentity"/> of the controller that started it, so that the next controller can
 /// stop an agent whose controller was killed (<see cref="ReplaceOrphansAsync"/>) instead of leaving it running.
 /// </summary>
-public sealed partial class RemoteAgentLauncher(ILogger<RemoteAgentLauncher> logger, TimeProvider time)
+public sealed class RemoteAgentLauncher(ILogger<RemoteAgentLauncher> logger, TimeProvider time)
 {
     /// <summary>
     /// The agent's <c>Agent:Token</c> setting as ASP.NET Core configuration reads it from the environment: the bearer
@@ -221,9 +221,9 @@ public sealed partial class RemoteAgentLauncher(ILogger<RemoteAgentLauncher> log
             var newline = output.IndexOf('\n', StringComparison.Ordinal);
             var status = newline < 0 ? output : output[..newline];
             var log = newline < 0 ? "" : output[(newline + 1)..];
-            if (ListeningLine().Match(log) is { Success: true } match)
+            if (LoopbackPorts.ListeningPort(log) is { } port)
             {
-                return int.Parse(match.Groups["port"].ValueSpan, CultureInfo.InvariantCulture);
+                return port;
             }
 
             if (status.Trim() != "running")
@@ -266,8 +266,4 @@ public sealed partial class RemoteAgentLauncher(ILogger<RemoteAgentLauncher> log
         var lines = log.TrimEnd().Split('\n');
         return string.Join('\n', lines.TakeLast(20));
     }
-
-    /// <summary>The line ASP.NET Core logs once Kestrel listens: <c>Now listening on: http://127.0.0.1:PORT</c>.</summary>
-    [GeneratedRegex(@"Now listening on: https?://(?:127\.0\.0\.1|localhost|\[::1\]):(?<port>\d{1,5})\b")]
-    private static partial Regex ListeningLine();
 }

@@ -22,3 +22,6 @@ public sealed record SystemInfo(
 
 /// <summary>The exact engine that served: image and digest (docker) or executable (process), and its version.</summary>
 public sealed record EngineIdentity(string Kind, string? Image, string? ImageDigest, string? Version, bool Simulated);
+
+/// <summary>The facts and the system-info.txt text rendered from them, as the agent's /host/system-info answers.</summary>
+public sealed record SystemInfoReport(SystemInfo Info, string Text);

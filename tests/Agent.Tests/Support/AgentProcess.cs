@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using GpuBench.Agent.Runtimes;
+using GpuBench.Core.Net;
 using GpuBench.Core.Contracts;
 using GpuBench.TestSupport;
 
@@ -49,7 +49,7 @@ internal sealed class AgentProcess : IAsyncDisposable
     public static async Task<AgentProcess> StartAsync(
         string dataDirectory, CancellationToken cancellationToken, int simulatedGpus = 4, IReadOnlyDictionary<string, string>? extraEnvironment = null)
     {
-        var port = DeploymentPlanner.FreePort();
+        var port = LoopbackPorts.Pick();
         var startInfo = new ProcessStartInfo(BuiltProjects.DotNet)
         {
             RedirectStandardOutput = true,

@@ -19,6 +19,8 @@ internal sealed class CampaignHarness : IDisposable
 
     public CampaignRunner Runner => _services.GetRequiredService<CampaignRunner>();
 
+    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+
     public static BenchConfig Load(string configPath)
     {
         var loaded = ConfigLoader.Load(configPath);

@@ -7,16 +7,16 @@ namespace GpuBench.Controller.Tests.Campaigns;
 
 /// <summary>Campaigns over a locally started agent (a child process) with the simulator as engine.</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class CampaignRunnerTests : IDisposable
+public sealed class CampaignRunnerTests(SharedTestBundle bundle) : IDisposable
 {
-    private readonly string _bundle = TestBundle.Create(Directory.CreateTempSubdirectory("gpubench-bundle-").FullName);
+    private readonly string _bundle = bundle.Path;
     private readonly List<string> _folders = [];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public void Dispose()
     {
-        foreach (var folder in _folders.Append(_bundle))
+        foreach (var folder in _folders)
         {
             Directory.Delete(folder, recursive: true);
         }
@@ -94,7 +94,8 @@ public sealed class CampaignRunnerTests : IDisposable
                 kill.Cancel();
             }
         });
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => harness.RunAsync(config, settings, interrupted, kill.Token));
+        var stopped = await Record.ExceptionAsync(() => harness.RunAsync(config, settings, interrupted, kill.Token));
+        Assert.True(stopped is OperationCanceledException, $"expected the campaign to stop; it ended with {stopped?.ToString() ?? "no exception"} and outcomes: {string.Join("; ", interrupted.Outcomes)}");
         var done = Assert.Single(interrupted.Outcomes);
         var campaign = Path.Combine(config.ResultsDir, "resume");
         var firstResult = Path.Combine(campaign, done.RelativePath, "result.json");

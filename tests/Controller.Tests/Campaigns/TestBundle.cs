@@ -1,7 +1,23 @@
 using GpuBench.Controller.Campaigns;
+using GpuBench.Controller.Tests.Campaigns;
 using GpuBench.TestSupport;
 
+[assembly: AssemblyFixture(typeof(SharedTestBundle))]
+
 namespace GpuBench.Controller.Tests.Campaigns;
+
+/// <summary>
+/// One bundle for every test that runs it locally, written before the tests start. A script is executed long after
+/// it was written: a file written while another test forks a process stays open for writing in that child until it
+/// execs, and executing it then fails with "Text file busy".
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class SharedTestBundle : IDisposable
+{
+    public string Path { get; } = TestBundle.Create(Directory.CreateTempSubdirectory("gpubench-bundle-").FullName);
+
+    public void Dispose() => Directory.Delete(Path, recursive: true);
+}
 
 /// <summary>
 /// An agent bundle laid out as `gpubench bench --bundle` expects (agent/, gateway/, simulator/), whose programs are

@@ -13,7 +13,7 @@ namespace GpuBench.Controller.Tests.Campaigns;
 /// HF_HOME, offline) before handing its argv to the simulator, so the run goes through with no GPU.
 /// </summary>
 [SupportedOSPlatform("linux")]
-public sealed class VllmCampaignTests : IDisposable
+public sealed class VllmCampaignTests(SharedTestBundle bundle) : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("gpubench-vllm-campaign-").FullName;
 
@@ -54,13 +54,12 @@ public sealed class VllmCampaignTests : IDisposable
                 models: [qwen]
             """, Ct);
         var config = CampaignHarness.Load(configPath);
-        var bundle = TestBundle.Create(Path.Combine(_folder, "bundle"));
         var settings = new CampaignSettings
         {
             Name = "vllm",
             Reach = new AgentReach
             {
-                LocalTools = AgentTools.FindLocal(bundle)! with { Vllm = [vllm, "serve"] },
+                LocalTools = AgentTools.FindLocal(bundle.Path)! with { Vllm = [vllm, "serve"] },
                 AgentSettings = new Dictionary<string, string> { ["Agent__HubEndpoint"] = hub.HubAddress.ToString() },
             },
         };

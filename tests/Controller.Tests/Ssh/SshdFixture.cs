@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
-using System.Net;
 using GpuBench.Controller.Ssh;
+using GpuBench.Core.Net;
 using GpuBench.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -53,7 +52,7 @@ public sealed class SshdFixture : IAsyncLifetime
             KeygenAsync("-q", "-t", "ed25519", "-N", "", "-f", UserKey),
             KeygenAsync("-q", "-t", "ed25519", "-N", "", "-f", StrangerKey));
         File.Copy(UserKey + ".pub", PathOf("authorized_keys"));
-        Port = FreePort();
+        Port = LoopbackPorts.Pick();
         await File.WriteAllTextAsync(PathOf("sshd_config"), $"""
             Port {Port}
             ListenAddress 127.0.0.1
@@ -268,12 +267,5 @@ public sealed class SshdFixture : IAsyncLifetime
         {
             // Already gone.
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace GpuBench.Core.Net;
+
+/// <summary>
+/// Ports on 127.0.0.1 for servers that must be told theirs before they start (an engine, a gateway, sshd), and the
+/// port a server reports once it listens.
+/// </summary>
+/// <remarks>
+/// The kernel's own choice (a bind to port 0) lies in the ephemeral range, the range every outgoing connection on the
+/// machine draws its local port from, so between the choice and the server's own bind a connection may take it.
+/// <see cref="Pick"/> draws below that range instead, where nothing is handed out, and checks the port is free.
+/// </remarks>
+public static partial class LoopbackPorts
+{
+    private const string EphemeralRangeFile = "/proc/sys/net/ipv4/ip_local_port_range";
+    private const int Lowest = 10_000;
+    private const int Attempts = 64;
+
+    /// <summary>A free TCP port on 127.0.0.1, outside the ephemeral range when the machine leaves room for one.</summary>
+    public static int Pick()
+    {
+        var ephemeralStart = EphemeralStart();
+        if (ephemeralStart - Lowest >= 1_000)
+        {
+            for (var i = 0; i < Attempts; i++)
+            {
+                var port = Random.Shared.Next(Lowest, ephemeralStart);
+                if (IsFree(port))
+                {
+                    return port;
+                }
+            }
+        }
+
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    /// <summary>
+    /// The port in ASP.NET Core's <c>Now listening on: http://127.0.0.1:PORT</c> line (logged once Kestrel listens,
+    /// so a server started on port 0 says which port it got), found anywhere in <paramref name="text"/>; null when
+    /// there is no such line.
+    /// </summary>
+    public static int? ListeningPort(string? text) =>
+        text is not null && ListeningLine().Match(text) is { Success: true } match
+            ? int.Parse(match.Groups["port"].ValueSpan, CultureInfo.InvariantCulture)
+            : null;
+
+    /// <summary>The first port of the kernel's ephemeral range (32768, Linux's default, when it cannot be read).</summary>
+    public static int EphemeralStart()
+    {
+        string? rangeText;
+        try
+        {
+            rangeText = File.Exists(EphemeralRangeFile) ? File.ReadAllText(EphemeralRangeFile) : null;
+        }
+        catch (IOException)
+        {
+            rangeText = null;
+        }
+
+        var first = rangeText?.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        return int.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var start) ? start : 32_768;
+    }
+
+    private static bool IsFree(int port)
+    {
+        // No SO_REUSEADDR: a port held by a listener or by any connection, even one closing, is not free.
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    [GeneratedRegex(@"Now listening on: https?://(?:127\.0\.0\.1|localhost|\[::1\]):(?<port>\d{1,5})\b")]
+    private static partial Regex ListeningLine();
+}
