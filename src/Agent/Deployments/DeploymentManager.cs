@@ -147,8 +147,10 @@ public sealed class DeploymentManager(
             deployment.SetState(DeploymentState.Ready);
             logger.LogInformation("Deployment {Id} is ready at {Gateway}", plan.Id, plan.Gateway.Url);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
+            // Whatever broke once the deployment was being deleted (a probe refused mid-cancel, a replica torn down
+            // under a call) is the deletion's doing, not the engine's: it ends Stopped, not Failed.
             logger.LogInformation("Deployment {Id} cancelled while starting", plan.Id);
             await TearDownAsync(deployment, CancellationToken.None);
         }

@@ -51,32 +51,26 @@ public sealed class AgentConnector(
             return await LocalAgentSession.StartAsync(clients, tools, server, time, cancellationToken, reach.AgentSettings).ConfigureAwait(false);
         }
 
-        var options = reach.ConfigureSsh(RemoteAgentSession.OptionsFor(target));
-        var directory = reach.BundleDirectory ?? await StoredBundleAsync(server, options, reach.Bundles, cancellationToken).ConfigureAwait(false);
-        var bundle = await AgentBundle.LoadAsync(directory, cancellationToken).ConfigureAwait(false);
-        return await RemoteAgentSession.StartAsync(
-            options, server, bundle, connector, sessions, launcher, clients, reach.ReconnectPolicy, time, cancellationToken, reach.AgentSettings).ConfigureAwait(false);
-    }
-
-    /// <summary>The stored bundle for the box's runtime id, which the box tells with `uname -sm`.</summary>
-    private async Task<string> StoredBundleAsync(ServerSpec server, SshServerOptions options, BundleStore? bundles, CancellationToken cancellationToken)
-    {
-        if (bundles is null)
+        if (reach.BundleDirectory is null && reach.Bundles is null)
         {
             throw new InvalidOperationException(
                 $"Server {server.Name} is reached over SSH and needs the agent bundle: build it with `gpubench bundle`, or pass --bundle DIR.");
         }
 
-        string uname;
-        using (var client = await connector.ConnectAsync(options, cancellationToken).ConfigureAwait(false))
-        {
-            using var command = client.CreateCommand("uname -sm");
-            await command.ExecuteAsync(cancellationToken).ConfigureAwait(false);
-            uname = command.Result.Trim();
-        }
+        // One connection tells both which bundle the box runs and where its relative remote root lies.
+        var configured = reach.ConfigureSsh(RemoteAgentSession.OptionsFor(target));
+        var facts = await BoxFacts.ReadAsync(connector, configured, cancellationToken).ConfigureAwait(false);
+        var directory = reach.BundleDirectory ?? StoredBundle(server, facts, reach.Bundles!);
+        var bundle = await AgentBundle.LoadAsync(directory, cancellationToken).ConfigureAwait(false);
+        return await RemoteAgentSession.StartAsync(
+            facts.Resolve(configured), server, bundle, sessions, launcher, clients, reach.ReconnectPolicy, time, cancellationToken, reach.AgentSettings).ConfigureAwait(false);
+    }
 
-        var runtimeId = RuntimeIds.FromUname(uname) ?? throw new InvalidOperationException(
-            $"Server {server.Name} is '{uname}' (uname -sm); agent bundles are built for {string.Join(", ", RuntimeIds.Supported)} only.");
+    /// <summary>The stored bundle for the box's runtime id, which the box tells with `uname -sm`.</summary>
+    private static string StoredBundle(ServerSpec server, BoxFacts facts, BundleStore bundles)
+    {
+        var runtimeId = RuntimeIds.FromUname(facts.UnameSm) ?? throw new InvalidOperationException(
+            $"Server {server.Name} is '{facts.UnameSm}' (uname -sm); agent bundles are built for {string.Join(", ", RuntimeIds.Supported)} only.");
         return bundles.Require(runtimeId).Directory;
     }
 }

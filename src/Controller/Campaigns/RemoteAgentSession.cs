@@ -42,11 +42,11 @@ public sealed class RemoteAgentSession : IAgentSession
         };
     }
 
+    /// <summary>Starts the agent on the box; <paramref name="options"/> name an absolute remote root (<see cref="BoxFacts.Resolve"/>).</summary>
     public static async Task<RemoteAgentSession> StartAsync(
         SshServerOptions options,
         ServerSpec server,
         AgentBundle bundle,
-        SshConnector connector,
         SshAgentSessions sessions,
         RemoteAgentLauncher launcher,
         AgentClientFactory clients,
@@ -59,12 +59,10 @@ public sealed class RemoteAgentSession : IAgentSession
         ArgumentNullException.ThrowIfNull(sessions);
         ArgumentNullException.ThrowIfNull(clients);
 
-        // The agent is told absolute paths (its gateway, its data): the root is resolved against the remote home.
-        ArgumentNullException.ThrowIfNull(connector);
+        // The agent is told absolute paths (its gateway, its data).
         if (!options.RemoteRoot.StartsWith('/'))
         {
-            using var sftp = await connector.ConnectSftpAsync(options, cancellationToken).ConfigureAwait(false);
-            options = options with { RemoteRoot = RemotePaths.For(options, sftp.WorkingDirectory).Root };
+            throw new ArgumentException($"The remote root must be absolute here, not '{options.RemoteRoot}'.", nameof(options));
         }
 
         var root = options.RemoteRoot.TrimEnd('/');

@@ -204,6 +204,11 @@ public sealed class RemoteAgentLauncher(ILogger<RemoteAgentLauncher> logger, Tim
     /// <summary>The box's GpuBench paths, the root resolved against the remote user's home.</summary>
     private static async Task<RemotePaths> PathsAsync(SshLink link, CancellationToken cancellationToken)
     {
+        if (link.Server.RemoteRoot.StartsWith('/'))
+        {
+            return new RemotePaths(link.Server.RemoteRoot.TrimEnd('/'));
+        }
+
         var home = await RunCheckedAsync(link, "printf '%s' \"$HOME\"", null, "find the home directory", cancellationToken).ConfigureAwait(false);
         return RemotePaths.For(link.Server, home);
     }

@@ -46,7 +46,19 @@ public sealed class DeploymentManagerTests : IDisposable
             return Task.FromResult(new ReplicaHandle(replica.Index, $"fake-{replica.Index}", ""));
         }
 
-        public Task<ReplicaExit?> GetExitAsync(ReplicaHandle handle, CancellationToken cancellationToken) => Task.FromResult<ReplicaExit?>(null);
+        /// <summary>Calls that wait until the deployment is deleted, then fail as a transport does, not as a cancellation.</summary>
+        public bool BreaksWhenDeleted { get; init; }
+
+        public async Task<ReplicaExit?> GetExitAsync(ReplicaHandle handle, CancellationToken cancellationToken)
+        {
+            if (BreaksWhenDeleted)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                throw new IOException("Connection refused");
+            }
+
+            return null;
+        }
 
         public Task<string> GetLogTailAsync(ReplicaHandle handle, int lines, CancellationToken cancellationToken) =>
             Task.FromResult("Loading safetensors checkpoint shards: 40% Completed");
@@ -157,7 +169,28 @@ public sealed class DeploymentManagerTests : IDisposable
 
         Assert.True(await manager.DeleteAsync(created.Id, ct));
 
-        Assert.Equal(DeploymentState.Stopped, manager.Find(created.Id)!.Status().State);
+        var status = manager.Find(created.Id)!.Status();
+        Assert.True(status.State == DeploymentState.Stopped, $"{status.State}: {status.Error}");
+        Assert.Equal([0, 1], runtime.Stopped.Order());
+    }
+
+    [Fact]
+    public async Task A_call_broken_by_the_deletion_leaves_the_deployment_stopped_not_failed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var runtime = new SilentRuntime { BreaksWhenDeleted = true };
+        var manager = Manager(runtime);
+        var created = await manager.CreateAsync(Request(TimeSpan.FromMinutes(10)), ct);
+        while (runtime.Started.Count < 2)
+        {
+            await Task.Delay(20, ct);
+        }
+
+        Assert.True(await manager.DeleteAsync(created.Id, ct));
+
+        var status = manager.Find(created.Id)!.Status();
+        Assert.True(status.State == DeploymentState.Stopped, $"{status.State}: {status.Error}");
+        Assert.Null(status.Error);
         Assert.Equal([0, 1], runtime.Stopped.Order());
     }
 
