@@ -15,6 +15,7 @@ internal sealed record BenchOptions(
     bool SkipNginx,
     string NginxWorkers,
     GatewayVariant[] Variants,
+    int Rounds,
     string? Out)
 {
     public const string Usage = """
@@ -34,6 +35,8 @@ internal sealed record BenchOptions(
           --gateway-variants SPEC one gateway process per variant, each measured as its own path:
                                   NAME:ITEM,ITEM;NAME:ITEM...  ITEM is a gateway setting (--Gateway:X=Y)
                                   or an environment variable (DOTNET_X=Y); default "gateway:" (as shipped)
+          --rounds 1              times every path is measured at each number of streams; the order of the paths
+                                  turns by one each round, and each path is compared with direct of its round
           --out FILE              also write the results as JSON, and each gateway's runtime metrics, one line a
                                   second, to FILE-runtime/NAME.csv (without --out: a temporary folder)
         """;
@@ -66,7 +69,13 @@ internal sealed record BenchOptions(
             values.Remove("skip-nginx"),
             Get("nginx-workers", "auto"),
             GatewayVariant.ParseAll(Get("gateway-variants", "gateway:")),
+            Int("rounds", 1),
             values.Remove("out", out var output) ? output : null);
+        if (options.Rounds < 1)
+        {
+            throw new ArgumentException($"--rounds must be 1 or more (was {options.Rounds})");
+        }
+
         if (values.Count > 0)
         {
             throw new ArgumentException($"unknown option(s): {string.Join(", ", values.Keys.Select(k => "--" + k))}\n{Usage}");

@@ -101,32 +101,43 @@ internal static class Benchmark
         var results = new List<RunResult>();
         foreach (var streams in options.Streams)
         {
-            foreach (var target in targets)
+            for (var round = 1; round <= options.Rounds; round++)
             {
-                var result = await MeasureAsync(target, streams, options, cancellationToken);
-                results.Add(result);
-                Console.WriteLine(Invariant($"{streams} streams {target.Path}: {result.ChunksPerSecond:F0} chunks/s, chunk p50/p99 {result.ChunkP50Ms:F2}/{result.ChunkP99Ms:F2} ms, TTFT p50/p99 {result.TtftP50Ms:F2}/{result.TtftP99Ms:F2} ms, errors {result.Errors}, load average {LoadAverage()}"));
-                if (result.ProxyRuntime is { } runtime)
+                foreach (var target in Rotated(targets, round - 1))
                 {
-                    Console.WriteLine($"  {target.Path} runtime: {runtime}");
-                }
+                    var result = await MeasureAsync(target, streams, round, options, cancellationToken);
+                    results.Add(result);
+                    Console.WriteLine(Invariant($"{streams} streams, round {round}/{options.Rounds}, {target.Path}: {result.ChunksPerSecond:F0} chunks/s, chunk p50/p99 {result.ChunkP50Ms:F2}/{result.ChunkP99Ms:F2} ms, TTFT p50/p99 {result.TtftP50Ms:F2}/{result.TtftP99Ms:F2} ms, errors {result.Errors}, load average {LoadAverage()}"));
+                    if (result.ProxyRuntime is { } runtime)
+                    {
+                        Console.WriteLine($"  {target.Path} runtime: {runtime}");
+                    }
 
-                // Let closed connections drain before the next path.
-                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+                    // Let closed connections drain before the next path.
+                    await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+                }
             }
         }
 
+        var summary = RoundSummary.Of(results);
         Console.WriteLine();
-        Console.WriteLine(ResultTable.Render(results));
+        Console.WriteLine(ResultTable.Render(summary));
         if (options.Out is not null)
         {
-            await File.WriteAllTextAsync(options.Out, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
+            await File.WriteAllTextAsync(options.Out, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
         }
 
         return results.Any(r => r.StreamsCompleted == 0) ? 1 : 0;
     }
 
-    private static async Task<RunResult> MeasureAsync(Target target, int streams, BenchOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// The paths in the order of one round: each round starts one path later, so that no path always follows
+    /// the drain after another level, or always runs first or last.
+    /// </summary>
+    internal static IEnumerable<T> Rotated<T>(IReadOnlyList<T> items, int by) =>
+        items.Skip(by % items.Count).Concat(items.Take(by % items.Count));
+
+    private static async Task<RunResult> MeasureAsync(Target target, int streams, int round, BenchOptions options, CancellationToken cancellationToken)
     {
         var load = new StreamLoad(target.Urls, streams).RunAsync(options.Warmup, options.Duration, cancellationToken);
         await Task.Delay(options.Warmup, cancellationToken);
@@ -143,7 +154,7 @@ internal static class Benchmark
         var busy = 100 * (machineAfter.Busy - machineBefore.Busy) / (machineAfter.Total - machineBefore.Total);
         // The recorder writes once a second; by now (the load has stopped) it has written the window's last second.
         var runtime = target.StatsFile is null ? null : RuntimeStatsWindow.Read(target.StatsFile, startedUnixMs, endedUnixMs);
-        return RunResult.Of(target.Path, streams, options.Duration, samples, cpu * options.Duration.TotalSeconds / window.TotalSeconds, busy) with { ProxyRuntime = runtime };
+        return RunResult.Of(target.Path, streams, round, options.Duration, samples, cpu * options.Duration.TotalSeconds / window.TotalSeconds, busy) with { ProxyRuntime = runtime };
     }
 
     // What else the machine was running: a shared machine's figures are only as good as its idle cores.
