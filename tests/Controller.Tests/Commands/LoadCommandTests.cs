@@ -98,6 +98,7 @@ public sealed class LoadCommandTests : IAsyncLifetime
                 Assert.Equal("h200", json.RootElement.GetProperty("gpu").GetString());
                 Assert.Equal("smoke", json.RootElement.GetProperty("label").GetString());
                 Assert.Equal(4, json.RootElement.GetProperty("itls").GetArrayLength());
+                Assert.Equal(["www", "www", "www", "www"], json.RootElement.GetProperty("generated_texts").EnumerateArray().Select(t => t.GetString()));
             }
 
             Assert.Equal(4, saved.Completed);
