@@ -116,7 +116,7 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
         public bool SaveResult { get; init; }
 
         [CommandOption("--save-detailed")]
-        [Description("Also write per-request lists in the JSON: input_lens, output_lens, ttfts, itls, start_times, errors.")]
+        [Description("Also write per-request lists in the JSON: input_lens, output_lens, ttfts, itls, start_times, generated_texts, errors.")]
         public bool SaveDetailed { get; init; }
 
         [CommandOption("--label <LABEL>")]
@@ -223,6 +223,7 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
                 IgnoreEos = !NoIgnoreEos,
                 NumWarmups = NumWarmups,
                 ContinuousUsageStats = !DisableContinuousUsageStats,
+                KeepGeneratedText = SaveResult && SaveDetailed,
                 RequestTimeout = RequestTimeout is { } t ? TimeSpan.FromSeconds(t) : null,
                 RunTimeout = RunTimeout is { } run ? TimeSpan.FromSeconds(run) : null,
                 Metrics = new MetricsOptions

@@ -65,6 +65,14 @@ public sealed record RequestRecord
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? StatusCode { get; init; }
 
+    /// <summary>
+    /// The generated text (the first choice's delta.content or text, concatenated), kept only for
+    /// <c>--save-detailed</c>; null otherwise and for a failed request. Written to the saved result's generated_texts,
+    /// never to requests.jsonl, which stays compact: one line of timings and counts per request.
+    /// </summary>
+    [JsonIgnore]
+    public string? GeneratedText { get; init; }
+
     /// <summary>vLLM's TPOT for this request, or null when it has fewer than two output tokens.</summary>
     [JsonIgnore]
     public double? TpotS => OutputTokens > 1 ? (E2elS - TtftS) / (OutputTokens - 1) : null;

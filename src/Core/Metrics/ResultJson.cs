@@ -19,7 +19,8 @@ public static class ResultJson
     /// among them), rtfx (0 for text), latencies and queue_times for every request, the client queue statistics
     /// when a concurrency limit was set (and queue-inclusive E2EL when the rate was finite too), the per-request
     /// lists of <c>--save-detailed</c> when asked, and GpuBench's own figures apart under "gpubench".
-    /// As in vLLM, a failed request has latency, TTFT and output length 0 and no ITLs in these lists.
+    /// As in vLLM, a failed request has latency, TTFT and output length 0, no ITLs and an empty generated text in these
+    /// lists, and generated_texts comes right before errors.
     /// </summary>
     public static string SerializeSaved(SavedResult saved)
     {
@@ -64,6 +65,7 @@ public static class ResultJson
                     w.WriteEndArray();
                 });
                 WriteList(json, "start_times", requests, (w, r) => w.WriteNumberValue(r.StartS));
+                WriteList(json, "generated_texts", requests, (w, r) => w.WriteStringValue(r.Success ? r.GeneratedText ?? "" : ""));
                 WriteList(json, "errors", requests, (w, r) => w.WriteStringValue(r.Error ?? ""));
             }
 

@@ -33,8 +33,9 @@ public sealed record SavedResult
     public required IReadOnlyList<RequestRecord> Requests { get; init; }
 
     /// <summary>
-    /// vLLM's <c>--save-detailed</c>: also write input_lens, output_lens, start_times, ttfts, itls and errors.
-    /// (generated_texts is never written: the client keeps no response text, by design of its hot path.)
+    /// vLLM's <c>--save-detailed</c>: also write input_lens, output_lens, ttfts, itls, start_times, generated_texts and
+    /// errors. generated_texts holds each request's <see cref="RequestRecord.GeneratedText"/> ("" for a failed request
+    /// or where no text was kept).
     /// </summary>
     public bool Detailed { get; init; }
 

@@ -50,6 +50,12 @@ public sealed record LoadOptions
     /// <summary>Asks the server for usage in every chunk (vLLM's continuous_usage_stats) to count tokens per chunk.</summary>
     public bool ContinuousUsageStats { get; init; } = true;
 
+    /// <summary>
+    /// Keep each response's text for the saved result's generated_texts (vLLM's <c>--save-detailed</c>). Off by default:
+    /// the client then reads no text at all and handles a chunk without allocating.
+    /// </summary>
+    public bool KeepGeneratedText { get; init; }
+
     /// <summary>Each request fails as a timeout after this long; null for no limit.</summary>
     public TimeSpan? RequestTimeout { get; init; }
 

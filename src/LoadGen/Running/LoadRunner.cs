@@ -42,7 +42,8 @@ public sealed class LoadRunner(HttpClient http, LoadGenTelemetry telemetry)
         var model = options.Model ?? throw new ArgumentException("LoadOptions.Model must be set.", nameof(options));
         var bodies = samples.Select(s => RequestBody.Serialize(s, model, options)).ToArray();
         var operation = options.Backend == Backend.OpenAIChat ? "chat" : "text_completion";
-        var sender = new StreamingRequestSender(http, new Uri(options.BaseUrl, options.Endpoint), model, operation, options.ApiKey, telemetry);
+        var sender = new StreamingRequestSender(
+            http, new Uri(options.BaseUrl, options.Endpoint), model, operation, options.ApiKey, telemetry, options.KeepGeneratedText);
         using var slots = options.MaxConcurrency is { } limit ? new SemaphoreSlim(limit, limit) : null;
 
         if (options.NumWarmups > 0 && samples.Count > 0)

@@ -57,6 +57,11 @@ public sealed class QuietGcWindow : IDisposable
             {
                 // Larger than this runtime allows for a region (its limit depends on the GC mode): try half.
             }
+            catch (InvalidOperationException)
+            {
+                // A window that overlaps this one started its region after the check above: it keeps it.
+                break;
+            }
         }
 
         (_collections, _pause) = (GC.CollectionCount(0), GC.GetTotalPauseDuration());

@@ -9,17 +9,24 @@ namespace GpuBench.LoadGen.Streaming;
 /// the token counts the server reported, in pooled arrays so a stream of thousands of chunks allocates nothing
 /// until the request's record is built. With telemetry, each event also feeds the live instruments as it arrives
 /// (TTFT at the first, ITL at every later one, the chunk and token counters): one allocation-free Record/Add per chunk.
+/// Only when asked (<c>--save-detailed</c>) does it keep the response text, as UTF-8 bytes in a pooled buffer.
 /// </summary>
 public sealed class ChunkTimeline : IDisposable
 {
     private readonly LoadGenTelemetry? _telemetry;
+    private readonly GeneratedTextBuffer? _text;
     private long[] _times;
     private int[] _completionTokens;
     private bool _everyChunkHasUsage = true;
 
-    public ChunkTimeline(int expectedChunks, LoadGenTelemetry? telemetry = null)
+    /// <param name="expectedChunks">Choices-bearing events expected, to size the pooled arrays.</param>
+    /// <param name="telemetry">Live instruments to feed chunk by chunk, or null.</param>
+    /// <param name="keepText">Keep the first choice's text of every event (see <see cref="Text"/>).</param>
+    public ChunkTimeline(int expectedChunks, LoadGenTelemetry? telemetry = null, bool keepText = false)
     {
         _telemetry = telemetry;
+        // About four bytes a token: one rent covers a typical response.
+        _text = keepText ? new GeneratedTextBuffer(Math.Max(256, expectedChunks * 4)) : null;
         _times = ArrayPool<long>.Shared.Rent(Math.Max(16, expectedChunks));
         _completionTokens = ArrayPool<int>.Shared.Rent(_times.Length);
     }
@@ -54,7 +61,7 @@ public sealed class ChunkTimeline : IDisposable
             return;  // blank separators, comments, event:/id: fields
         }
 
-        var e = SseEvent.Parse(line[5..]);
+        var e = SseEvent.Parse(line[5..], _text);
         if (e.IsDone)
         {
             SawDone = true;
@@ -101,6 +108,9 @@ public sealed class ChunkTimeline : IDisposable
         live.OutputTokens.Add(tokens);
     }
 
+    /// <summary>The concatenated text of the events (vLLM's generated_text); null unless the timeline keeps text.</summary>
+    public string? Text() => _text?.ToString();
+
     /// <summary>Gaps between consecutive events in seconds (vLLM's ITL list).</summary>
     public double[] Gaps()
     {
@@ -136,6 +146,7 @@ public sealed class ChunkTimeline : IDisposable
     {
         ArrayPool<long>.Shared.Return(_times);
         ArrayPool<int>.Shared.Return(_completionTokens);
+        _text?.Dispose();
         _times = [];
         _completionTokens = [];
     }

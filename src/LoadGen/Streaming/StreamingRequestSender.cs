@@ -9,9 +9,11 @@ namespace GpuBench.LoadGen.Streaming;
 /// <summary>
 /// Sends one streamed completion and measures it as docs/METRICS.md defines: start just before the POST, TTFT at
 /// the first choices-bearing event, ITL between such events, output tokens from the server's usage. Never retries;
-/// every failure comes back as a failed <see cref="RequestRecord"/> with its reason.
+/// every failure comes back as a failed <see cref="RequestRecord"/> with its reason. With <paramref name="keepText"/>,
+/// a successful record also carries the generated text (a failed one never does: vLLM saves "" for it).
 /// </summary>
-public sealed class StreamingRequestSender(HttpClient http, Uri endpoint, string model, string operationName, string? apiKey, LoadGenTelemetry telemetry)
+public sealed class StreamingRequestSender(
+    HttpClient http, Uri endpoint, string model, string operationName, string? apiKey, LoadGenTelemetry telemetry, bool keepText = false)
 {
     private const int ErrorBodyExcerpt = 500;
 
@@ -60,7 +62,7 @@ public sealed class StreamingRequestSender(HttpClient http, Uri endpoint, string
                 static (carrier, key, value) => ((HttpRequestHeaders)carrier!).TryAddWithoutValidation(key, value));
         }
 
-        using var timeline = new ChunkTimeline(maxTokens + 4, telemetry);
+        using var timeline = new ChunkTimeline(maxTokens + 4, telemetry, keepText);
         telemetry.InFlight.Add(1);
         var start = Stopwatch.GetTimestamp();
         timeline.StartTimestamp = start;
@@ -150,6 +152,7 @@ public sealed class StreamingRequestSender(HttpClient http, Uri endpoint, string
                 OutputTokens = output,
                 Success = true,
                 StatusCode = status,
+                GeneratedText = timeline.Text(),
             };
         }
 

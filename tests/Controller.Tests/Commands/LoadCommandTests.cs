@@ -98,6 +98,7 @@ public sealed class LoadCommandTests : IAsyncLifetime
                 Assert.Equal("h200", json.RootElement.GetProperty("gpu").GetString());
                 Assert.Equal("smoke", json.RootElement.GetProperty("label").GetString());
                 Assert.Equal(4, json.RootElement.GetProperty("itls").GetArrayLength());
+                Assert.Equal(["www", "www", "www", "www"], json.RootElement.GetProperty("generated_texts").EnumerateArray().Select(t => t.GetString()));
             }
 
             Assert.Equal(4, saved.Completed);
@@ -148,6 +149,11 @@ public sealed class LoadCommandTests : IAsyncLifetime
         Assert.Equal("/v1/completions", completions.Endpoint);
         Assert.Equal(12.5, completions.RequestRate);
         Assert.False(completions.IgnoreEos);
+
+        // Response text is kept only when it will be written: --save-result with --save-detailed.
+        Assert.False(chat.KeepGeneratedText);
+        Assert.False(new LoadCommand.Settings { SaveDetailed = true }.ToLoadOptions().KeepGeneratedText);
+        Assert.True(new LoadCommand.Settings { SaveResult = true, SaveDetailed = true }.ToLoadOptions().KeepGeneratedText);
     }
 
     [Fact]

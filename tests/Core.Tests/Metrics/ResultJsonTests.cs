@@ -85,10 +85,22 @@ public class ResultJsonTests
         Assert.Equal(records[0] with { ItlS = back[0].ItlS, ChunkTokens = back[0].ChunkTokens }, back[0]);
     }
 
+    [Fact]
+    public async Task Jsonl_lines_never_carry_the_generated_text()
+    {
+        using var stream = new MemoryStream();
+        await ResultJson.WriteLinesAsync(stream, [new RequestRecord { Index = 0, Success = true, GeneratedText = "kept for generated_texts" }],
+            TestContext.Current.CancellationToken);
+
+        var line = System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        Assert.DoesNotContain("generated", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("kept for", line, StringComparison.Ordinal);
+    }
+
     private static readonly RequestRecord[] SavedRequests =
     [
-        new() { Index = 0, StartS = 0.5, QueueS = 0.25, TtftS = 0.1, ItlS = [0.02, 0.03], E2elS = 0.15, PromptTokens = 5, OutputTokens = 3, Success = true },
-        new() { Index = 1, StartS = 0.75, QueueS = 0.5, TtftS = 0.04, E2elS = 2, PromptTokens = 6, ErrorKind = RequestErrorKind.Timeout, Error = "timed out after 2 s" },
+        new() { Index = 0, StartS = 0.5, QueueS = 0.25, TtftS = 0.1, ItlS = [0.02, 0.03], E2elS = 0.15, PromptTokens = 5, OutputTokens = 3, Success = true, GeneratedText = "a \"b\"\né😀" },
+        new() { Index = 1, StartS = 0.75, QueueS = 0.5, TtftS = 0.04, E2elS = 2, PromptTokens = 6, ErrorKind = RequestErrorKind.Timeout, Error = "timed out after 2 s", GeneratedText = "partial" },
     ];
 
     private static SavedResult Saved(double rate = double.PositiveInfinity, int? maxConcurrency = 2, bool detailed = false) => new()
@@ -128,13 +140,16 @@ public class ResultJsonTests
         Assert.Equal([0.25, 0.5], root.GetProperty("queue_times").EnumerateArray().Select(e => e.GetDouble()));
         Assert.Equal(150, root.GetProperty("mean_e2el_ms").GetDouble(), 1e-9);
         Assert.True(root.TryGetProperty("gpubench", out _));
-        foreach (var detailedOnly in new[] { "input_lens", "output_lens", "ttfts", "itls", "start_times", "errors" })
+        foreach (var detailedOnly in DetailedFields)
         {
             Assert.False(root.TryGetProperty(detailedOnly, out _), detailedOnly);
         }
 
         Assert.Equal(Saved().Metrics.Ttft.Mean, ResultJson.Deserialize(json.RootElement.GetRawText()).Ttft.Mean);  // still reads as a result
     }
+
+    /// <summary>vLLM's per-request lists of --save-detailed, in the order its result JSON has them.</summary>
+    private static readonly string[] DetailedFields = ["input_lens", "output_lens", "ttfts", "itls", "start_times", "generated_texts", "errors"];
 
     [Fact]
     public void Save_detailed_adds_the_per_request_lists_with_failures_zeroed()
@@ -149,7 +164,17 @@ public class ResultJsonTests
         Assert.Equal(0, root.GetProperty("itls")[1].GetArrayLength());
         Assert.Equal([0.5, 0.75], root.GetProperty("start_times").EnumerateArray().Select(e => e.GetDouble()));
         Assert.Equal(["", "timed out after 2 s"], root.GetProperty("errors").EnumerateArray().Select(e => e.GetString()));
-        Assert.False(root.TryGetProperty("generated_texts", out _));
+        Assert.Equal(["a \"b\"\né😀", ""], root.GetProperty("generated_texts").EnumerateArray().Select(e => e.GetString()));  // failed: ""
+        Assert.Equal(DetailedFields, root.EnumerateObject().Select(p => p.Name).Where(n => DetailedFields.Contains(n)));
+    }
+
+    [Fact]
+    public void A_request_whose_text_was_not_kept_has_an_empty_generated_text()
+    {
+        var saved = Saved(detailed: true);
+        using var json = JsonDocument.Parse(ResultJson.SerializeSaved(saved with { Requests = [.. saved.Requests.Select(r => r with { GeneratedText = null })] }));
+
+        Assert.Equal(["", ""], json.RootElement.GetProperty("generated_texts").EnumerateArray().Select(e => e.GetString()));
     }
 
     [Fact]

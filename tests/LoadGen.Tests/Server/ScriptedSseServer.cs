@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 using GpuBench.Core.Tracing;
 using Microsoft.AspNetCore.Builder;
@@ -35,6 +36,16 @@ public sealed record Script
     public Func<int, Behaviour?> BehaviourOf { get; init; } = _ => Behaviour.Stream;
 
     public bool SupportsTokenize { get; init; } = true;
+
+    /// <summary>
+    /// When set, the text of each chunk, in order, exactly as it goes inside the JSON string (escapes included);
+    /// null sends a null content. One chunk per entry, one token each, whatever the request's max tokens.
+    /// Otherwise every token is "tok ".
+    /// </summary>
+    public IReadOnlyList<string?>? Contents { get; init; }
+
+    /// <summary>Write each chunk in two flushed parts, split inside its first multi-byte UTF-8 character.</summary>
+    public bool SplitCharacters { get; init; }
 }
 
 /// <summary>
@@ -149,7 +160,8 @@ public sealed class ScriptedSseServer : IAsyncDisposable
 
         var sent = 0;
         var chunk = 0;
-        while (sent < maxTokens)
+        var contents = script.Contents;
+        while (contents is null ? sent < maxTokens : chunk < contents.Count)
         {
             if (chunk > 0)
             {
@@ -162,22 +174,38 @@ public sealed class ScriptedSseServer : IAsyncDisposable
                 return;
             }
 
-            var n = Math.Min(script.TokensPerChunk, maxTokens - sent);
+            var n = contents is null ? Math.Min(script.TokensPerChunk, maxTokens - sent) : 1;
             sent += n;
-            var text = string.Join("", Enumerable.Repeat("tok ", n));
+            var text = contents is null ? $"\"{string.Join("", Enumerable.Repeat("tok ", n))}\"" : contents[chunk] is { } piece ? $"\"{piece}\"" : "null";
             var usage = continuous ? $",\"usage\":{{\"prompt_tokens\":{promptTokens},\"completion_tokens\":{sent},\"total_tokens\":{promptTokens + sent}}}" : "";
-            var delta = chat ? $"{{\"delta\":{{\"content\":\"{text}\"}},\"index\":0}}" : $"{{\"text\":\"{text}\",\"index\":0}}";
+            var delta = chat ? $"{{\"delta\":{{\"content\":{text}}},\"index\":0}}" : $"{{\"text\":{text},\"index\":0}}";
             var line = behaviour == Behaviour.MalformedJson && chunk == 2
                 ? "data: {\"choices\":[{\"delta\": \n\n"
                 : $"data: {{\"id\":\"x\",\"choices\":[{delta}]{usage}}}\n\n";
             received.Emitted.Add(Stopwatch.GetTimestamp());
-            await context.Response.WriteAsync(line, ct);
-            await context.Response.Body.FlushAsync(ct);
+            await WriteLineAsync(context.Response, line, script.SplitCharacters, ct);
             chunk++;
         }
 
         await context.Response.WriteAsync(
             $"data: {{\"id\":\"x\",\"choices\":[],\"usage\":{{\"prompt_tokens\":{promptTokens},\"completion_tokens\":{sent},\"total_tokens\":{promptTokens + sent}}}}}\n\ndata: [DONE]\n\n", ct);
+    }
+
+    private static async Task WriteLineAsync(HttpResponse response, string line, bool splitCharacters, CancellationToken ct)
+    {
+        var bytes = Encoding.UTF8.GetBytes(line);
+        var lead = splitCharacters ? Array.FindIndex(bytes, b => b >= 0xC0) : -1;
+        if (lead >= 0)
+        {
+            // The client's read ends between a character's first and second byte.
+            await response.Body.WriteAsync(bytes.AsMemory(0, lead + 1), ct);
+            await response.Body.FlushAsync(ct);
+            await Task.Delay(5, ct);
+            bytes = bytes[(lead + 1)..];
+        }
+
+        await response.Body.WriteAsync(bytes, ct);
+        await response.Body.FlushAsync(ct);
     }
 }
 

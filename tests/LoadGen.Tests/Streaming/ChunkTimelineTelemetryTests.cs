@@ -87,5 +87,31 @@ public sealed class ChunkTimelineTelemetryTests : IDisposable
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Null(timeline.Text());  // the default keeps no text
+    }
+
+    [Fact]
+    public void Keeping_text_allocates_nothing_per_chunk_once_the_pool_has_buffers()
+    {
+        var chunk = Chunk(1);
+        _listener.SetMeasurementEventCallback<double>((_, _, _, _) => { });
+        _listener.SetMeasurementEventCallback<long>((_, _, _, _) => { });
+        (long Allocated, string? Text) Request()
+        {
+            using var timeline = new ChunkTimeline(20_000, _telemetry, keepText: true) { StartTimestamp = 1 };
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 10_000; i++)
+            {
+                timeline.OnLine(chunk, i + 2);
+            }
+
+            return (GC.GetAllocatedBytesForCurrentThread() - before, timeline.Text());
+        }
+
+        Request();  // JIT, first-use paths, and the pool's first text buffer
+        var (allocated, text) = Request();
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(new string('x', 10_000), text);  // one string, made at the end
     }
 }

@@ -37,6 +37,20 @@ public class SseReaderTests
         Assert.Equal(2, timeline.Gaps().Length);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task A_character_cut_by_a_read_is_kept_whole_in_the_text(int bytesPerRead)
+    {
+        var text = "data: {\"choices\":[{\"delta\":{\"content\":\"€😀\"}}]}\n\ndata: {\"choices\":[{\"delta\":{\"content\":\"日本\"}}]}\n\n";
+        using var timeline = new ChunkTimeline(4, keepText: true);
+        await SseReader.ReadAsync(new Trickle(Encoding.UTF8.GetBytes(text), bytesPerRead), timeline, TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, timeline.Count);
+        Assert.Equal("€😀日本", timeline.Text());
+    }
+
     [Fact]
     public async Task A_line_longer_than_the_buffer_is_kept_whole()
     {
