@@ -2,7 +2,7 @@ namespace GpuBench.Agent.Runtimes;
 
 /// <summary>
 /// Labels on everything an agent starts. Cleanup looks for <see cref="Managed"/> only, so containers that are not
-/// GpuBench's are never touched.
+/// GpuBench's are never touched, and among those spares any whose <see cref="Agent"/> still runs.
 /// </summary>
 public static class DeploymentLabels
 {
@@ -11,4 +11,7 @@ public static class DeploymentLabels
     public const string Run = "gpubench.run";
     public const string Deployment = "gpubench.deployment";
     public const string Replica = "gpubench.replica";
+
+    /// <summary>The agent process that started the container (<see cref="Core.Runtime.ProcessIdentity"/>).</summary>
+    public const string Agent = "gpubench.agent";
 }

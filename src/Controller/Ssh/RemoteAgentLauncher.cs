@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using GpuBench.Core.Net;
+using GpuBench.Core.Runtime;
 
 namespace GpuBench.Controller.Ssh;
 
@@ -36,13 +37,13 @@ public sealed record RemoteAgent(int ProcessId, int Port, string Token, string D
 /// An agent folder found on a box: the agent's pid, whether it was running, the controller that started it, and
 /// whether it was <see cref="Removed"/> (stopped first when it ran) because that controller is gone.
 /// </summary>
-public sealed record LeftAgent(string Directory, int? ProcessId, bool Running, ControllerIdentity? Controller, bool Removed);
+public sealed record LeftAgent(string Directory, int? ProcessId, bool Running, ProcessIdentity? Controller, bool Removed);
 
 /// <summary>
 /// Starts the agent on a box so it outlives the SSH session (own session via setsid, no terminal, output to a log,
 /// pid in a file), bound to 127.0.0.1, with a fresh token that travels over the SSH channel's stdin into a 0600 file
 /// and from there into the agent's environment — never onto a command line, where <c>ps</c> would show it. Beside
-/// it goes the <see cref="ControllerIdentity"/> of the controller that started it, so that the next controller can
+/// it goes the <see cref="ProcessIdentity"/> of the controller that started it, so that the next controller can
 /// stop an agent whose controller was killed (<see cref="ReplaceOrphansAsync"/>) instead of leaving it running.
 /// </summary>
 public sealed class RemoteAgentLauncher(ILogger<RemoteAgentLauncher> logger, TimeProvider time)
@@ -63,7 +64,7 @@ public sealed class RemoteAgentLauncher(ILogger<RemoteAgentLauncher> logger, Tim
     private const string ControllerName = "controller";
 
     /// <summary>The controller recorded beside every agent this launcher starts.</summary>
-    public ControllerIdentity Identity { get; init; } = ControllerIdentity.Current;
+    public ProcessIdentity Identity { get; init; } = ProcessIdentity.Current;
 
     public async Task<RemoteAgent> StartAsync(
         SshLink link, RemoteBundle bundle, AgentLaunchSpec spec, CancellationToken cancellationToken)
@@ -171,7 +172,7 @@ public sealed class RemoteAgentLauncher(ILogger<RemoteAgentLauncher> logger, Tim
 
             int? pid = int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : null;
             var running = fields[2] == "running";
-            var controller = ControllerIdentity.Parse(fields[3]);
+            var controller = ProcessIdentity.Parse(fields[3]);
             if (controller is null || controller == Identity || !controller.IsGoneFromThisMachine())
             {
                 if (running)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.Versioning;
 using System.Text;
 using GpuBench.Controller.Ssh;
+using GpuBench.Core.Runtime;
 using GpuBench.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -119,7 +120,7 @@ public sealed class RemoteAgentLauncherTests(SshdFixture sshd) : IClassFixture<S
         var stopped = await LauncherOf(GoneController()).StartAsync(link, bundle, spec, Ct);
         await Launcher.StopAsync(link, stopped, TimeSpan.FromSeconds(5), Ct);
         var live = await Launcher.StartAsync(link, bundle, spec, Ct);
-        var elsewhere = new ControllerIdentity("another-machine", Environment.ProcessId, 1);
+        var elsewhere = new ProcessIdentity("another-machine", Environment.ProcessId, 1);
         var foreign = await LauncherOf(elsewhere).StartAsync(link, bundle, spec, Ct);
         try
         {
@@ -189,7 +190,7 @@ public sealed class RemoteAgentLauncherTests(SshdFixture sshd) : IClassFixture<S
             Assert.False(Directory.Exists($"/proc/{killed.Agent.ProcessId}"), "the killed controller's agent was left running");
             Assert.False(Directory.Exists(killed.Agent.Directory));
             Assert.True(Directory.Exists($"/proc/{restarted.Agent.ProcessId}"));
-            Assert.Equal($"{ControllerIdentity.Current}\n", await File.ReadAllTextAsync(Path.Combine(restarted.Agent.Directory, "controller"), Ct));
+            Assert.Equal($"{ProcessIdentity.Current}\n", await File.ReadAllTextAsync(Path.Combine(restarted.Agent.Directory, "controller"), Ct));
         }
         finally
         {
@@ -205,7 +206,7 @@ public sealed class RemoteAgentLauncherTests(SshdFixture sshd) : IClassFixture<S
     [InlineData("", false)]
     public void Controller_identity_reads_back_only_from_its_own_line(string line, bool parses)
     {
-        var identity = ControllerIdentity.Parse(line);
+        var identity = ProcessIdentity.Parse(line);
 
         Assert.Equal(parses, identity is not null);
         Assert.Equal(parses ? line : null, identity?.ToString());
@@ -214,20 +215,20 @@ public sealed class RemoteAgentLauncherTests(SshdFixture sshd) : IClassFixture<S
     [Fact]
     public void This_controller_is_not_gone_and_one_elsewhere_is_never_known_to_be()
     {
-        Assert.False(ControllerIdentity.Current.IsGoneFromThisMachine());
+        Assert.False(ProcessIdentity.Current.IsGoneFromThisMachine());
         Assert.True(GoneController().IsGoneFromThisMachine());
         Assert.False((GoneController() with { Machine = "another-machine" }).IsGoneFromThisMachine());
     }
 
     /// <summary>A controller of this machine that has exited: a finished process's pid and a start time it never had.</summary>
-    private static ControllerIdentity GoneController()
+    private static ProcessIdentity GoneController()
     {
         using var process = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
         process.WaitForExit();
-        return new ControllerIdentity(Environment.MachineName, process.Id, StartedTicks: 1);
+        return new ProcessIdentity(Environment.MachineName, process.Id, StartedTicks: 1);
     }
 
-    private static RemoteAgentLauncher LauncherOf(ControllerIdentity identity) =>
+    private static RemoteAgentLauncher LauncherOf(ProcessIdentity identity) =>
         new(NullLogger<RemoteAgentLauncher>.Instance, TimeProvider.System) { Identity = identity };
 
     private static SshAgentSessions SessionsOf(RemoteAgentLauncher launcher) => new(

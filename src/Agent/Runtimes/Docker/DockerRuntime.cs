@@ -7,6 +7,7 @@ using GpuBench.Agent.Processes;
 using GpuBench.Agent.Telemetry;
 using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
+using GpuBench.Core.Runtime;
 using Microsoft.Extensions.Options;
 
 namespace GpuBench.Agent.Runtimes.Docker;
@@ -14,7 +15,7 @@ namespace GpuBench.Agent.Runtimes.Docker;
 /// <summary>
 /// Replicas as containers through the Docker Engine API: GPU device requests, ipc host, shm, the model cache, the
 /// box's network with the engine on 127.0.0.1, the agent's telemetry settings and GpuBench labels. Only containers
-/// labelled <see cref="DeploymentLabels.Managed"/> are ever removed.
+/// labelled <see cref="DeploymentLabels.Managed"/> are ever removed, and at start only those whose agent is gone.
 /// </summary>
 public sealed class DockerRuntime(IOptions<AgentOptions> options, ChildTelemetry telemetry, ILogger<DockerRuntime> logger) : IEngineRuntime, IContainerEngineInfo, IDisposable
 {
@@ -31,7 +32,11 @@ public sealed class DockerRuntime(IOptions<AgentOptions> options, ChildTelemetry
     {
         await EnsureImageAsync(replica.Image, cancellationToken);
         var launch = telemetry.Apply(plan, replica);
-        var created = await Client.Containers.CreateContainerAsync(DockerContainerFactory.Create(launch.Replica, launch.Secrets), cancellationToken);
+        var owned = launch.Replica with
+        {
+            Labels = new Dictionary<string, string>(launch.Replica.Labels) { [DeploymentLabels.Agent] = ProcessIdentity.Current.ToString() },
+        };
+        var created = await Client.Containers.CreateContainerAsync(DockerContainerFactory.Create(owned, launch.Secrets), cancellationToken);
         _redactors[created.ID] = new SecretRedactor(launch.Secrets.Values);
         var handle = new ReplicaHandle(replica.Index, created.ID, DeploymentPaths.ReplicaLog(options.Value, plan.Id, replica.Index));
         try
@@ -116,7 +121,8 @@ public sealed class DockerRuntime(IOptions<AgentOptions> options, ChildTelemetry
                 ["label"] = new Dictionary<string, bool> { [$"{DeploymentLabels.Managed}=true"] = true },
             },
         }, cancellationToken);
-        foreach (var container in ours)
+        var left = ours.Where(IsLeftover).ToList();
+        foreach (var container in left)
         {
             logger.LogWarning("Removing container {Name} ({Id}) left by an earlier agent (deployment {Deployment})",
                 container.Names.FirstOrDefault(), container.ID[..12], container.Labels.TryGetValue(DeploymentLabels.Deployment, out var d) ? d : "?");
@@ -130,7 +136,21 @@ public sealed class DockerRuntime(IOptions<AgentOptions> options, ChildTelemetry
             }
         }
 
-        return ours.Count;
+        return left.Count;
+    }
+
+    /// <summary>
+    /// Whether a GpuBench container was left by an agent that is gone: another agent on this box (a second
+    /// controller's, a test's) may be serving with its own right now. One without a readable owner is an older
+    /// agent's, and left.
+    /// </summary>
+    public static bool IsLeftover(ContainerListResponse container)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        return container.Labels is null
+            || !container.Labels.TryGetValue(DeploymentLabels.Agent, out var label)
+            || ProcessIdentity.Parse(label) is not { } owner
+            || (owner != ProcessIdentity.Current && owner.IsGoneFromThisMachine());
     }
 
     public async Task<EngineIdentity> IdentifyAsync(DeploymentPlan plan, CancellationToken cancellationToken)

@@ -1,36 +1,36 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace GpuBench.Controller.Ssh;
+namespace GpuBench.Core.Runtime;
 
 /// <summary>
-/// The controller process that started an agent on a box: machine name, pid and the process's start time (so a
-/// recycled pid is not taken for the same controller). Kept beside the agent so a later controller can tell an
-/// agent whose controller is gone from one still in use.
+/// A process by machine name, pid and start time (so a recycled pid is not taken for the same process): the
+/// controller that started an agent on a box, kept beside that agent, or the agent that started an engine container,
+/// kept on the container as a label. A later process tells what a live owner still uses from what a gone one left.
 /// </summary>
-public sealed record ControllerIdentity(string Machine, int ProcessId, long StartedTicks)
+public sealed record ProcessIdentity(string Machine, int ProcessId, long StartedTicks)
 {
     /// <summary>This process.</summary>
-    public static ControllerIdentity Current { get; } = Of(Environment.MachineName, Process.GetCurrentProcess());
+    public static ProcessIdentity Current { get; } = Of(Environment.MachineName, Process.GetCurrentProcess());
 
     /// <summary>One line: machine, pid and start ticks, separated by spaces (a machine name has none).</summary>
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"{Machine} {ProcessId} {StartedTicks}");
 
-    /// <summary>The identity <see cref="ToString"/> wrote; null for anything else (an agent of an older controller).</summary>
-    public static ControllerIdentity? Parse(string? line)
+    /// <summary>The identity <see cref="ToString"/> wrote; null for anything else (one written by an older version).</summary>
+    public static ProcessIdentity? Parse(string? line)
     {
         var parts = (line ?? "").Trim().Split(' ');
         return parts.Length == 3
                && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
                && long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-            ? new ControllerIdentity(parts[0], pid, ticks)
+            ? new ProcessIdentity(parts[0], pid, ticks)
             : null;
     }
 
     /// <summary>
-    /// Whether this controller is known to be gone: it ran on this machine and no process with its pid and start
-    /// time runs here any more. A controller on another machine is never known to be gone.
+    /// Whether this process is known to be gone: it ran on this machine and no process with its pid and start
+    /// time runs here any more. A process on another machine is never known to be gone.
     /// </summary>
     public bool IsGoneFromThisMachine()
     {
@@ -55,6 +55,6 @@ public sealed record ControllerIdentity(string Machine, int ProcessId, long Star
         }
     }
 
-    private static ControllerIdentity Of(string machine, Process process) =>
+    private static ProcessIdentity Of(string machine, Process process) =>
         new(machine, process.Id, process.StartTime.ToUniversalTime().Ticks);
 }

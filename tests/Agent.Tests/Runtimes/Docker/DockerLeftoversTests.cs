@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using Docker.DotNet.Models;
+using GpuBench.Agent.Runtimes;
+using GpuBench.Agent.Runtimes.Docker;
+using GpuBench.Core.Runtime;
+
+namespace GpuBench.Agent.Tests.Runtimes.Docker;
+
+public sealed class DockerLeftoversTests
+{
+    [Fact]
+    public void A_container_of_a_live_agent_on_this_box_is_not_a_leftover()
+    {
+        using var other = Process.Start(new ProcessStartInfo("sleep", "30"))!;
+        try
+        {
+            var live = ProcessIdentity.Parse($"{Environment.MachineName} {other.Id} {other.StartTime.ToUniversalTime().Ticks}")!;
+
+            Assert.False(DockerRuntime.IsLeftover(Owned(live.ToString())));
+            Assert.False(DockerRuntime.IsLeftover(Owned(ProcessIdentity.Current.ToString())));
+        }
+        finally
+        {
+            other.Kill();
+        }
+    }
+
+    [Fact]
+    public void A_container_whose_agent_is_gone_or_unknown_is_a_leftover()
+    {
+        using var gone = Process.Start(new ProcessStartInfo("true"))!;
+        gone.WaitForExit();
+        var current = ProcessIdentity.Current;
+
+        Assert.True(DockerRuntime.IsLeftover(Owned($"{Environment.MachineName} {gone.Id} 638000000000000000")));
+        // The same pid, started at another time: a recycled pid, not the agent.
+        Assert.True(DockerRuntime.IsLeftover(Owned((current with { StartedTicks = current.StartedTicks - 1 }).ToString())));
+        Assert.True(DockerRuntime.IsLeftover(Owned("not an identity")));
+        Assert.True(DockerRuntime.IsLeftover(new ContainerListResponse { Labels = new Dictionary<string, string> { [DeploymentLabels.Managed] = "true" } }));
+    }
+
+    [Fact]
+    public void A_container_of_an_agent_on_another_machine_is_never_taken_for_a_leftover() =>
+        Assert.False(DockerRuntime.IsLeftover(Owned($"{Environment.MachineName}-elsewhere 1 1")));
+
+    private static ContainerListResponse Owned(string agent) => new()
+    {
+        Labels = new Dictionary<string, string> { [DeploymentLabels.Managed] = "true", [DeploymentLabels.Agent] = agent },
+    };
+}
