@@ -157,9 +157,9 @@ internal sealed class ConfigReader(ConfigDiagnostics diagnostics, string baseDir
 
         if (node is not YamlSequenceNode)
         {
+            var hint = node is YamlScalarNode ? "; a single string is never split into words, so write each argument as its own item" : "";
             diagnostics.Error(path, node.Start,
-                $"expected a list of strings, the program then its leading arguments (e.g. [/opt/vllm/.venv/bin/vllm, serve]), got {Values.Describe(node)}; " +
-                "a single string is never split into words, so write each argument as its own item");
+                $"expected a list of strings, the program then its leading arguments (e.g. [/opt/vllm/.venv/bin/vllm, serve]), got {Values.Describe(node)}{hint}");
             return null;
         }
 

@@ -37,7 +37,7 @@ internal static class ConfigValidator
     /// </summary>
     private static void CheckCommands(BenchConfig config, ConfigDiagnostics diagnostics)
     {
-        // Why each command that is set goes unused by a deployment; a command that some deployment runs is removed.
+        // For each command that is set: why deployments that inherit it do not run it, and whether any deployment does.
         var unused = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var used = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < config.Servers.Count; i++)
@@ -80,7 +80,7 @@ internal static class ConfigValidator
 
                 foreach (var setter in setters.Skip(why is null ? 1 : 0))
                 {
-                    Add(unused, setter, why ?? $"{setters[0]} replaces it for '{model.Name}' on server '{server.Name}'");
+                    AddReason(unused, setter, why ?? $"{setters[0]} replaces it for '{model.Name}' on server '{server.Name}'");
                 }
             }
         }
@@ -92,7 +92,7 @@ internal static class ConfigValidator
         }
     }
 
-    private static void Add(Dictionary<string, List<string>> reasons, string path, string reason)
+    private static void AddReason(Dictionary<string, List<string>> reasons, string path, string reason)
     {
         if (!reasons.TryGetValue(path, out var list))
         {

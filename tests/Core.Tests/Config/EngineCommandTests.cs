@@ -48,6 +48,14 @@ public class EngineCommandTests
     }
 
     [Fact]
+    public void Command_as_a_mapping_is_rejected_as_not_a_list()
+    {
+        Assert.Equal(
+            [$"config.yml:2:12: engine.command: expected a list of strings, the program then its leading arguments (e.g. [{Venv}, serve]), got a mapping"],
+            ConfigText.Errors("engine:\n  command: { program: vllm }\n" + ProcessServer));
+    }
+
+    [Fact]
     public void Empty_command_list_is_rejected()
     {
         Assert.Equal(
