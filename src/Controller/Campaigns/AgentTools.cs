@@ -1,4 +1,5 @@
 using GpuBench.Controller.Ssh;
+using GpuBench.Core.Config;
 
 namespace GpuBench.Controller.Campaigns;
 
@@ -8,8 +9,18 @@ namespace GpuBench.Controller.Campaigns;
 /// </summary>
 public sealed record AgentTools(IReadOnlyList<string> Agent, IReadOnlyList<string> Gateway, IReadOnlyList<string> Simulator)
 {
-    /// <summary>vLLM's command up to its flags; the box's own `vllm` on its PATH unless said otherwise.</summary>
+    /// <summary>vLLM's command up to its flags when config.yml's engine `command` is not set; the box's own `vllm` on its PATH.</summary>
     public IReadOnlyList<string> Vllm { get; init; } = ["vllm", "serve"];
+
+    /// <summary>
+    /// The program and leading arguments for <paramref name="engine"/>: the simulator for kind sim, else config.yml's
+    /// `command`, else <see cref="Vllm"/>. Empty when the box has no simulator.
+    /// </summary>
+    public IReadOnlyList<string> EngineCommand(EngineSettings engine)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        return engine.Kind == EngineKind.Sim ? Simulator : engine.Command ?? Vllm;
+    }
 
     /// <summary>Where each program lives in a bundle (a self-contained publish of each into its own folder).</summary>
     public const string AgentPath = "agent/GpuBench.Agent";

@@ -166,7 +166,7 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
         try
         {
             tracker.Update(run.RelativePath, RunPhase.Deploying);
-            var command = run.Engine.Kind == EngineKind.Sim ? session.Tools.Simulator : session.Tools.Vllm;
+            var command = session.Tools.EngineCommand(run.Engine);
             if (command.Count == 0)
             {
                 return await WriteFailureAsync(folder, record, slice, "no simulator program on this box to run engine kind sim", null, cancellationToken).ConfigureAwait(false);

@@ -119,18 +119,27 @@ public sealed class RunFolder(string campaignDirectory, string server, string mo
             : (GpuBenchResultReader.ResultFile, RunRecordJson.SerializeResult(benchmark, artifacts.Record));
     }
 
-    /// <summary>config.yml with only what produced this run: its server, model, workload and GPU price.</summary>
+    /// <summary>config.yml with only what produced this run: its server, model, workload, GPU price and engine command.</summary>
     public static string ConfigSlice(BenchConfig config, PlannedRun run)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(run);
         var price = config.Prices.Where(p => p.Key == run.Server.Gpu.Type).ToDictionary(p => p.Key, p => p.Value);
+        // The engine command this run was started with, on its server, and no other: one that a docker or sim run
+        // never ran, or that a more specific one replaced, would read back as an unused setting.
+        var command = run.Engine.Kind == EngineKind.Vllm && run.Server.Runtime == RuntimeKind.Process ? run.Engine.Command : null;
         return ConfigWriter.ToYaml(config with
         {
             Prices = price,
+            Engine = config.Engine with { Command = null },
             Workloads = [run.Workload],
-            Models = [run.Model],
-            Servers = [run.Server with { Models = [run.Model.Name], Workloads = [run.Workload.Name] }],
+            Models = [run.Model with { Engine = run.Model.Engine with { Command = null } }],
+            Servers = [run.Server with
+            {
+                Models = [run.Model.Name],
+                Workloads = [run.Workload.Name],
+                Engine = run.Server.Engine with { Command = command },
+            }],
         });
     }
 }

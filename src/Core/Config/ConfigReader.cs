@@ -10,7 +10,7 @@ namespace GpuBench.Core.Config;
 internal sealed class ConfigReader(ConfigDiagnostics diagnostics, string baseDirectory)
 {
     private static readonly string[] RootKeys = ["results_dir", "prices", "engine", "workloads", "models", "servers", "secrets", "telemetry"];
-    private static readonly string[] EngineKeys = ["kind", "image", "max_model_len", "kv_cache_dtype", "gpu_memory_utilization", "max_num_seqs", "extra_args", "env"];
+    private static readonly string[] EngineKeys = ["kind", "image", "max_model_len", "kv_cache_dtype", "gpu_memory_utilization", "max_num_seqs", "extra_args", "env", "command"];
     private static readonly string[] WorkloadKeys =
     [
         "name", "input_len", "output_len", "num_prompts", "max_concurrency", "request_rate", "burstiness", "range_ratio",
@@ -120,9 +120,18 @@ internal sealed class ConfigReader(ConfigDiagnostics diagnostics, string baseDir
             diagnostics.Error($"{map.Child("env")}.{name}", "expected an environment variable name (letters, digits, '_') as the key");
         }
 
+        var kind = map.Choice("kind", EngineKinds);
+        var command = ReadCommand(map);
+        if (command is not null && kind == EngineKind.Sim)
+        {
+            diagnostics.Error(map.Child("command"),
+                "kind sim runs GpuBench's simulator, which never runs command (the program serving vLLM under runtime: process); remove one of the two");
+            command = null;
+        }
+
         return new EngineOverrides
         {
-            Kind = map.Choice("kind", EngineKinds),
+            Kind = kind,
             Image = image,
             MaxModelLen = map.Int("max_model_len", 1),
             KvCacheDtype = kvCacheDtype,
@@ -130,7 +139,68 @@ internal sealed class ConfigReader(ConfigDiagnostics diagnostics, string baseDir
             MaxNumSeqs = map.Int("max_num_seqs", 1),
             ExtraArgs = map.StringList("extra_args") ?? [],
             Env = env,
+            Command = command,
         };
+    }
+
+    /// <summary>
+    /// An argv list: a single string is refused rather than split, since splitting it would mean shell rules
+    /// (quotes, spaces in paths) applied to a config value.
+    /// </summary>
+    private string[]? ReadCommand(YamlMap map)
+    {
+        var path = map.Child("command");
+        if (map.Node("command") is not { } node)
+        {
+            return null;
+        }
+
+        if (node is not YamlSequenceNode)
+        {
+            var hint = node is YamlScalarNode ? "; a single string is never split into words, so write each argument as its own item" : "";
+            diagnostics.Error(path, node.Start,
+                $"expected a list of strings, the program then its leading arguments (e.g. [/opt/vllm/.venv/bin/vllm, serve]), got {Values.Describe(node)}{hint}");
+            return null;
+        }
+
+        var items = map.List("command")!;
+        if (items.Count == 0)
+        {
+            diagnostics.Error(path, node.Start, "expected at least the program to run (e.g. [/opt/vllm/.venv/bin/vllm, serve]), got an empty list");
+            return null;
+        }
+
+        var command = new List<string>();
+        foreach (var (item, itemPath) in items)
+        {
+            if (Values.String(item, itemPath, diagnostics) is not { } text)
+            {
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                diagnostics.Error(itemPath, item.Start, "expected a non-empty argument, got an empty string");
+                continue;
+            }
+
+            command.Add(text);
+        }
+
+        if (command.Count != items.Count)
+        {
+            return null;
+        }
+
+        if (command.Count == 1 && command[0].Any(char.IsWhiteSpace))
+        {
+            // A path may hold a space, so this is legal; but more often it is a whole command line in one item.
+            diagnostics.Warning($"{path}[0]", items[0].Node.Start,
+                $"\"{command[0]}\" is run as one program whose name contains a space, not split into words; " +
+                "if it is a program and its arguments, write each as its own item");
+        }
+
+        return [.. command];
     }
 
     private WorkloadSpec ReadWorkload(YamlNode node, string path)

@@ -26,7 +26,80 @@ internal static class ConfigValidator
             CheckServer(config, config.Servers[i], $"servers[{i}]", catalog, diagnostics);
         }
 
+        CheckCommands(config, diagnostics);
         WarnUnused(config, diagnostics);
+    }
+
+    /// <summary>
+    /// An engine `command` only serves vLLM under the process runtime: a server that sets one but runs Docker
+    /// contradicts itself (an error), and a command no deployment would run is said to be unused (a warning),
+    /// with the reason, instead of being ignored without a word.
+    /// </summary>
+    private static void CheckCommands(BenchConfig config, ConfigDiagnostics diagnostics)
+    {
+        // For each command that is set: why deployments that inherit it do not run it, and whether any deployment does.
+        var unused = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < config.Servers.Count; i++)
+        {
+            var server = config.Servers[i];
+            var serverPath = $"servers[{i}].engine.command";
+            if (server.Engine.Command is not null && server.Runtime == RuntimeKind.Docker)
+            {
+                diagnostics.Error(serverPath,
+                    $"server '{server.Name}' runs runtime docker, where the image's entrypoint serves the engine and command is never run; " +
+                    "set runtime: process to run this program on the box, or remove command");
+                continue;
+            }
+
+            foreach (var model in server.Models.Select(name => config.Models.FirstOrDefault(m => m.Name == name)).OfType<ModelSpec>())
+            {
+                var engine = config.EngineFor(server, model);
+                // Most specific first: the first that is set is the one the deployment gets (BenchConfig.EngineFor).
+                (string Path, IReadOnlyList<string>? Command)[] levels =
+                [
+                    (serverPath, server.Engine.Command),
+                    ($"models.{model.Name}.engine.command", model.Engine.Command),
+                    ("engine.command", config.Engine.Command),
+                ];
+                var setters = levels.Where(l => l.Command is not null).Select(l => l.Path).ToArray();
+                if (setters.Length == 0)
+                {
+                    continue;
+                }
+
+                var why = engine.Kind == EngineKind.Sim
+                    ? $"'{model.Name}' on server '{server.Name}' is kind sim (the simulator)"
+                    : server.Runtime == RuntimeKind.Docker
+                        ? $"server '{server.Name}' runs runtime docker (the image's entrypoint)"
+                        : null;
+                if (why is null)
+                {
+                    used.Add(setters[0]);
+                }
+
+                foreach (var setter in setters.Skip(why is null ? 1 : 0))
+                {
+                    AddReason(unused, setter, why ?? $"{setters[0]} replaces it for '{model.Name}' on server '{server.Name}'");
+                }
+            }
+        }
+
+        foreach (var (path, reasons) in unused.Where(u => !used.Contains(u.Key) && !diagnostics.HasErrorAt(u.Key)))
+        {
+            diagnostics.Warning(path,
+                $"command is never run: it serves vLLM under runtime: process only, and here {string.Join("; ", reasons.Distinct())}");
+        }
+    }
+
+    private static void AddReason(Dictionary<string, List<string>> reasons, string path, string reason)
+    {
+        if (!reasons.TryGetValue(path, out var list))
+        {
+            reasons[path] = list = [];
+        }
+
+        list.Add(reason);
     }
 
     private static void CheckServer(BenchConfig config, ServerSpec server, string path, GpuCatalog catalog, ConfigDiagnostics diagnostics)

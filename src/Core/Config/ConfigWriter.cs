@@ -40,7 +40,7 @@ public static class ConfigWriter
             { "gpu_memory_utilization", Number(engine.GpuMemoryUtilization) },
         };
         Optional(map, "max_num_seqs", engine.MaxNumSeqs);
-        AddArgsAndEnv(map, engine.ExtraArgs, engine.Env);
+        AddArgsAndEnv(map, engine.ExtraArgs, engine.Env, engine.Command);
         return map;
     }
 
@@ -69,7 +69,7 @@ public static class ConfigWriter
         }
 
         Optional(map, "max_num_seqs", engine.MaxNumSeqs);
-        AddArgsAndEnv(map, engine.ExtraArgs, engine.Env);
+        AddArgsAndEnv(map, engine.ExtraArgs, engine.Env, engine.Command);
         return map;
     }
 
@@ -170,7 +170,8 @@ public static class ConfigWriter
         }
     }
 
-    private static void AddArgsAndEnv(YamlMappingNode map, IReadOnlyList<string> extraArgs, IReadOnlyDictionary<string, string> env)
+    private static void AddArgsAndEnv(
+        YamlMappingNode map, IReadOnlyList<string> extraArgs, IReadOnlyDictionary<string, string> env, IReadOnlyList<string>? command)
     {
         if (extraArgs.Count > 0)
         {
@@ -180,6 +181,12 @@ public static class ConfigWriter
         if (env.Count > 0)
         {
             map.Add("env", Map(env.Select(e => (e.Key, (YamlNode)Text(e.Value)))));
+        }
+
+        // Unset stays unset: the default program is the controller's, not config.yml's.
+        if (command is not null)
+        {
+            map.Add("command", new YamlSequenceNode(command.Select(Text)));
         }
     }
 

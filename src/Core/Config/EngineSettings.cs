@@ -39,7 +39,13 @@ public sealed record EngineSettings
     /// <summary>Extra environment variables for the engine process or container.</summary>
     public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Applies overrides: scalars replace, extra_args are appended, env entries are merged (override wins).</summary>
+    /// <summary>
+    /// The program and leading arguments that serve a vLLM engine under the process runtime, as argv entries (never
+    /// split by a shell); the engine's flags follow them. Null: the controller's default, `vllm serve` on the box's PATH.
+    /// </summary>
+    public IReadOnlyList<string>? Command { get; init; }
+
+    /// <summary>Applies overrides: scalars and command replace, extra_args are appended, env entries are merged (override wins).</summary>
     public EngineSettings With(EngineOverrides overrides)
     {
         var env = new Dictionary<string, string>(Env, StringComparer.Ordinal);
@@ -58,6 +64,7 @@ public sealed record EngineSettings
             MaxNumSeqs = overrides.MaxNumSeqs ?? MaxNumSeqs,
             ExtraArgs = [.. ExtraArgs, .. overrides.ExtraArgs],
             Env = env,
+            Command = overrides.Command ?? Command,
         };
     }
 }
@@ -82,4 +89,6 @@ public sealed record EngineOverrides
     public IReadOnlyList<string> ExtraArgs { get; init; } = [];
 
     public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
+
+    public IReadOnlyList<string>? Command { get; init; }
 }

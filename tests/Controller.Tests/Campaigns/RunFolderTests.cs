@@ -70,6 +70,47 @@ public sealed class RunFolderTests : IDisposable
         Assert.Equal((run.RelativePath, run.Layout.ToString(), run.Engine.Env["K"]), (only.RelativePath, only.Layout.ToString(), only.Engine.Env["K"]));
     }
 
+    [Fact]
+    public void Config_slice_keeps_the_engine_command_the_run_started_with_and_no_other()
+    {
+        var loaded = ConfigLoader.Parse($$"""
+            results_dir: results
+            prices: { rtx4090: 0.39 }
+            engine: { command: [/opt/vllm/.venv/bin/vllm, serve] }
+            workloads:
+            {{TestCampaigns.Workloads(1)}}
+            models:
+              qwen: { id: {{TestCampaigns.Model}}, weights_gb: 17, engine: { command: [/srv/qwen-vllm, serve] } }
+              other: { id: other/model, weights_gb: 17 }
+            servers:
+              - name: venv-box
+                local: true
+                runtime: process
+                gpu: { type: rtx4090, count: 1 }
+                models: [qwen, other]
+              - name: sim-box
+                local: true
+                gpu: { type: rtx4090, count: 1 }
+                models: [qwen]
+                engine: { kind: sim }
+            """, "config.yml", _root);
+        Assert.True(loaded.IsValid, string.Join('\n', loaded.Errors));
+        var runs = new RunPlanner(GpuCatalog.Default).Plan(loaded.Config!).Runs;
+
+        string? ProgramInSlice(string server, string model)
+        {
+            var run = runs.Single(r => r.Server.Name == server && r.Model.Name == model);
+            var slice = ConfigLoader.Parse(RunFolder.ConfigSlice(loaded.Config!, run), "config.yml", _root);
+            Assert.Empty(slice.Diagnostics);
+            var config = slice.Config!;
+            return config.EngineFor(config.Servers[0], config.Models[0]).Command?[0];
+        }
+
+        Assert.Equal(
+            ("/srv/qwen-vllm", "/opt/vllm/.venv/bin/vllm", (string?)null),
+            (ProgramInSlice("venv-box", "qwen"), ProgramInSlice("venv-box", "other"), ProgramInSlice("sim-box", "qwen")));
+    }
+
     private (BenchConfig Config, PlannedRun Run) Plan()
     {
         var loaded = ConfigLoader.Parse($$"""

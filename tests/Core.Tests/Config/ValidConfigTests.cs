@@ -91,6 +91,7 @@ public class ValidConfigTests
         Assert.Equal(("rtx5090", 4), (server.Gpu.Type, server.Gpu.Count));
         Assert.Equal((RuntimeKind.Process, "/models", GatewayPolicy.PowerOfTwo), (server.Runtime, server.HfHome, server.Gateway.Policy));
         Assert.Equal(["chat", "smoke"], server.Workloads);
+        Assert.Equal(["/opt/vllm/.venv/bin/vllm", "serve"], server.Engine.Command);
         Assert.Equal(Path.Combine(home, ".ssh", "id_test"), ConfigText.Load(FullConfig().Replace("key: id_test", "key: ~/.ssh/id_test"), folder)
             .Diagnostics.Select(d => d.Message).Single(m => m.StartsWith("key file", StringComparison.Ordinal))
             .Split('\'')[1]);
@@ -110,6 +111,7 @@ public class ValidConfigTests
         Assert.Equal(192, engine.MaxNumSeqs);                    // the model's override survives where the server has none
         Assert.Equal(["--trust-remote-code", "--dtype", "float16", "--enable-expert-parallel"], engine.ExtraArgs);
         Assert.Equal(("1", "0"), (engine.Env["VLLM_LOGGING_LEVEL"], engine.Env["NCCL_P2P_DISABLE"]));
+        Assert.Equal(["/opt/vllm/.venv/bin/vllm", "serve"], engine.Command);
     }
 
     [Fact]
@@ -126,6 +128,7 @@ public class ValidConfigTests
         Assert.Equal(first.Servers[0].Ssh, reread.Config!.Servers[0].Ssh);
         Assert.Equal(first.Workloads[1], reread.Config.Workloads[1]);
         Assert.Equal(first.Engine.ExtraArgs, reread.Config.Engine.ExtraArgs);
+        Assert.Equal(first.Servers[0].Engine.Command, reread.Config.Servers[0].Engine.Command);
     }
 
     [Fact]
@@ -204,7 +207,12 @@ public class ValidConfigTests
             workloads: [chat, smoke]
             runtime: process
             hf_home: /models
-            engine: { kind: vllm, max_model_len: 2048, extra_args: [--enable-expert-parallel], env: { NCCL_P2P_DISABLE: "0" } }
+            engine:
+              kind: vllm
+              max_model_len: 2048
+              extra_args: [--enable-expert-parallel]
+              env: { NCCL_P2P_DISABLE: "0" }
+              command: [/opt/vllm/.venv/bin/vllm, serve]
             gateway: { policy: power-of-two }
         """;
 }
