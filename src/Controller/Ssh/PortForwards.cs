@@ -1,10 +1,13 @@
+using GpuBench.Core.Net;
 using Renci.SshNet;
 
 namespace GpuBench.Controller.Ssh;
 
 /// <summary>
 /// A local port forward: 127.0.0.1:<see cref="LocalPort"/> on this machine reaches <see cref="RemoteHost"/>:
-/// <see cref="RemotePort"/> as seen from the box. It keeps its local port across reconnects.
+/// <see cref="RemotePort"/> as seen from the box. It keeps its local port across reconnects, so the port lies below
+/// the ephemeral range (<see cref="LoopbackPorts.Pick"/>): while the link is down nothing listens on it, and a port
+/// the kernel handed out could meanwhile become some outgoing connection's, leaving the forward nowhere to return.
 /// </summary>
 public sealed class LocalForward
 {
@@ -24,6 +27,11 @@ public sealed class LocalForward
     internal void Open(SshClient client)
     {
         ForwardedPorts.Close(Port);
+        if (LocalPort == 0)
+        {
+            LocalPort = LoopbackPorts.Pick();
+        }
+
         var port = new ForwardedPortLocal("127.0.0.1", (uint)LocalPort, RemoteHost, (uint)RemotePort);
         client.AddForwardedPort(port);
         port.Start();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using GpuBench.Controller.Ssh;
+using GpuBench.Core.Net;
 using GpuBench.TestSupport;
 
 namespace GpuBench.Controller.Tests.Ssh;
@@ -21,6 +22,19 @@ public sealed class PortForwardTests(SshdFixture sshd) : IClassFixture<SshdFixtu
         Assert.NotEqual(onBox.Port, forward.LocalPort);
         using var http = new HttpClient();
         Assert.Equal("agent says hi", await http.GetStringAsync(new Uri(forward.Uri, "health"), Ct));
+    }
+
+    [Fact]
+    public async Task Local_forward_listens_below_the_ephemeral_range_where_no_outgoing_connection_can_take_its_port_during_a_reconnect()
+    {
+        Prerequisite.Require(SshdFixture.Available, SshdFixture.Missing);
+        Assert.SkipWhen(LoopbackPorts.EphemeralStart() < 11_000, "this machine's ephemeral range leaves no room below it");
+        await using var onBox = await LoopbackHttpServer.StartAsync("agent");
+        await using var link = await sshd.LinkAsync();
+
+        var forward = await link.ForwardLocalAsync(onBox.Port, Ct);
+
+        Assert.InRange(forward.LocalPort, 1, LoopbackPorts.EphemeralStart() - 1);
     }
 
     [Fact]
