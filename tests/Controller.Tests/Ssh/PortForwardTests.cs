@@ -50,6 +50,18 @@ public sealed class PortForwardTests(SshdFixture sshd) : IClassFixture<SshdFixtu
         Assert.Contains("otlp collector here", await FetchFromBoxAsync(link, forward.BoxPort), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Remote_forward_asks_the_box_for_a_port_below_its_ephemeral_range_so_it_can_have_it_again_after_a_reconnect()
+    {
+        Prerequisite.Require(SshdFixture.Available, SshdFixture.Missing);
+        await using var dashboard = await LoopbackHttpServer.StartAsync("otlp collector here");
+        await using var link = await sshd.LinkAsync();
+
+        var forward = await link.ForwardRemoteAsync(dashboard.Port, Ct);
+
+        Assert.InRange(forward.BoxPort, 1, LoopbackPorts.DefaultEphemeralStart - 1);
+    }
+
     /// <summary>An HTTP GET made by a program on the box (bash's /dev/tcp), not by the test process.</summary>
     internal static async Task<string> FetchFromBoxAsync(SshLink link, int boxPort)
     {
