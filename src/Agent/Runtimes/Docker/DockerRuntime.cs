@@ -14,8 +14,7 @@ namespace GpuBench.Agent.Runtimes.Docker;
 /// <summary>
 /// Replicas as containers through the Docker Engine API: GPU device requests, ipc host, shm, the model cache, the
 /// box's network with the engine on 127.0.0.1, the agent's telemetry settings and GpuBench labels. Only containers
-/// labelled <see cref="DeploymentLabels.Managed"/> and with this agent's data directory are ever removed: another
-/// agent on the box (the AppHost starts one per local server) keeps its replicas while this one starts.
+/// labelled <see cref="DeploymentLabels.Managed"/> are ever removed.
 /// </summary>
 public sealed class DockerRuntime(IOptions<AgentOptions> options, ChildTelemetry telemetry, ILogger<DockerRuntime> logger) : IEngineRuntime, IContainerEngineInfo, IDisposable
 {
@@ -28,15 +27,11 @@ public sealed class DockerRuntime(IOptions<AgentOptions> options, ChildTelemetry
 
     private DockerClient Client => _client.Value;
 
-    private string AgentLabel => Path.GetFullPath(options.Value.DataDirectory);
-
     public async Task<ReplicaHandle> StartAsync(DeploymentPlan plan, ReplicaSpec replica, CancellationToken cancellationToken)
     {
         await EnsureImageAsync(replica.Image, cancellationToken);
         var launch = telemetry.Apply(plan, replica);
-        var labels = new Dictionary<string, string>(launch.Replica.Labels) { [DeploymentLabels.Agent] = AgentLabel };
-        var created = await Client.Containers.CreateContainerAsync(
-            DockerContainerFactory.Create(launch.Replica with { Labels = labels }, launch.Secrets), cancellationToken);
+        var created = await Client.Containers.CreateContainerAsync(DockerContainerFactory.Create(launch.Replica, launch.Secrets), cancellationToken);
         _redactors[created.ID] = new SecretRedactor(launch.Secrets.Values);
         var handle = new ReplicaHandle(replica.Index, created.ID, DeploymentPaths.ReplicaLog(options.Value, plan.Id, replica.Index));
         try
@@ -118,11 +113,7 @@ public sealed class DockerRuntime(IOptions<AgentOptions> options, ChildTelemetry
             All = true,
             Filters = new Dictionary<string, IDictionary<string, bool>>
             {
-                ["label"] = new Dictionary<string, bool>
-                {
-                    [$"{DeploymentLabels.Managed}=true"] = true,
-                    [$"{DeploymentLabels.Agent}={AgentLabel}"] = true,
-                },
+                ["label"] = new Dictionary<string, bool> { [$"{DeploymentLabels.Managed}=true"] = true },
             },
         }, cancellationToken);
         foreach (var container in ours)
