@@ -1,8 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using GpuBench.Provisioning.Cache;
 using GpuBench.Provisioning.Hub;
+using GpuBench.TestSupport;
 using GpuBench.TestSupport.Hub;
 
 namespace GpuBench.Provisioning.Tests;
@@ -16,6 +15,7 @@ public abstract class ProvisioningTestBase : IAsyncLifetime
     public const string ModelId = "acme/tiny-model";
 
     private readonly List<HttpClient> _clients = [];
+    private readonly ClosedLoopbackPort _closedPort = new();
 
     protected TestHubServer Hub { get; private set; } = null!;
 
@@ -72,6 +72,7 @@ public abstract class ProvisioningTestBase : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         _clients.ForEach(c => c.Dispose());
+        _closedPort.Dispose();
         await Hub.DisposeAsync();
         if (Directory.Exists(HfHome))
         {
@@ -94,12 +95,7 @@ public abstract class ProvisioningTestBase : IAsyncLifetime
     protected static HubEndpoint HubEndpointOf(TestHubServer hub) => HubEndpoint.Parse(hub.HubAddress.ToString());
 
     /// <summary>An endpoint on a loopback port nothing listens on: connections are refused.</summary>
-    protected static HubEndpoint UnreachableEndpoint()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return HubEndpoint.Parse($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
-    }
+    protected HubEndpoint UnreachableEndpoint() => HubEndpoint.Parse($"http://127.0.0.1:{_closedPort.Port}");
 
     protected string BlobPath(string path) => Path.Combine(RepositoryDirectory, "blobs", HubRepository.BlobId(path, TinyFiles[path]));
 

@@ -4,7 +4,9 @@ namespace GpuBench.Agent.Runs;
 
 /// <summary>
 /// A run's progress events: every reader gets the history first, then live events until the run ends, so a
-/// controller that reconnects misses nothing.
+/// controller that reconnects misses nothing. The feed numbers the events itself: they are published from several
+/// threads at once (a <see cref="Progress{T}"/> reports on the thread pool), so a publisher reading the last number
+/// and adding one would hand out the same number twice.
 /// </summary>
 public sealed class ProgressFeed
 {
@@ -24,8 +26,10 @@ public sealed class ProgressFeed
         }
     }
 
+    /// <summary>Adds <paramref name="progress"/> as the next event, whatever its <see cref="RunProgress.Sequence"/> said.</summary>
     public void Publish(RunProgress progress, bool final = false)
     {
+        ArgumentNullException.ThrowIfNull(progress);
         TaskCompletionSource changed;
         lock (_lock)
         {
@@ -34,7 +38,7 @@ public sealed class ProgressFeed
                 return;
             }
 
-            _events.Add(progress);
+            _events.Add(progress with { Sequence = _events.Count });
             _completed = final;
             changed = _changed;
             _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -91,8 +91,9 @@ public sealed class RunManager(
     {
         var workload = request.Workload;
         var plan = deployment.Plan;
+        // Sequence 0: the feed numbers the events it publishes.
         RunProgress Event(RunState state, LoadCounters counters, string? message) => new(
-            runId, feed.Latest is { } last ? last.Sequence + 1 : 0, time.GetUtcNow(), state,
+            runId, 0, time.GetUtcNow(), state,
             counters.Completed, counters.Failed, counters.Total, counters.OutputTokens,
             (time.GetUtcNow() - started).TotalSeconds, message);
 

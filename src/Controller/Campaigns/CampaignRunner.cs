@@ -58,9 +58,23 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
         Directory.CreateDirectory(directory);
         var servers = config.Servers.Where(s => settings.Servers.Count == 0 || settings.Servers.Contains(s.Name, StringComparer.Ordinal));
         var campaign = new Campaign(config, plan, settings, directory, observer);
-        var outcomes = await Task.WhenAll(servers.Select(s => RunServerAsync(campaign, s, cancellationToken))).ConfigureAwait(false);
-        return new CampaignResult(directory, [.. outcomes.SelectMany(o => o)]);
+        try
+        {
+            var outcomes = await Task.WhenAll(servers.Select(s => RunServerAsync(campaign, s, cancellationToken))).ConfigureAwait(false);
+            return new CampaignResult(directory, [.. outcomes.SelectMany(o => o)]);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            throw AsCancellation(ex, cancellationToken);
+        }
     }
+
+    /// <summary>
+    /// Once the campaign is cancelled, whatever else broke is the cancellation: a Ctrl+C reaches a local agent too,
+    /// which stops and cuts the calls in flight (an IOException from a progress feed, not an OperationCanceledException).
+    /// </summary>
+    private static OperationCanceledException AsCancellation(Exception ex, CancellationToken cancellationToken) =>
+        ex as OperationCanceledException ?? new OperationCanceledException($"The campaign was cancelled ({ex.Message}).", ex, cancellationToken);
 
     private sealed record Campaign(BenchConfig Config, RunPlan Plan, CampaignSettings Settings, string Directory, ICampaignObserver Observer);
 
@@ -236,14 +250,19 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
             await CallAsync(session, async c => { await c.AcknowledgeAsync(runId, cancellationToken).ConfigureAwait(false); return true; }, cancellationToken).ConfigureAwait(false);
             return Outcome(run, reason is null ? RunOutcomeKind.Completed : RunOutcomeKind.Failed, reason, metrics);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested)
         {
             if (deployment is not null)
             {
                 await TearDownAsync(session, deployment.Id, tracker, run).ConfigureAwait(false);
             }
 
-            throw;
+            if (ex is OperationCanceledException)
+            {
+                throw;
+            }
+
+            throw AsCancellation(ex, cancellationToken);
         }
         catch (AgentLostException lost)
         {

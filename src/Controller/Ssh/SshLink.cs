@@ -89,7 +89,7 @@ public sealed class SshLink : IAsyncDisposable
     public Task WaitUntilConnectedAsync(CancellationToken cancellationToken) =>
         CurrentClientAsync(cancellationToken);
 
-    /// <summary>Opens 127.0.0.1:&lt;ephemeral&gt; here to reach <paramref name="remoteHost"/>:<paramref name="remotePort"/> as the box sees it.</summary>
+    /// <summary>Opens 127.0.0.1:&lt;port below the ephemeral range&gt; here to reach <paramref name="remoteHost"/>:<paramref name="remotePort"/> as the box sees it.</summary>
     public Task<LocalForward> ForwardLocalAsync(int remotePort, CancellationToken cancellationToken, string remoteHost = "127.0.0.1") =>
         AddForwardAsync(new LocalForward(remoteHost, remotePort), _localForwards, (f, c) => f.Open(c), cancellationToken);
 

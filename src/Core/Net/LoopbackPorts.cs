@@ -16,6 +16,9 @@ namespace GpuBench.Core.Net;
 /// </remarks>
 public static partial class LoopbackPorts
 {
+    /// <summary>Where Linux's ephemeral range starts unless the machine says otherwise.</summary>
+    public const int DefaultEphemeralStart = 32_768;
+
     private const string EphemeralRangeFile = "/proc/sys/net/ipv4/ip_local_port_range";
     private const int Lowest = 10_000;
     private const int Attempts = 64;
@@ -28,7 +31,7 @@ public static partial class LoopbackPorts
         {
             for (var i = 0; i < Attempts; i++)
             {
-                var port = Random.Shared.Next(Lowest, ephemeralStart);
+                var port = BelowEphemeralRange(ephemeralStart);
                 if (IsFree(port))
                 {
                     return port;
@@ -41,6 +44,9 @@ public static partial class LoopbackPorts
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
+    /// <summary>A random port from 10,000 up to <paramref name="ephemeralStart"/>, not checked for being free.</summary>
+    public static int BelowEphemeralRange(int ephemeralStart) => Random.Shared.Next(Lowest, ephemeralStart);
+
     /// <summary>
     /// The port in ASP.NET Core's <c>Now listening on: http://127.0.0.1:PORT</c> line (logged once Kestrel listens,
     /// so a server started on port 0 says which port it got), found anywhere in <paramref name="text"/>; null when
@@ -51,7 +57,7 @@ public static partial class LoopbackPorts
             ? int.Parse(match.Groups["port"].ValueSpan, CultureInfo.InvariantCulture)
             : null;
 
-    /// <summary>The first port of the kernel's ephemeral range (32768, Linux's default, when it cannot be read).</summary>
+    /// <summary>The first port of the kernel's ephemeral range (<see cref="DefaultEphemeralStart"/> when it cannot be read).</summary>
     public static int EphemeralStart()
     {
         string? rangeText;
@@ -65,7 +71,7 @@ public static partial class LoopbackPorts
         }
 
         var first = rangeText?.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-        return int.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var start) ? start : 32_768;
+        return int.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var start) ? start : DefaultEphemeralStart;
     }
 
     private static bool IsFree(int port)

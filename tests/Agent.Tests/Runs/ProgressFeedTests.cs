@@ -33,4 +33,23 @@ public class ProgressFeedTests
         Assert.Equal([0, 1, 2, 3], await reading.WaitAsync(TimeSpan.FromSeconds(30), ct));
         Assert.Equal(3, feed.Latest!.Sequence);
     }
+
+    [Fact]
+    public async Task Events_published_from_many_threads_at_once_are_numbered_one_after_another()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var feed = new ProgressFeed();
+
+        // Every publisher offers the same number, as publishers that each read the last one would.
+        Parallel.For(0, 800, new ParallelOptions { CancellationToken = ct }, _ => feed.Publish(Event(0)));
+        feed.Publish(Event(0, RunState.Succeeded), final: true);
+
+        var sequences = new List<long>();
+        await foreach (var progress in feed.ReadAllAsync(ct))
+        {
+            sequences.Add(progress.Sequence);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 801).Select(i => (long)i), sequences);
+    }
 }

@@ -18,21 +18,19 @@ internal sealed class AgentProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<int> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private AgentProcess(Process process, Uri baseUrl, string dataDirectory)
+    private AgentProcess(Process process, string dataDirectory)
     {
         _process = process;
-        BaseUrl = baseUrl;
         DataDirectory = dataDirectory;
-        Client = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(2) };
-        Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
     }
 
-    public Uri BaseUrl { get; }
+    public Uri BaseUrl { get; private set; } = null!;
 
     public string DataDirectory { get; }
 
-    public HttpClient Client { get; }
+    public HttpClient Client { get; private set; } = null!;
 
     /// <summary>Everything the agent wrote to stdout and stderr: its log.</summary>
     public string Output
@@ -49,14 +47,13 @@ internal sealed class AgentProcess : IAsyncDisposable
     public static async Task<AgentProcess> StartAsync(
         string dataDirectory, CancellationToken cancellationToken, int simulatedGpus = 4, IReadOnlyDictionary<string, string>? extraEnvironment = null)
     {
-        var port = LoopbackPorts.Pick();
         var startInfo = new ProcessStartInfo(BuiltProjects.DotNet)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { BuiltProjects.Agent, "--urls", $"http://127.0.0.1:{port}" })
+        foreach (var argument in new[] { BuiltProjects.Agent, "--urls", "http://127.0.0.1:0" })
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -78,13 +75,14 @@ internal sealed class AgentProcess : IAsyncDisposable
         }
 
         var process = Process.Start(startInfo) ?? throw new InvalidOperationException("cannot start the agent");
-        var agent = new AgentProcess(process, new Uri($"http://127.0.0.1:{port}"), dataDirectory);
+        var agent = new AgentProcess(process, dataDirectory);
         process.OutputDataReceived += (_, e) => agent.Append(e.Data);
         process.ErrorDataReceived += (_, e) => agent.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
         {
+            agent.Connect(await agent.ListeningPortAsync(cancellationToken));
             await agent.WaitAliveAsync(cancellationToken);
         }
         catch
@@ -158,8 +156,27 @@ internal sealed class AgentProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        Client.Dispose();
+        Client?.Dispose();
         _process.Dispose();
+    }
+
+    /// <summary>
+    /// The port the agent got by binding port 0, from its "Now listening on" line: a port chosen here and handed to
+    /// it could be taken by another process before the agent binds it.
+    /// </summary>
+    private async Task<int> ListeningPortAsync(CancellationToken cancellationToken)
+    {
+        var exited = _process.WaitForExitAsync(CancellationToken.None);
+        var first = await Task.WhenAny(_listening.Task, exited, Task.Delay(TimeSpan.FromSeconds(120), cancellationToken));
+        Assert.True(first == _listening.Task, $"The agent {(first == exited ? "exited at start" : "did not say where it listens")}:\n{Output}");
+        return await _listening.Task;
+    }
+
+    private void Connect(int port)
+    {
+        BaseUrl = new Uri($"http://127.0.0.1:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        Client = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromMinutes(2) };
+        Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
     }
 
     private async Task WaitAliveAsync(CancellationToken cancellationToken)
@@ -195,6 +212,11 @@ internal sealed class AgentProcess : IAsyncDisposable
             lock (_output)
             {
                 _output.AppendLine(line);
+            }
+
+            if (LoopbackPorts.ListeningPort(line) is { } port)
+            {
+                _listening.TrySetResult(port);
             }
         }
     }

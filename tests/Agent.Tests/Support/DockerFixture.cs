@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
 using Docker.DotNet;
 using GpuBench.TestSupport;
 
@@ -10,7 +12,12 @@ namespace GpuBench.Agent.Tests.Support;
 /// </summary>
 public sealed class DockerFixture : IAsyncLifetime
 {
-    public const string Image = "gpubench/simulator:test";
+    /// <summary>
+    /// The image's tag, one per checkout: two checkouts testing on one dockerd at once (worktrees, CI jobs sharing a
+    /// runner) would otherwise rebuild one tag under each other, each with its own simulator sources.
+    /// </summary>
+    public static string Image { get; } =
+        $"gpubench/simulator:test-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Fixtures.RepositoryRoot)))[..12]}";
 
     public DockerClient Client { get; } = new DockerClientBuilder().WithEndpoint(new Uri("unix:///var/run/docker.sock")).Build();
 

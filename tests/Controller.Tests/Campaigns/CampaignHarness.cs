@@ -14,8 +14,13 @@ internal sealed class CampaignHarness : IDisposable
 {
     private readonly ServiceProvider _services;
 
-    public CampaignHarness() =>
-        _services = new ServiceCollection().AddGpuBenchCli(new TestConsole()).BuildServiceProvider();
+    /// <param name="configure">Changes to `gpubench`'s services, e.g. a handler that breaks the agent's calls on cue.</param>
+    public CampaignHarness(Action<IServiceCollection>? configure = null)
+    {
+        var services = new ServiceCollection().AddGpuBenchCli(new TestConsole());
+        configure?.Invoke(services);
+        _services = services.BuildServiceProvider();
+    }
 
     public CampaignRunner Runner => _services.GetRequiredService<CampaignRunner>();
 

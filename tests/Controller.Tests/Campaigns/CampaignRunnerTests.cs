@@ -2,6 +2,7 @@ using System.Text.Json;
 using GpuBench.Controller.Campaigns;
 using GpuBench.Controller.Commands;
 using GpuBench.Controller.Tests.Commands;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GpuBench.Controller.Tests.Campaigns;
 
@@ -116,6 +117,21 @@ public sealed class CampaignRunnerTests(SharedTestBundle bundle) : IDisposable
         Directory.Delete(Path.Combine(campaign, "sim-4090", "qwen", "tiny2"), recursive: true);
         var again = await harness.RunAsync(config, settings, new RecordingObserver(), Ct);
         Assert.Equal(["sim-4090/qwen/tiny2"], again.Outcomes.Where(o => o.Kind == RunOutcomeKind.Completed).Select(o => o.RelativePath));
+    }
+
+    [Fact]
+    public async Task A_call_cut_by_the_interrupt_that_cancels_the_campaign_ends_it_as_cancelled_not_failed()
+    {
+        var config = CampaignHarness.Load(Config(workloads: 1));
+        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        using var harness = new CampaignHarness(services => services
+            .AddHttpClient(AgentClientFactory.ProgressClientName).AddHttpMessageHandler(() => new InterruptingFeedHandler(interrupt)));
+        var settings = new CampaignSettings { Name = "cut", Reach = new AgentReach { LocalTools = Tools } };
+
+        var stopped = await Record.ExceptionAsync(() => harness.RunAsync(config, settings, new RecordingObserver(), interrupt.Token));
+
+        Assert.True(stopped is OperationCanceledException, $"expected the campaign to stop as cancelled; it ended with {stopped?.ToString() ?? "no exception"}");
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(config.ResultsDir, "cut"), RunFolder.FailureFile, SearchOption.AllDirectories));
     }
 
     [Fact]

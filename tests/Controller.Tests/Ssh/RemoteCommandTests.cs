@@ -17,7 +17,6 @@ public sealed class RemoteCommandTests(SshdFixture sshd) : IClassFixture<SshdFix
         Directory.CreateDirectory(directory);
         var script = Path.Combine(directory, "echo-args.sh");
         await File.WriteAllTextAsync(script, "#!/bin/sh\nout=\"$1\"; shift\nfor a in \"$@\"; do printf '%s\\0' \"$a\"; done > \"$out\"\n", Ct);
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var output = Path.Combine(directory, "argv.bin");
         string[] arguments =
         [
@@ -32,7 +31,9 @@ public sealed class RemoteCommandTests(SshdFixture sshd) : IClassFixture<SshdFix
         ];
         await using var link = await sshd.LinkAsync();
 
-        var result = await link.RunAsync([script, output, .. arguments], Ct);
+        // Read by sh, not executed: a file written a moment ago may still be open for writing in a child that another
+        // test forked meanwhile, and executing it would then fail with "Text file busy".
+        var result = await link.RunAsync(["sh", script, output, .. arguments], Ct);
 
         Assert.True(result.Succeeded, result.Error);
         var received = Encoding.UTF8.GetString(await File.ReadAllBytesAsync(output, Ct)).Split('\0')[..^1];

@@ -29,13 +29,8 @@ public sealed class SshConnectorTests(SshdFixture sshd) : IClassFixture<SshdFixt
     public async Task Closed_port_is_refused_naming_host_and_port()
     {
         Prerequisite.Require(SshdFixture.Available, SshdFixture.Missing);
-        int closed;
-        using (var listener = new TcpListener(IPAddress.Loopback, 0))
-        {
-            listener.Start();
-            closed = ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-
+        using var closedPort = new ClosedLoopbackPort();
+        var closed = closedPort.Port;
         var options = (await sshd.PinnedOptionsAsync()) with { Port = closed };
 
         var error = await Assert.ThrowsAsync<SshTransportException>(() => SshdFixture.Connector().ConnectAsync(options, Ct));

@@ -15,7 +15,7 @@ public sealed class StreamingTests
         await using var gateway = await TestGateway.StartAsync([replica]);
 
         var sent = Stopwatch.GetTimestamp();
-        var (response, sse) = await gateway.StreamAsync(chunks: 6, intervalMs: 50, Ct);
+        var (response, sse) = await gateway.StreamAsync(chunks: 6, intervalMs: 100, Ct);
         using (response)
         {
             var events = await sse.ReadToEndAsync(Ct);
@@ -26,9 +26,10 @@ public sealed class StreamingTests
             Assert.Equal("[DONE]", events[^1].Data);
             // A buffering proxy would deliver nothing before the replica finished writing.
             Assert.True(events[0].ArrivedAt < replica.LastStreamWrittenAt, "the first chunk arrived only after the stream was complete");
-            Assert.True(Stopwatch.GetElapsedTime(sent, events[0].ArrivedAt) < TimeSpan.FromSeconds(2));
-            // Chunks written 50 ms apart arrive in separate reads, spread over the replica's ~250 ms; a loaded test
-            // machine may merge a pair or two, a buffering proxy would merge them all.
+            // The first request through a gateway just started pays for its JIT; a loaded machine makes that seconds.
+            Assert.True(Stopwatch.GetElapsedTime(sent, events[0].ArrivedAt) < TimeSpan.FromSeconds(10));
+            // Chunks written 100 ms apart arrive in separate reads, spread over the replica's ~500 ms; a loaded test
+            // machine may merge a pair or two or hold the first back a while, a buffering proxy would merge them all.
             var chunks = events.Take(6).ToArray();
             Assert.True(chunks.Select(e => e.Read).Distinct().Count() >= 4, $"reads: {string.Join(",", chunks.Select(e => e.Read))}");
             Assert.True(Stopwatch.GetElapsedTime(chunks[0].ArrivedAt, chunks[^1].ArrivedAt) >= TimeSpan.FromMilliseconds(150));

@@ -12,11 +12,13 @@ namespace GpuBench.LoadGen.Tests.Running;
 
 /// <summary>
 /// The generator against a real Kestrel SSE server with scripted timings, on a shared and busy CPU.
-/// Tolerances: the client can never see a chunk before the server wrote it, so scripted values are lower bounds
-/// (minus 1 ms for timer granularity); the upper bounds allow 150 ms of scheduling noise for TTFT and 25 ms for a
-/// median ITL, which a loaded two-core machine stays well inside. The tight check is against what the server
-/// recorded: client and server share this process's Stopwatch, and the median client ITL must match the median
-/// server gap to within 5 ms (the fidelity benchmark measures the real error, far below that).
+/// Tolerances: the client can never see a chunk before the server wrote it, so what the server recorded bounds the
+/// client's figures below: exactly for TTFT, within 5 ms for the gaps between chunks. The scripted values do not:
+/// the server's delays run on the runtime's timers, which follow the kernel's coarse clock and may end a tick
+/// (several ms) early. The upper bounds allow 150 ms of scheduling noise for TTFT and 25 ms for a median ITL, which
+/// a loaded two-core machine stays well inside. The tight check is against what the server recorded: client and
+/// server share this process's Stopwatch, and the median client ITL must match the median server gap to within 5 ms
+/// (the fidelity benchmark measures the real error, far below that).
 /// </summary>
 public sealed class LoadRunnerTests : IAsyncLifetime
 {
@@ -46,6 +48,14 @@ public sealed class LoadRunnerTests : IAsyncLifetime
     private Task<LoadResult> RunAsync(LoadOptions options) =>
         new LoadRunner(_http, _telemetry).RunAsync(options, null, TestContext.Current.CancellationToken);
 
+    /// <summary>From the request's arrival to its first chunk, in ms, as the server timed it.</summary>
+    private static double ServerTtftMs(ReceivedRequest request) =>
+        Stopwatch.GetElapsedTime(request.Arrived, request.Emitted[0]).TotalMilliseconds;
+
+    /// <summary>The median gap between chunks, in ms, as the server timed them.</summary>
+    private double ServerMedianGapMs() =>
+        SampleStatistics.Percentile([.. _server.Received.SelectMany(r => r.EmittedGapsS()).Order()], 50) * 1000;
+
     [Fact]
     public async Task Chat_run_measures_the_scripted_ttft_itl_and_throughput()
     {
@@ -60,15 +70,15 @@ public sealed class LoadRunnerTests : IAsyncLifetime
         Assert.Equal(80, m.TotalOutputTokens);
         Assert.Equal(8 * (20 + 5), m.TotalInputTokens);  // the server's usage.prompt_tokens, chat template included
         Assert.All(_server.Received, r => Assert.Equal(20, r.PromptWords));  // exact input length
-        Assert.InRange(m.Ttft.Mean, 99, 100 + 150);
-        Assert.InRange(m.Itl.Median, 19, 20 + 25);
-        Assert.InRange(m.Tpot.Mean, 19, 20 + 25);
-
-        var serverMedianGapMs = SampleStatistics.Percentile([.. _server.Received.SelectMany(r => r.EmittedGapsS()).Order()], 50) * 1000;
+        var serverMedianGapMs = ServerMedianGapMs();
+        Assert.InRange(m.Ttft.Mean, _server.Received.Average(ServerTtftMs), 100 + 150);
+        Assert.InRange(m.Itl.Median, serverMedianGapMs - 5, 20 + 25);
+        Assert.InRange(m.Tpot.Mean, serverMedianGapMs - 5, 20 + 25);
         Assert.InRange(m.Itl.Median, serverMedianGapMs - 5, serverMedianGapMs + 5);
 
-        // Two waves of four (concurrency 4): at least TTFT + 9 ITL each.
-        Assert.InRange(m.Duration, 2 * (0.1 + (9 * 0.02)), 10);
+        // Two waves of four (concurrency 4): at least the server's time from the first arrival to the last chunk.
+        var serverSpanS = Stopwatch.GetElapsedTime(_server.Received.Min(r => r.Arrived), _server.Received.Max(r => r.Emitted[^1])).TotalSeconds;
+        Assert.InRange(m.Duration, serverSpanS, 10);
         Assert.Equal(m.TotalOutputTokens / m.Duration, m.OutputThroughput, 1e-9);
         Assert.InRange(m.MaxConcurrentRequests, 1, 4);
         Assert.True(m.GpuBench!.ClientQueueTime.At(99) > 50, "the second wave waited for a slot");
@@ -113,9 +123,10 @@ public sealed class LoadRunnerTests : IAsyncLifetime
         var m = (await RunAsync(Options(2))).Metrics;
 
         Assert.Equal(20, m.TotalOutputTokens);
-        Assert.InRange(m.Itl.Median, 29, 30 + 25);                         // one gap per 2-token chunk
-        Assert.InRange(m.GpuBench!.PerTokenItl.Median, 14.5, 15 + 13);     // the gap over its 2 tokens
-        Assert.InRange(m.Tpot.Mean, 4 * 30.0 / 9 - 1, (4 * 30.0 / 9) + 25); // 4 gaps over 9 tokens after the first
+        var gap = ServerMedianGapMs() - 5;
+        Assert.InRange(m.Itl.Median, gap, 30 + 25);                         // one gap per 2-token chunk
+        Assert.InRange(m.GpuBench!.PerTokenItl.Median, gap / 2, 15 + 13);   // the gap over its 2 tokens
+        Assert.InRange(m.Tpot.Mean, 4 * gap / 9, (4 * 30.0 / 9) + 25);     // 4 gaps over 9 tokens after the first
     }
 
     [Fact]
@@ -211,7 +222,8 @@ public sealed class LoadRunnerTests : IAsyncLifetime
         Assert.Equal(4, m.Failed);
         Assert.Equal(8, _server.Received.Count);  // a failed request is never retried
         Assert.Equal(40, m.TotalOutputTokens);
-        Assert.InRange(m.Ttft.Median, 19, 20 + 150);  // a failed request answers at once; it would drag TTFT down
+        // A failed request answers at once; it would drag TTFT down below every streamed request's.
+        Assert.InRange(m.Ttft.Median, _server.Received.Where(r => r.Emitted.Count > 0).Min(ServerTtftMs), 20 + 150);
         var failed = result.Requests.Where(r => !r.Success).ToArray();
         Assert.All(failed, r =>
         {

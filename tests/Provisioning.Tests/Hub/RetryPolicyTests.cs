@@ -6,7 +6,7 @@ namespace GpuBench.Provisioning.Tests.Hub;
 
 public sealed class RetryPolicyTests
 {
-    private readonly FakeTimeProvider _time = new();
+    private readonly TimerCountingTimeProvider _time = new();
     private int _attempts;
 
     [Fact]
@@ -28,6 +28,8 @@ public sealed class RetryPolicyTests
         // Attempts at 0 s, then after 1 s, 2 s and 3 s (capped, not 4 s).
         foreach (var (wait, expected) in new[] { (0.999, 1), (0.001, 2), (1.999, 2), (0.001, 3), (2.999, 3), (0.001, 4) })
         {
+            // The retry's delay must be waiting before the clock moves: a delay that starts later counts from there.
+            Assert.True(SpinWait.SpinUntil(() => _time.Timers >= Volatile.Read(ref _attempts), TimeSpan.FromSeconds(10)), "the retry never waited");
             _time.Advance(TimeSpan.FromSeconds(wait));
             Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref _attempts) == expected, TimeSpan.FromSeconds(10)), $"expected attempt {expected}");
             // Give an early retry the chance to show itself before the clock moves on.
@@ -69,5 +71,19 @@ public sealed class RetryPolicyTests
         }, cancel.Token));
 
         Assert.Equal(1, _attempts);
+    }
+}
+
+/// <summary>A fake clock that counts the timers created on it (one per retry delay).</summary>
+internal sealed class TimerCountingTimeProvider : FakeTimeProvider
+{
+    private int _timers;
+
+    public int Timers => Volatile.Read(ref _timers);
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        Interlocked.Increment(ref _timers);
+        return base.CreateTimer(callback, state, dueTime, period);
     }
 }
