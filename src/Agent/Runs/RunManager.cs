@@ -133,6 +133,11 @@ public sealed class RunManager(
         }
 
         var (gpus, engine) = await sampling.StopAsync();
+        foreach (var failure in sampling.Failures)
+        {
+            logger.LogWarning(failure, "Run {RunId}: telemetry sampling stopped early; its summaries end there", runId);
+        }
+
         result = result with
         {
             FinishedAt = time.GetUtcNow(),

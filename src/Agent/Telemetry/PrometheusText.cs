@@ -31,6 +31,12 @@ public static class PrometheusText
             {
                 name = line[..brace];
                 var end = ParseLabels(line, brace + 1, labels);
+                if (end >= line.Length)
+                {
+                    // A label set that never closes (a truncated line): nothing on it can be trusted.
+                    continue;
+                }
+
                 rest = line[(end + 1)..];
             }
             else if (space > 0)
@@ -80,7 +86,7 @@ public static class PrometheusText
             var equals = line.IndexOf('=', i);
             if (equals < 0)
             {
-                return line.Length - 1;
+                return line.Length;
             }
 
             var key = line[i..equals].Trim().TrimStart(',').Trim();

@@ -58,8 +58,9 @@ public sealed class TelemetrySampler(
                 {
                     text = await client.GetStringAsync(new Uri(new Uri(target.BaseUrl), "/metrics"), cancellationToken);
                 }
-                catch (HttpRequestException e)
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
                 {
+                    // Unreachable or too slow this time (an engine busy starting, a timeout): the next tick tries again.
                     logger.LogDebug("Replica {Replica} /metrics not readable: {Error}", target.Replica, e.Message);
                     continue;
                 }
@@ -128,21 +129,15 @@ public sealed class TelemetrySession(CancellationTokenSource stop) : IAsyncDispo
     internal TelemetrySummarizer Engine { get; } = new();
     internal CancellationToken Token => stop.Token;
 
+    /// <summary>Why a sampling loop ended before it was stopped, if one did: the summaries hold what came before.</summary>
+    public IReadOnlyList<Exception> Failures => [.. Loops.Where(l => l.IsFaulted).Select(l => l.Exception!.GetBaseException())];
+
     public async Task<(IReadOnlyList<TelemetrySummary> Gpus, IReadOnlyList<TelemetrySummary> Engine)> StopAsync()
     {
         await stop.CancelAsync();
-        foreach (var loop in Loops)
-        {
-            try
-            {
-                await loop;
-            }
-            catch (OperationCanceledException)
-            {
-                // Expected: the loops end by cancellation.
-            }
-        }
 
+        // A loop that broke (see Failures) must not cost the run its result: telemetry comes beside it.
+        await Task.WhenAll(Loops).ContinueWith(_ => { }, TaskScheduler.Default);
         return (Gpus.Summaries(), Engine.Summaries());
     }
 

@@ -27,4 +27,16 @@ public class PrometheusTextTests
         Assert.Equal(1.7e9, samples[2].Value);
         Assert.True(double.IsNaN(samples[3].Value));
     }
+
+    [Theory]
+    [InlineData("vllm:num_requests_waiting{engine=\"0\",model_name=\"Qwen")]
+    [InlineData("vllm:num_requests_waiting{engine=")]
+    [InlineData("vllm:num_requests_waiting{engine")]
+    [InlineData("vllm:num_requests_waiting{")]
+    public void A_truncated_line_is_skipped_and_the_lines_around_it_are_kept(string truncated)
+    {
+        var samples = PrometheusText.Parse($"vllm:num_requests_running 2\n{truncated}\nvllm:kv_cache_usage_perc 0.5\n");
+
+        Assert.Equal([("vllm:num_requests_running", 2.0), ("vllm:kv_cache_usage_perc", 0.5)], samples.Select(s => (s.Name, s.Value)));
+    }
 }
