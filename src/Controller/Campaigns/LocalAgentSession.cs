@@ -70,7 +70,7 @@ public sealed class LocalAgentSession : IAgentSession
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var argument in tools.Agent.Skip(1).Concat(["--urls", "http://127.0.0.1:0"]))
+        foreach (var argument in tools.Agent.Skip(1).Concat(["--urls", "http://127.0.0.1:0", LoopbackPorts.ListeningLineArgument]))
         {
             start.ArgumentList.Add(argument);
         }

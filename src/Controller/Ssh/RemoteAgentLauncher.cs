@@ -98,6 +98,7 @@ public sealed class RemoteAgentLauncher(ILogger<RemoteAgentLauncher> logger, Tim
 
         var argv = new List<string> { $"{bundle.Path}/{spec.Executable}" };
         argv.AddRange(spec.Arguments);
+        argv.Add(LoopbackPorts.ListeningLineArgument);
 
         // A background simple command in a non-interactive shell is not a process group leader, so setsid and
         // nohup both exec in place and $! is the agent's own pid. The agent keeps the user's umask: files it makes

@@ -48,6 +48,12 @@ public static partial class LoopbackPorts
     public static int BelowEphemeralRange(int ephemeralStart) => Random.Shared.Next(Lowest, ephemeralStart);
 
     /// <summary>
+    /// A command-line setting that keeps the <see cref="ListeningPort"/> line in a server's log whatever log levels
+    /// its environment sets (that line is the only way to learn a port chosen at start).
+    /// </summary>
+    public const string ListeningLineArgument = "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information";
+
+    /// <summary>
     /// The port in ASP.NET Core's <c>Now listening on: http://127.0.0.1:PORT</c> line (logged once Kestrel listens,
     /// so a server started on port 0 says which port it got), found anywhere in <paramref name="text"/>; null when
     /// there is no such line.

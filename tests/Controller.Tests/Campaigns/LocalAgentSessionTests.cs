@@ -35,6 +35,20 @@ public sealed class LocalAgentSessionTests(SharedTestBundle bundle)
     }
 
     [Fact]
+    public async Task The_agents_port_is_learnt_even_when_its_settings_silence_its_log()
+    {
+        using var harness = new CampaignHarness();
+        var quiet = new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "None" };
+
+        var session = await LocalAgentSession.StartAsync(
+            harness.Get<AgentClientFactory>(), AgentTools.InBundle(bundle.Path), Server, TimeProvider.System, Ct, quiet);
+        await using (session)
+        {
+            Assert.True((await session.Client.GetSystemInfoAsync(Ct)).Info.Gpus.Simulated);
+        }
+    }
+
+    [Fact]
     public async Task An_agent_that_exits_at_start_is_reported_with_its_output()
     {
         using var harness = new CampaignHarness();

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.Versioning;
 using System.Text;
 using GpuBench.Controller.Ssh;
+using GpuBench.Core.Net;
 using GpuBench.Core.Runtime;
 using GpuBench.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -62,7 +63,8 @@ public sealed class RemoteAgentLauncherTests(SshdFixture sshd) : IClassFixture<S
             Assert.Contains("Now listening on", await File.ReadAllTextAsync(agent.LogPath, Ct), StringComparison.Ordinal);
 
             var received = Encoding.UTF8.GetString(await File.ReadAllBytesAsync(Path.Combine(agent.Directory, "args.bin"), Ct)).Split('\0')[..^1];
-            Assert.Equal(arguments, received);
+            // Every argument arrives as given, then the setting that keeps the listening line in its log.
+            Assert.Equal([.. arguments, LoopbackPorts.ListeningLineArgument], received);
             Assert.Equal("$HOME `id` 'q'", await File.ReadAllTextAsync(Path.Combine(agent.Directory, "value.txt"), Ct));
 
             await using var again = await sshd.LinkAsync();
