@@ -2,6 +2,7 @@ using GpuBench.Core.Prometheus;
 using GpuBench.Gateway.Configuration;
 using GpuBench.Gateway.LoadBalancing;
 using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy;
 
 namespace GpuBench.Gateway.EngineLoad;
 
@@ -13,6 +14,7 @@ namespace GpuBench.Gateway.EngineLoad;
 public sealed partial class EngineMetricsScraper(
     ReplicaSet replicas,
     ReplicaLoads loads,
+    IProxyStateLookup proxyState,
     IOptions<GatewayOptions> options,
     TimeProvider time,
     ILogger<EngineMetricsScraper> logger) : BackgroundService
@@ -62,7 +64,10 @@ public sealed partial class EngineMetricsScraper(
     private async Task ScrapeAsync(Uri replica, CancellationToken cancellationToken)
     {
         var key = replica.AbsoluteUri;
-        var sentBefore = loads.ScrapeStarting(key);
+        var inFlight = proxyState.TryGetCluster(ProxyConfigFactory.ClusterId, out var cluster)
+            && cluster.Destinations.TryGetValue(key, out var destination)
+            ? destination.ConcurrentRequestCount
+            : 0;
         ReplicaLoad? reading = null;
         try
         {
@@ -76,7 +81,7 @@ public sealed partial class EngineMetricsScraper(
             LogScrapeFailed(logger, key, e.Message);
         }
 
-        loads.Store(key, reading, sentBefore);
+        loads.Store(key, reading, inFlight);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Scrape of {Replica} metrics failed ({Reason}); balancing it by in-flight requests")]

@@ -3,81 +3,55 @@ using System.Collections.Concurrent;
 namespace GpuBench.Gateway.EngineLoad;
 
 /// <summary>
-/// The latest /metrics reading of each replica (keyed by its address, the YARP destination id) and how many requests
-/// the gateway sent it since that reading was taken. The scraper writes, the queue-aware policy reads.
+/// The latest /metrics reading of each replica (keyed by its address, the YARP destination id), with the gateway's
+/// in-flight count for that replica when the scrape was sent. The scraper writes, the queue-aware policy reads.
 /// </summary>
 public sealed class ReplicaLoads(TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Stamped> _readings = new(StringComparer.Ordinal);
 
     /// <summary>A reading older than this is not trusted (the replica stopped answering /metrics).</summary>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>The replica's load as of now: the last fresh reading, or null when there is none.</summary>
-    public ReplicaEstimate? Estimate(string replica)
+    /// <summary>The replica's last reading if it is fresh, else null.</summary>
+    public ReplicaEstimate? Estimate(string replica) =>
+        _readings.TryGetValue(replica, out var stamped) && time.GetElapsedTime(stamped.ReadAt) <= MaxAge
+            ? stamped.Estimate
+            : null;
+
+    /// <summary>Stores a reading, or forgets the last one when the scrape failed (null).</summary>
+    public void Store(string replica, ReplicaLoad? reading, int inFlightAtScrape)
     {
-        if (!_entries.TryGetValue(replica, out var entry) || entry.Reading is not { } reading)
-        {
-            return null;
-        }
-
-        if (time.GetElapsedTime(entry.ReadAt) > MaxAge)
-        {
-            return null;
-        }
-
-        return new ReplicaEstimate(reading, Volatile.Read(ref entry.SentSinceReading));
-    }
-
-    /// <summary>Counts a request the policy just sent to the replica.</summary>
-    public void Sent(string replica) => Interlocked.Increment(ref EntryOf(replica).SentSinceReading);
-
-    /// <summary>
-    /// Marks the start of a scrape: returns the number of requests sent so far, which the reading will reflect once
-    /// it arrives. Requests sent while the scrape is on its way stay counted on top of it.
-    /// </summary>
-    public long ScrapeStarting(string replica) => Volatile.Read(ref EntryOf(replica).SentSinceReading);
-
-    /// <summary>Stores a reading (null: the scrape failed) taken after <paramref name="sentBefore"/> sends.</summary>
-    public void Store(string replica, ReplicaLoad? reading, long sentBefore)
-    {
-        var entry = EntryOf(replica);
         if (reading is null)
         {
-            entry.Reading = null;
+            _readings.TryRemove(replica, out _);
             return;
         }
 
-        Interlocked.Add(ref entry.SentSinceReading, -sentBefore);
-        entry.ReadAt = time.GetTimestamp();
-        entry.Reading = reading;
+        _readings[replica] = new Stamped(new ReplicaEstimate(reading, inFlightAtScrape), time.GetTimestamp());
     }
 
     /// <summary>Forgets replicas that are no longer in the deployment.</summary>
     public void Retain(IReadOnlyCollection<string> replicas)
     {
-        foreach (var key in _entries.Keys.Where(k => !replicas.Contains(k)))
+        foreach (var key in _readings.Keys.Where(k => !replicas.Contains(k)))
         {
-            _entries.TryRemove(key, out _);
+            _readings.TryRemove(key, out _);
         }
     }
 
-    private Entry EntryOf(string replica) => _entries.GetOrAdd(replica, static _ => new Entry());
-
-    private sealed class Entry
-    {
-        public long SentSinceReading;
-        public long ReadAt;
-        public volatile ReplicaLoad? Reading;
-    }
+    private sealed record Stamped(ReplicaEstimate Estimate, long ReadAt);
 }
 
-/// <summary>A replica's last reading plus the requests sent to it since, which the reading cannot show yet.</summary>
-public sealed record ReplicaEstimate(ReplicaLoad Reading, long SentSinceReading)
+/// <summary>A replica's last reading and the requests the gateway had in flight there when it was scraped.</summary>
+public sealed record ReplicaEstimate(ReplicaLoad Reading, int InFlightAtReading)
 {
     /// <summary>
-    /// The queue the replica probably has now. A request sent since the reading is counted as queued: between two
-    /// scrapes a burst would otherwise all go to the replica that looked emptiest.
+    /// The queue the replica probably has now, given the gateway's in-flight count for it. A replica that was not
+    /// queueing admits what it is sent (until the next reading says otherwise), so its queue stays 0 and in-flight
+    /// counts decide. One that was queueing queues each request sent since and admits one for each that finished:
+    /// without this a burst between two scrapes would all go to the replica whose reading looked shortest.
     /// </summary>
-    public double Waiting => Reading.Waiting + Math.Max(0, SentSinceReading);
+    public double WaitingNow(int inFlightNow) =>
+        Reading.Waiting <= 0 ? 0 : Math.Max(0, Reading.Waiting + inFlightNow - InFlightAtReading);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using GpuBench.Gateway.Configuration;
 using GpuBench.Gateway.EngineLoad;
 using GpuBench.Gateway.LoadBalancing;
@@ -7,6 +8,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy;
+using Yarp.ReverseProxy.Model;
 
 namespace GpuBench.Gateway.Tests.EngineLoad;
 
@@ -23,8 +26,8 @@ public sealed class EngineMetricsScraperTests
 
         await scraper.ScrapeAllAsync(Ct);
 
-        Assert.Equal((6.0, 0.75), (loads.Estimate(a.Address.AbsoluteUri)!.Waiting, loads.Estimate(a.Address.AbsoluteUri)!.Reading.KvCacheUsage));
-        Assert.Equal((0.0, 0.1), (loads.Estimate(b.Address.AbsoluteUri)!.Waiting, loads.Estimate(b.Address.AbsoluteUri)!.Reading.KvCacheUsage));
+        Assert.Equal((6.0, 0.75), (loads.Estimate(a.Address.AbsoluteUri)!.Reading.Waiting, loads.Estimate(a.Address.AbsoluteUri)!.Reading.KvCacheUsage));
+        Assert.Equal((0.0, 0.1), (loads.Estimate(b.Address.AbsoluteUri)!.Reading.Waiting, loads.Estimate(b.Address.AbsoluteUri)!.Reading.KvCacheUsage));
     }
 
     [Fact]
@@ -37,7 +40,7 @@ public sealed class EngineMetricsScraperTests
 
         await scraper.ScrapeAllAsync(Ct);
 
-        Assert.Equal(2.0, loads.Estimate(good.Address.AbsoluteUri)!.Waiting);
+        Assert.Equal(2.0, loads.Estimate(good.Address.AbsoluteUri)!.Reading.Waiting);
         Assert.Null(loads.Estimate(failing.Address.AbsoluteUri));
         Assert.Null(loads.Estimate(hanging.Address.AbsoluteUri));
     }
@@ -65,8 +68,28 @@ public sealed class EngineMetricsScraperTests
             QueueAware = new QueueAwareOptions { ScrapeTimeout = TimeSpan.FromSeconds(2) },
         });
         var loads = new ReplicaLoads(TimeProvider.System) { MaxAge = TimeSpan.FromMinutes(5) };
-        var scraper = new EngineMetricsScraper(new ReplicaSet(options), loads, options, TimeProvider.System, NullLogger<EngineMetricsScraper>.Instance);
+        var scraper = new EngineMetricsScraper(new ReplicaSet(options), loads, new NoProxyState(), options, TimeProvider.System, NullLogger<EngineMetricsScraper>.Instance);
         return (scraper, loads);
+    }
+
+    /// <summary>No YARP in these tests: the gateway has nothing in flight.</summary>
+    private sealed class NoProxyState : IProxyStateLookup
+    {
+        public bool TryGetRoute(string id, [NotNullWhen(true)] out RouteModel? route)
+        {
+            route = null;
+            return false;
+        }
+
+        public IEnumerable<RouteModel> GetRoutes() => [];
+
+        public bool TryGetCluster(string id, [NotNullWhen(true)] out ClusterState? cluster)
+        {
+            cluster = null;
+            return false;
+        }
+
+        public IEnumerable<ClusterState> GetClusters() => [];
     }
 
     /// <summary>A replica's /metrics on a real Kestrel port: the given text, 500 while it is null, after an optional delay.</summary>

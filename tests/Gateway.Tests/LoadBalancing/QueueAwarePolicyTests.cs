@@ -23,62 +23,72 @@ public sealed class QueueAwarePolicyTests
     private DestinationState? Pick(params DestinationState[] destinations) =>
         _policy.PickDestination(new DefaultHttpContext(), new ClusterState("c"), destinations);
 
-    private void Read(string replica, double waiting, double kv) =>
-        _loads.Store(replica, new ReplicaLoad(waiting, Running: 4, kv), _loads.ScrapeStarting(replica));
+    private void Read(string replica, double waiting, double kv = 0.2, int inFlightAtScrape = 0) =>
+        _loads.Store(replica, new ReplicaLoad(waiting, Running: 4, kv), inFlightAtScrape);
 
     [Fact]
     public void Picks_the_replica_with_the_shortest_engine_queue_even_with_more_requests_in_flight()
     {
-        Read("queued", waiting: 5, kv: 0.2);
-        Read("free", waiting: 0, kv: 0.9);
+        Read("queued", waiting: 5, inFlightAtScrape: 1);
+        Read("free", waiting: 0, inFlightAtScrape: 9);
 
         Assert.Equal("free", Pick(Destination("queued", inFlight: 1), Destination("free", inFlight: 9))!.DestinationId);
     }
 
     [Fact]
-    public void Equal_queues_go_to_the_replica_with_the_emptier_kv_cache()
+    public void Equal_queues_avoid_a_nearly_full_kv_cache()
     {
-        Read("full", waiting: 0, kv: 0.8);
-        Read("empty", waiting: 0, kv: 0.1);
+        Read("full", waiting: 0, kv: 0.95);
+        Read("roomy", waiting: 0, kv: 0.5);
 
-        Assert.Equal("empty", Pick(Destination("full"), Destination("empty", inFlight: 5))!.DestinationId);
+        Assert.Equal("roomy", Pick(Destination("full", inFlight: 1), Destination("roomy", inFlight: 5))!.DestinationId);
     }
 
     [Fact]
-    public void Kv_use_within_one_step_is_decided_by_requests_in_flight()
+    public void Kv_use_below_nearly_full_leaves_the_choice_to_requests_in_flight()
     {
-        Read("a", waiting: 0, kv: 0.41);
-        Read("b", waiting: 0, kv: 0.43);
+        Read("a", waiting: 0, kv: 0.2);
+        Read("b", waiting: 0, kv: 0.8);
 
         Assert.Equal("b", Pick(Destination("a", inFlight: 6), Destination("b", inFlight: 2))!.DestinationId);
     }
 
     [Fact]
-    public void A_burst_between_two_scrapes_is_spread_instead_of_all_sent_to_the_emptiest_replica()
+    public void A_queue_grows_with_requests_sent_since_its_reading_and_shrinks_as_they_finish()
     {
-        Read("a", waiting: 0, kv: 0.1);
-        Read("b", waiting: 2, kv: 0.1);
-        DestinationState[] replicas = [Destination("a"), Destination("b")];
+        Read("a", waiting: 2, inFlightAtScrape: 10);
+        Read("b", waiting: 4, inFlightAtScrape: 10);
 
-        var picks = Enumerable.Range(0, 8).Select(_ => Pick(replicas)!.DestinationId).ToArray();
-
-        // a takes requests until its estimated queue passes b's; from then on they alternate.
-        Assert.Equal(["a", "a", "a", "b", "a", "b", "a", "b"], picks);
+        Assert.Equal("b", Pick(Destination("a", inFlight: 13), Destination("b", inFlight: 10))!.DestinationId);
+        Assert.Equal("a", Pick(Destination("a", inFlight: 11), Destination("b", inFlight: 10))!.DestinationId);
+        Assert.Equal(0, _loads.Estimate("a")!.WaitingNow(7));
     }
 
     [Fact]
-    public void Sends_counted_before_a_scrape_started_are_dropped_when_its_reading_arrives()
+    public void A_burst_between_two_scrapes_is_spread_over_replicas_without_a_queue()
     {
-        Read("a", waiting: 0, kv: 0.1);
-        Read("b", waiting: 0, kv: 0.1);
-        Pick(Destination("a"), Destination("b"));
-        Pick(Destination("a"), Destination("b"));
-        var sentBefore = _loads.ScrapeStarting("a");
-        _loads.Sent("a"); // sent while the scrape was on its way: the reading cannot show it
+        Read("a", waiting: 0);
+        Read("b", waiting: 0);
+        DestinationState[] replicas = [Destination("a"), Destination("b")];
 
-        _loads.Store("a", new ReplicaLoad(0, 1, 0.1), sentBefore);
+        for (var i = 0; i < 8; i++)
+        {
+            // The gateway counts the request as in flight as soon as it is forwarded.
+            Pick(replicas)!.ConcurrentRequestCount++;
+        }
 
-        Assert.Equal(1, _loads.Estimate("a")!.SentSinceReading);
+        Assert.Equal([4, 4], replicas.Select(r => r.ConcurrentRequestCount));
+    }
+
+    [Fact]
+    public void Full_ties_rotate_over_the_replicas()
+    {
+        Read("a", waiting: 0);
+        Read("b", waiting: 0);
+
+        var picks = Enumerable.Range(0, 6).Select(_ => Pick(Destination("a"), Destination("b"))!.DestinationId).ToArray();
+
+        Assert.Equal(3, picks.Count(p => p == "a"));
     }
 
     [Fact]
@@ -93,10 +103,10 @@ public sealed class QueueAwarePolicyTests
     [Fact]
     public void A_reading_older_than_its_max_age_no_longer_counts()
     {
-        Read("a", waiting: 9, kv: 0.1);
-        Read("b", waiting: 0, kv: 0.1);
+        Read("a", waiting: 9);
+        Read("b", waiting: 0);
         _time.Advance(_loads.MaxAge + TimeSpan.FromMilliseconds(1));
-        Read("b", waiting: 0, kv: 0.1);
+        Read("b", waiting: 0);
 
         Assert.Null(_loads.Estimate("a"));
         Assert.Equal("a", Pick(Destination("a", inFlight: 0), Destination("b", inFlight: 3))!.DestinationId);
@@ -105,9 +115,9 @@ public sealed class QueueAwarePolicyTests
     [Fact]
     public void A_failed_scrape_drops_the_replica_reading()
     {
-        Read("a", waiting: 0, kv: 0.1);
+        Read("a", waiting: 0);
 
-        _loads.Store("a", null, _loads.ScrapeStarting("a"));
+        _loads.Store("a", null, inFlightAtScrape: 0);
 
         Assert.Null(_loads.Estimate("a"));
     }
