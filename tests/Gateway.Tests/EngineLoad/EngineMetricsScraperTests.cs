@@ -2,10 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using GpuBench.Gateway.Configuration;
 using GpuBench.Gateway.EngineLoad;
 using GpuBench.Gateway.LoadBalancing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
+using GpuBench.Gateway.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy;
@@ -20,8 +17,8 @@ public sealed class EngineMetricsScraperTests
     [Fact]
     public async Task Reads_each_replica_queue_and_kv_use_from_its_metrics_endpoint()
     {
-        await using var a = await MetricsServer.StartAsync("vllm:num_requests_waiting{model_name=\"m\"} 6.0\nvllm:kv_cache_usage_perc{model_name=\"m\"} 0.75\n");
-        await using var b = await MetricsServer.StartAsync("vllm:num_requests_waiting{model_name=\"m\"} 0.0\nvllm:kv_cache_usage_perc{model_name=\"m\"} 0.1\n");
+        await using var a = await Replica("vllm:num_requests_waiting{model_name=\"m\"} 6.0\nvllm:kv_cache_usage_perc{model_name=\"m\"} 0.75\n");
+        await using var b = await Replica("vllm:num_requests_waiting{model_name=\"m\"} 0.0\nvllm:kv_cache_usage_perc{model_name=\"m\"} 0.1\n");
         var (scraper, loads) = Scraper(a.Address, b.Address);
 
         await scraper.ScrapeAllAsync(Ct);
@@ -33,9 +30,9 @@ public sealed class EngineMetricsScraperTests
     [Fact]
     public async Task A_replica_whose_metrics_fail_or_hang_has_no_reading_while_the_others_are_read()
     {
-        await using var good = await MetricsServer.StartAsync("vllm:num_requests_waiting 2\n");
-        await using var failing = await MetricsServer.StartAsync(null);
-        await using var hanging = await MetricsServer.StartAsync("vllm:num_requests_waiting 1\n", delay: TimeSpan.FromSeconds(30));
+        await using var good = await Replica("vllm:num_requests_waiting 2\n");
+        await using var failing = await Replica(null);
+        await using var hanging = await Replica("vllm:num_requests_waiting 1\n", delay: TimeSpan.FromSeconds(30));
         var (scraper, loads) = Scraper(good.Address, failing.Address, hanging.Address);
 
         await scraper.ScrapeAllAsync(Ct);
@@ -48,15 +45,23 @@ public sealed class EngineMetricsScraperTests
     [Fact]
     public async Task A_replica_that_stops_answering_loses_the_reading_it_had()
     {
-        await using var replica = await MetricsServer.StartAsync("vllm:num_requests_waiting 3\n");
+        await using var replica = await Replica("vllm:num_requests_waiting 3\n");
         var (scraper, loads) = Scraper(replica.Address);
         await scraper.ScrapeAllAsync(Ct);
         Assert.NotNull(loads.Estimate(replica.Address.AbsoluteUri));
 
-        replica.Text = null;
+        replica.MetricsText = null;
         await scraper.ScrapeAllAsync(Ct);
 
         Assert.Null(loads.Estimate(replica.Address.AbsoluteUri));
+    }
+
+    private static async Task<SseReplica> Replica(string? metrics, TimeSpan delay = default)
+    {
+        var replica = await SseReplica.StartAsync("r");
+        replica.MetricsText = metrics;
+        replica.MetricsDelay = delay;
+        return replica;
     }
 
     private static (EngineMetricsScraper Scraper, ReplicaLoads Loads) Scraper(params Uri[] replicas)
@@ -90,50 +95,5 @@ public sealed class EngineMetricsScraperTests
         }
 
         public IEnumerable<ClusterState> GetClusters() => [];
-    }
-
-    /// <summary>A replica's /metrics on a real Kestrel port: the given text, 500 while it is null, after an optional delay.</summary>
-    private sealed class MetricsServer : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-
-        private MetricsServer(WebApplication app, string? text)
-        {
-            _app = app;
-            Text = text;
-        }
-
-        public string? Text { get; set; }
-
-        public Uri Address => new(_app.Urls.First() + "/");
-
-        public static async Task<MetricsServer> StartAsync(string? text, TimeSpan delay = default)
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            var app = builder.Build();
-            var server = new MetricsServer(app, text);
-            app.MapGet("/metrics", async context =>
-            {
-                if (delay > TimeSpan.Zero)
-                {
-                    await Task.Delay(delay, context.RequestAborted);
-                }
-
-                if (server.Text is { } body)
-                {
-                    await context.Response.WriteAsync(body, context.RequestAborted);
-                }
-                else
-                {
-                    context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-                }
-            });
-            await app.StartAsync();
-            return server;
-        }
-
-        public ValueTask DisposeAsync() => _app.DisposeAsync();
     }
 }

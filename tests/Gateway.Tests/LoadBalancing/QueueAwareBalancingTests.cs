@@ -17,10 +17,7 @@ public sealed class QueueAwareBalancingTests
     {
         await using var queued = await SseReplica.StartAsync("queued");
         await using var free = await SseReplica.StartAsync("free");
-        queued.MetricsText = LongQueue;
-        free.MetricsText = NoQueue;
-        await using var gateway = await StartAsync(queued, free);
-        await UntilReadAsync(gateway, queued, free);
+        await using var gateway = await StartReadAsync(queued, free);
 
         for (var i = 0; i < 10; i++)
         {
@@ -35,10 +32,7 @@ public sealed class QueueAwareBalancingTests
     {
         await using var queued = await SseReplica.StartAsync("queued");
         await using var free = await SseReplica.StartAsync("free");
-        queued.MetricsText = LongQueue;
-        free.MetricsText = NoQueue;
-        await using var gateway = await StartAsync(queued, free);
-        await UntilReadAsync(gateway, queued, free);
+        await using var gateway = await StartReadAsync(queued, free);
 
         queued.MetricsText = null;
         var loads = gateway.Services.GetRequiredService<ReplicaLoads>();
@@ -52,13 +46,15 @@ public sealed class QueueAwareBalancingTests
         Assert.Equal(5, free.Streams);
     }
 
-    private static Task<TestGateway> StartAsync(params SseReplica[] replicas) =>
-        TestGateway.StartAsync(replicas, "queue-aware", "--Gateway:QueueAware:ScrapeInterval=00:00:00.100");
-
-    private static Task UntilReadAsync(TestGateway gateway, params SseReplica[] replicas)
+    // The gateway over both replicas, once it has read the long queue of the first and the empty one of the second.
+    private static async Task<TestGateway> StartReadAsync(SseReplica queued, SseReplica free)
     {
+        queued.MetricsText = LongQueue;
+        free.MetricsText = NoQueue;
+        var gateway = await TestGateway.StartAsync([queued, free], "queue-aware", "--Gateway:QueueAware:ScrapeInterval=00:00:00.100");
         var loads = gateway.Services.GetRequiredService<ReplicaLoads>();
-        return UntilAsync(() => replicas.All(r => loads.Estimate(r.Address.AbsoluteUri) is not null));
+        await UntilAsync(() => loads.Estimate(queued.Address.AbsoluteUri) is not null && loads.Estimate(free.Address.AbsoluteUri) is not null);
+        return gateway;
     }
 
     private static async Task UntilAsync(Func<bool> condition)

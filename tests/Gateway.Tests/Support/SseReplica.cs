@@ -44,6 +44,9 @@ public sealed class SseReplica : IAsyncDisposable
     /// <summary>What the replica's /metrics serves, e.g. vLLM's queue gauges; null answers 404.</summary>
     public string? MetricsText { get; set; }
 
+    /// <summary>How long /metrics takes to answer, to stand for an engine too busy to serve it in time.</summary>
+    public TimeSpan MetricsDelay { get; set; }
+
     public int HealthProbes => Volatile.Read(ref _probes);
 
     /// <summary>Streams started on this replica.</summary>
@@ -79,6 +82,11 @@ public sealed class SseReplica : IAsyncDisposable
         var path = context.Request.Path.Value ?? "";
         if (path == "/metrics" && !context.Request.Headers.ContainsKey("X-Forwarded-For"))
         {
+            if (MetricsDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(MetricsDelay, context.RequestAborted);
+            }
+
             if (MetricsText is { } metrics)
             {
                 await context.Response.WriteAsync(metrics, context.RequestAborted);
