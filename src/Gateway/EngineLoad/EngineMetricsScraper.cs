@@ -43,7 +43,6 @@ public sealed partial class EngineMetricsScraper(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        loads.MaxAge = _options.MaxAge;
         using var timer = new PeriodicTimer(_options.ScrapeInterval, time);
         try
         {
@@ -76,8 +75,10 @@ public sealed partial class EngineMetricsScraper(
             var text = await _http.GetStringAsync(new Uri(replica, _options.MetricsPath), timeout.Token);
             reading = ReplicaLoad.From(PrometheusText.Parse(text));
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // Whatever went wrong with one replica's scrape (refused, timed out, an answer that is not text) costs
+            // only its reading: the loop, and the other replicas' readings, go on.
             LogScrapeFailed(logger, key, e.Message);
         }
 

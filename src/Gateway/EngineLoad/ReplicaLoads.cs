@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using GpuBench.Gateway.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace GpuBench.Gateway.EngineLoad;
 
@@ -6,12 +8,12 @@ namespace GpuBench.Gateway.EngineLoad;
 /// The latest /metrics reading of each replica (keyed by its address, the YARP destination id), with the gateway's
 /// in-flight count for that replica when the scrape was sent. The scraper writes, the queue-aware policy reads.
 /// </summary>
-public sealed class ReplicaLoads(TimeProvider time)
+public sealed class ReplicaLoads(TimeProvider time, IOptions<GatewayOptions> options)
 {
     private readonly ConcurrentDictionary<string, Stamped> _readings = new(StringComparer.Ordinal);
 
     /// <summary>A reading older than this is not trusted (the replica stopped answering /metrics).</summary>
-    public TimeSpan MaxAge { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan MaxAge { get; } = options.Value.QueueAware.MaxAge;
 
     /// <summary>The replica's last reading if it is fresh, else null.</summary>
     public ReplicaEstimate? Estimate(string replica) =>

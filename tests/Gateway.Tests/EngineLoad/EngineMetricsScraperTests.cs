@@ -70,9 +70,9 @@ public sealed class EngineMetricsScraperTests
         {
             Replicas = replicas.Select(r => r.AbsoluteUri).ToArray(),
             Policy = BalancingPolicies.QueueAware,
-            QueueAware = new QueueAwareOptions { ScrapeTimeout = TimeSpan.FromSeconds(2) },
+            QueueAware = new QueueAwareOptions { ScrapeTimeout = TimeSpan.FromSeconds(2), MaxAge = TimeSpan.FromMinutes(5) },
         });
-        var loads = new ReplicaLoads(TimeProvider.System) { MaxAge = TimeSpan.FromMinutes(5) };
+        var loads = new ReplicaLoads(TimeProvider.System, options);
         var scraper = new EngineMetricsScraper(new ReplicaSet(options), loads, new NoProxyState(), options, TimeProvider.System, NullLogger<EngineMetricsScraper>.Instance);
         return (scraper, loads);
     }

@@ -1,6 +1,8 @@
+using GpuBench.Gateway.Configuration;
 using GpuBench.Gateway.EngineLoad;
 using GpuBench.Gateway.LoadBalancing;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Yarp.ReverseProxy.Model;
 
@@ -14,7 +16,7 @@ public sealed class QueueAwarePolicyTests
 
     public QueueAwarePolicyTests()
     {
-        _loads = new ReplicaLoads(_time);
+        _loads = new ReplicaLoads(_time, Options.Create(new GatewayOptions()));
         _policy = new QueueAwarePolicy(_loads, new LeastRequestsPolicy());
     }
 
