@@ -180,6 +180,7 @@ public static class DeploymentPlanner
     {
         GatewayPolicy.RoundRobin => "round-robin",
         GatewayPolicy.PowerOfTwo => "power-of-two-choices",
+        GatewayPolicy.QueueAware => "queue-aware",
         _ => "least-requests",
     };
 }

@@ -1,3 +1,5 @@
+using GpuBench.Core.Prometheus;
+
 namespace GpuBench.Agent.Telemetry;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using GpuBench.Core.Contracts;
+using GpuBench.Core.Prometheus;
 
 namespace GpuBench.Agent.Telemetry;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using GpuBench.Agent.Hosting;
 using GpuBench.Agent.Inventory;
 using GpuBench.Core.Contracts;
+using GpuBench.Core.Prometheus;
 using Microsoft.Extensions.Options;
 
 namespace GpuBench.Agent.Telemetry;

@@ -36,6 +36,7 @@ internal sealed class ConfigReader(ConfigDiagnostics diagnostics, string baseDir
         ["least-requests"] = GatewayPolicy.LeastRequests,
         ["round-robin"] = GatewayPolicy.RoundRobin,
         ["power-of-two"] = GatewayPolicy.PowerOfTwo,
+        ["queue-aware"] = GatewayPolicy.QueueAware,
     };
     private static readonly string[] KvCacheDtypes = ["auto", "fp8", "fp8_e4m3", "fp8_e5m2"];
 

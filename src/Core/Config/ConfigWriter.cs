@@ -159,6 +159,7 @@ public static class ConfigWriter
     {
         GatewayPolicy.RoundRobin => "round-robin",
         GatewayPolicy.PowerOfTwo => "power-of-two",
+        GatewayPolicy.QueueAware => "queue-aware",
         _ => "least-requests",
     };
 

@@ -16,6 +16,7 @@ public enum GatewayPolicy
     LeastRequests,
     RoundRobin,
     PowerOfTwo,
+    QueueAware,
 }
 
 /// <summary>One GPU box to benchmark: where it is, what GPUs it has, and what to run on it.</summary>

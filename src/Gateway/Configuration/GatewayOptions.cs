@@ -16,7 +16,7 @@ public sealed class GatewayOptions
     /// <summary>Replica base addresses at start, e.g. <c>--Gateway:Replicas:0=http://127.0.0.1:8001</c>.</summary>
     public string[] Replicas { get; set; } = [];
 
-    /// <summary>least-requests (default), round-robin or power-of-two-choices.</summary>
+    /// <summary>least-requests (default), round-robin, power-of-two-choices or queue-aware.</summary>
     public string Policy { get; set; } = LoadBalancing.BalancingPolicies.LeastRequests;
 
     /// <summary>
@@ -37,6 +37,21 @@ public sealed class GatewayOptions
     public HealthCheckOptions HealthCheck { get; set; } = new();
 
     public AdminOptions Admin { get; set; } = new();
+
+    public QueueAwareOptions QueueAware { get; set; } = new();
+}
+
+/// <summary>How the queue-aware policy reads the replicas' engine metrics.</summary>
+public sealed class QueueAwareOptions
+{
+    public string MetricsPath { get; set; } = "/metrics";
+
+    public TimeSpan ScrapeInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    public TimeSpan ScrapeTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A reading older than this no longer counts; the replica is balanced by in-flight requests.</summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromSeconds(2);
 }
 
 /// <summary>Active probing of each replica's /health and the passive reaction to transport failures.</summary>

@@ -29,6 +29,14 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         AddIfNotPositive(errors, "Gateway:HealthCheck:Interval", options.HealthCheck.Interval);
         AddIfNotPositive(errors, "Gateway:HealthCheck:Timeout", options.HealthCheck.Timeout);
         AddIfNotPositive(errors, "Gateway:HealthCheck:ReactivationPeriod", options.HealthCheck.ReactivationPeriod);
+        AddIfNotPositive(errors, "Gateway:QueueAware:ScrapeInterval", options.QueueAware.ScrapeInterval);
+        AddIfNotPositive(errors, "Gateway:QueueAware:ScrapeTimeout", options.QueueAware.ScrapeTimeout);
+        AddIfNotPositive(errors, "Gateway:QueueAware:MaxAge", options.QueueAware.MaxAge);
+        if (!options.QueueAware.MetricsPath.StartsWith('/'))
+        {
+            errors.Add($"Gateway:QueueAware:MetricsPath: '{options.QueueAware.MetricsPath}' must start with '/'");
+        }
+
         if (!options.HealthCheck.Path.StartsWith('/'))
         {
             errors.Add($"Gateway:HealthCheck:Path: '{options.HealthCheck.Path}' must start with '/'");

@@ -1,6 +1,7 @@
 using System.Net;
 using GpuBench.Gateway.Admin;
 using GpuBench.Gateway.Configuration;
+using GpuBench.Gateway.EngineLoad;
 using GpuBench.Gateway.Health;
 using GpuBench.Gateway.Listeners;
 using GpuBench.Gateway.LoadBalancing;
@@ -40,7 +41,12 @@ public static class GatewayExtensions
         services.AddSingleton<ReplicaSet>();
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<ReplicaSet>());
         services.AddReverseProxy();
-        services.AddSingleton<ILoadBalancingPolicy, LeastRequestsPolicy>();
+        services.AddSingleton<LeastRequestsPolicy>();
+        services.AddSingleton<ILoadBalancingPolicy>(sp => sp.GetRequiredService<LeastRequestsPolicy>());
+        services.AddSingleton<ReplicaLoads>();
+        services.AddSingleton<ILoadBalancingPolicy, QueueAwarePolicy>();
+        services.AddSingleton<EngineMetricsScraper>();
+        services.AddHostedService(sp => sp.GetRequiredService<EngineMetricsScraper>());
         services.AddSingleton<IPassiveHealthCheckPolicy, FirstFailurePolicy>();
 
         services.TryAddSingleton(TimeProvider.System);

@@ -53,6 +53,14 @@ public class DeploymentPlannerTests
         Assert.DoesNotContain(Plans.HfToken, plan.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(GatewayPolicy.LeastRequests, "least-requests")]
+    [InlineData(GatewayPolicy.RoundRobin, "round-robin")]
+    [InlineData(GatewayPolicy.PowerOfTwo, "power-of-two-choices")]
+    [InlineData(GatewayPolicy.QueueAware, "queue-aware")]
+    public void Each_gateway_policy_is_passed_under_the_gateways_name_for_it(GatewayPolicy policy, string name) =>
+        Assert.Equal(name, DeploymentPlanner.GatewayPolicyName(policy));
+
     [Fact]
     public void Simulated_gpus_tell_the_simulator_which_gpu_type_it_stands_in_for()
     {

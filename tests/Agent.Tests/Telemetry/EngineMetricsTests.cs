@@ -1,4 +1,5 @@
 using GpuBench.Agent.Telemetry;
+using GpuBench.Core.Prometheus;
 
 namespace GpuBench.Agent.Tests.Telemetry;
 

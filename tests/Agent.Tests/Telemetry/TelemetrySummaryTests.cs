@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using GpuBench.Agent.Telemetry;
 using GpuBench.Core.Contracts;
+using GpuBench.Core.Prometheus;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GpuBench.Agent.Tests.Telemetry;

@@ -173,6 +173,14 @@ public class MalformedConfigTests
     }
 
     [Fact]
+    public void Misspelt_gateway_policy_suggests_the_nearest_one()
+    {
+        Assert.Equal(
+            ["config.yml:17:24: servers[0].gateway.policy: expected one of least-requests, round-robin, power-of-two, queue-aware, got \"queue-awre\"; did you mean 'queue-aware'?"],
+            ConfigText.Errors(ConfigText.Valid + "\n    gateway: { policy: queue-awre }"));
+    }
+
+    [Fact]
     public void Bad_engine_kind_lists_the_kinds()
     {
         Assert.Equal(

@@ -132,6 +132,18 @@ public class ValidConfigTests
     }
 
     [Fact]
+    public void Queue_aware_gateway_policy_is_read_and_written_back()
+    {
+        var folder = WithKey();
+        var config = ConfigText.Load(FullConfig().Replace("policy: power-of-two", "policy: queue-aware"), folder).Config!;
+
+        var reread = ConfigLoader.Parse(ConfigWriter.ToYaml(config), "effective.yml", folder);
+
+        Assert.Equal(GatewayPolicy.QueueAware, config.Servers[0].Gateway.Policy);
+        Assert.Equal(GatewayPolicy.QueueAware, reread.Config!.Servers[0].Gateway.Policy);
+    }
+
+    [Fact]
     public void Root_config_round_trips_through_the_writer()
     {
         var config = ConfigLoader.Load(RootConfigPath).Config!;

@@ -1,4 +1,5 @@
 using GpuBench.Gateway.Configuration;
+using GpuBench.Gateway.LoadBalancing;
 using Yarp.ReverseProxy.LoadBalancing;
 
 namespace GpuBench.Gateway.Tests.Configuration;
@@ -35,6 +36,12 @@ public sealed class GatewayOptionsTests
     }
 
     [Fact]
+    public void Queue_aware_selects_the_gateways_own_policy() =>
+        Assert.Equal(
+            QueueAwarePolicy.PolicyName,
+            ProxyConfigFactory.Cluster(new GatewayOptions(), [new Uri("http://127.0.0.1:8001")], "queue-aware").LoadBalancingPolicy);
+
+    [Fact]
     public void Only_the_engine_paths_are_routed() =>
         Assert.Equal(["/v1/{**rest}", "/tokenize", "/detokenize", "/health"], ProxyConfigFactory.Routes.Select(r => r.Match.Path));
 
@@ -43,6 +50,8 @@ public sealed class GatewayOptionsTests
     [InlineData("Gateway:Policy", null)]
     [InlineData("Gateway:Address", null)]
     [InlineData("Gateway:ActivityTimeout", null)]
+    [InlineData("Gateway:QueueAware:ScrapeInterval", null)]
+    [InlineData("Gateway:QueueAware:MetricsPath", null)]
     public void A_bad_setting_is_named_in_the_error(string setting, string? replica)
     {
         var options = new GatewayOptions { Replicas = replica is null ? [] : [replica] };
@@ -51,6 +60,8 @@ public sealed class GatewayOptionsTests
             case "Gateway:Policy": options.Policy = "fastest"; break;
             case "Gateway:Address": options.Address = "example.com"; break;
             case "Gateway:ActivityTimeout": options.ActivityTimeout = TimeSpan.Zero; break;
+            case "Gateway:QueueAware:ScrapeInterval": options.QueueAware.ScrapeInterval = TimeSpan.Zero; break;
+            case "Gateway:QueueAware:MetricsPath": options.QueueAware.MetricsPath = "metrics"; break;
         }
 
         var error = Assert.Single(Errors(options));

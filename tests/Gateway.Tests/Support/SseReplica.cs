@@ -10,7 +10,8 @@ namespace GpuBench.Gateway.Tests.Support;
 /// <summary>
 /// A stand-in engine replica on a real Kestrel port. POST/GET under /v1 streams SSE chunks on a schedule
 /// (<c>?chunks=N&amp;interval_ms=M</c> overrides the replica's default); /health answers its name; any other path
-/// echoes it. It records every path and traceparent it saw.
+/// echoes it; /metrics, asked by the gateway itself, answers <see cref="MetricsText"/> (404 while null). It records
+/// every path and traceparent it saw.
 /// </summary>
 public sealed class SseReplica : IAsyncDisposable
 {
@@ -39,6 +40,12 @@ public sealed class SseReplica : IAsyncDisposable
 
     /// <summary>Request bodies of the streams, as received.</summary>
     public ConcurrentQueue<string> Bodies { get; } = new();
+
+    /// <summary>What the replica's /metrics serves, e.g. vLLM's queue gauges; null answers 404.</summary>
+    public string? MetricsText { get; set; }
+
+    /// <summary>How long /metrics takes to answer, to stand for an engine too busy to serve it in time.</summary>
+    public TimeSpan MetricsDelay { get; set; }
 
     public int HealthProbes => Volatile.Read(ref _probes);
 
@@ -73,6 +80,25 @@ public sealed class SseReplica : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "";
+        if (path == "/metrics" && !context.Request.Headers.ContainsKey("X-Forwarded-For"))
+        {
+            if (MetricsDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(MetricsDelay, context.RequestAborted);
+            }
+
+            if (MetricsText is { } metrics)
+            {
+                await context.Response.WriteAsync(metrics, context.RequestAborted);
+            }
+            else
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+            }
+
+            return;
+        }
+
         if (!context.Request.Headers.ContainsKey("X-Forwarded-For"))
         {
             // The gateway's active health probe: YARP marks every proxied request with X-Forwarded-For.

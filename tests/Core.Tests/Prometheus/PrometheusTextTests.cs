@@ -1,6 +1,6 @@
-using GpuBench.Agent.Telemetry;
+using GpuBench.Core.Prometheus;
 
-namespace GpuBench.Agent.Tests.Telemetry;
+namespace GpuBench.Core.Tests.Prometheus;
 
 public class PrometheusTextTests
 {

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace GpuBench.Agent.Telemetry;
+namespace GpuBench.Core.Prometheus;
 
 /// <summary>One sample line of the Prometheus text format: name, labels, value.</summary>
 public sealed record PrometheusSample(string Name, IReadOnlyDictionary<string, string> Labels, double Value);

@@ -1,0 +1,3 @@
+using GpuBench.GatewayPolicies;
+
+return await PolicyBenchmark.RunAsync(args);
