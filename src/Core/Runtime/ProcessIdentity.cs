@@ -10,6 +10,13 @@ namespace GpuBench.Core.Runtime;
 /// </summary>
 public sealed record ProcessIdentity(string Machine, int ProcessId, long StartedTicks)
 {
+    /// <summary>
+    /// How far apart two processes may see one process's start: .NET derives a start time from the boot time, which
+    /// each process estimates from its own clock readings, so two of them see the same start up to milliseconds apart.
+    /// A pid reused within seconds of the first start would need the whole pid range spent in between.
+    /// </summary>
+    public static readonly TimeSpan SameStart = TimeSpan.FromSeconds(5);
+
     /// <summary>This process.</summary>
     public static ProcessIdentity Current { get; } = Of(Environment.MachineName, Process.GetCurrentProcess());
 
@@ -42,7 +49,7 @@ public sealed record ProcessIdentity(string Machine, int ProcessId, long Started
         try
         {
             using var process = Process.GetProcessById(ProcessId);
-            return Of(Machine, process).StartedTicks != StartedTicks;
+            return Math.Abs(Of(Machine, process).StartedTicks - StartedTicks) > SameStart.Ticks;
         }
         catch (ArgumentException)
         {

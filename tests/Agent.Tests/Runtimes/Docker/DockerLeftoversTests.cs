@@ -18,6 +18,10 @@ public sealed class DockerLeftoversTests
 
             Assert.False(DockerRuntime.IsLeftover(Owned(live.ToString())));
             Assert.False(DockerRuntime.IsLeftover(Owned(ProcessIdentity.Current.ToString())));
+
+            // Another process sees the same start a few milliseconds apart (each estimates the boot time itself).
+            var seenElsewhere = live with { StartedTicks = live.StartedTicks + TimeSpan.FromMilliseconds(3).Ticks };
+            Assert.False(DockerRuntime.IsLeftover(Owned(seenElsewhere.ToString())));
         }
         finally
         {
@@ -33,8 +37,8 @@ public sealed class DockerLeftoversTests
         var current = ProcessIdentity.Current;
 
         Assert.True(DockerRuntime.IsLeftover(Owned($"{Environment.MachineName} {gone.Id} 638000000000000000")));
-        // The same pid, started at another time: a recycled pid, not the agent.
-        Assert.True(DockerRuntime.IsLeftover(Owned((current with { StartedTicks = current.StartedTicks - 1 }).ToString())));
+        // The same pid, started a minute earlier: a recycled pid, not the agent.
+        Assert.True(DockerRuntime.IsLeftover(Owned((current with { StartedTicks = current.StartedTicks - TimeSpan.FromMinutes(1).Ticks }).ToString())));
         Assert.True(DockerRuntime.IsLeftover(Owned("not an identity")));
         Assert.True(DockerRuntime.IsLeftover(new ContainerListResponse { Labels = new Dictionary<string, string> { [DeploymentLabels.Managed] = "true" } }));
     }
