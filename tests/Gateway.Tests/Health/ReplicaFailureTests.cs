@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using GpuBench.Gateway.Admin;
 using GpuBench.Gateway.Tests.Support;
+using GpuBench.TestSupport;
 
 namespace GpuBench.Gateway.Tests.Health;
 
@@ -64,9 +65,9 @@ public sealed class ReplicaFailureTests
     [Fact]
     public async Task With_every_replica_dead_the_client_gets_an_error_status_at_once()
     {
-        await using var dead = await SseReplica.StartAsync("dead");
-        await dead.KillAsync();
-        await using var gateway = await TestGateway.StartAsync([dead]);
+        // A replica that is gone: its port refuses connections and, held for the test, is no parallel server's.
+        using var dead = new ClosedLoopbackPort();
+        await using var gateway = await TestGateway.StartAsync([], settings: $"--Gateway:Replicas:0=http://127.0.0.1:{dead.Port}/");
 
         using var noHang = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         noHang.CancelAfter(TimeSpan.FromSeconds(20));
