@@ -49,14 +49,16 @@ public class TelemetrySummaryTests
     public void Readings_are_exported_as_gauges_on_the_agent_meter_with_a_series_per_gpu()
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new AgentMetrics(services.GetRequiredService<IMeterFactory>());
+        var meterFactory = services.GetRequiredService<IMeterFactory>();
+        var metrics = new AgentMetrics(meterFactory);
         metrics.Set("gpu.power", "W", "gpu", "0", 123);
         metrics.Set("gpu.power", "W", "gpu", "1", 456);
         var seen = new List<(string Instrument, double Value, object? Gpu)>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == AgentMetrics.MeterName)
+            // This test's meter only (its factory is the scope): parallel tests publish the same meter name.
+            if (instrument.Meter.Name == AgentMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, meterFactory))
             {
                 l.EnableMeasurementEvents(instrument);
             }
