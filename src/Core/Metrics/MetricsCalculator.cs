@@ -1,7 +1,7 @@
 namespace GpuBench.Core.Metrics;
 
 /// <summary>
-/// Turns per-request records into a run's metrics exactly as docs/METRICS.md defines them (vLLM's definitions),
+/// Turns per-request records into a run's metrics exactly as src/Core/Metrics/README.md defines them (vLLM's definitions),
 /// plus GpuBench's corrected figures. Pure: the same records always give the same result.
 /// </summary>
 public static class MetricsCalculator

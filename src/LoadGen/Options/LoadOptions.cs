@@ -4,7 +4,7 @@ namespace GpuBench.LoadGen.Options;
 
 /// <summary>
 /// One load run, with the meaning (and, in the CLI, the names) of <c>vllm bench serve</c>'s flags.
-/// Defaults are vLLM's except <see cref="IgnoreEos"/>, on for the random dataset as docs/METRICS.md asks.
+/// Defaults are vLLM's except <see cref="IgnoreEos"/>, on for the random dataset as src/Core/Metrics/README.md asks.
 /// </summary>
 public sealed record LoadOptions
 {

@@ -7,7 +7,7 @@ using GpuBench.LoadGen.Telemetry;
 namespace GpuBench.LoadGen.Streaming;
 
 /// <summary>
-/// Sends one streamed completion and measures it as docs/METRICS.md defines: start just before the POST, TTFT at
+/// Sends one streamed completion and measures it as src/Core/Metrics/README.md defines: start just before the POST, TTFT at
 /// the first choices-bearing event, ITL between such events, output tokens from the server's usage. Never retries;
 /// every failure comes back as a failed <see cref="RequestRecord"/> with its reason. With <paramref name="keepText"/>,
 /// a successful record also carries the generated text (a failed one never does: vLLM saves "" for it).
