@@ -37,7 +37,7 @@ public sealed class ReplicaModel
         StageLayers = SplitLayers(model.Layers, settings.PipelineParallel);
         _moeLayersOn = CountMoeLayers(model, StageLayers);
         KvHeadsPerGpu = Math.Max(1, model.KvHeads / settings.TensorParallel);
-        KvBytesPerTokenPerLayer = 2.0 * KvHeadsPerGpu * model.HeadDim * settings.KvElementBytes;
+        KvBytesPerTokenPerLayer = model.KvElementsPerTokenPerLayer(settings.TensorParallel) * settings.KvElementBytes;
         StageMemory = Enumerable.Range(0, settings.PipelineParallel).Select(PlanStageMemory).ToArray();
         TotalBlocks = StageMemory.Min(m => m.Blocks);
     }

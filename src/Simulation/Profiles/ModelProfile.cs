@@ -58,8 +58,24 @@ public sealed record ModelProfile
     /// <summary>Weights that every step reads in full, whatever the batch: attention, norms, dense layers, head.</summary>
     public double AlwaysReadBytes => WeightBytes - ExpertBytesPerLayer * MoeLayers;
 
+    /// <summary>
+    /// Elements one token's latent KV entry holds per layer with multi-head latent attention (DeepSeek's MLA:
+    /// kv_lora_rank + qk_rope_head_dim), the same on every tensor-parallel rank; 0 for per-head keys and values.
+    /// </summary>
+    public int KvLatentDim { get; init; }
+
+    /// <summary>Layers that attend over a sliding window only (gpt-oss alternates them with full layers); informational.</summary>
+    public int SlidingWindowLayers { get; init; }
+
+    /// <summary>The sliding window in tokens, 0 when no layer has one.</summary>
+    public int SlidingWindow { get; init; }
+
+    /// <summary>KV elements one token occupies in one layer on one GPU of a tensor-parallel group of <paramref name="tp"/>.</summary>
+    public double KvElementsPerTokenPerLayer(int tp) =>
+        KvLatentDim > 0 ? KvLatentDim : 2.0 * Math.Max(1, KvHeads / tp) * HeadDim;
+
     /// <summary>KV cache bytes per token across all layers for an element size in bytes.</summary>
-    public double KvBytesPerToken(double elementBytes) => 2.0 * Layers * KvHeads * HeadDim * elementBytes;
+    public double KvBytesPerToken(double elementBytes) => Layers * KvElementsPerTokenPerLayer(1) * elementBytes;
 
     public double FlopsPerTokenLinear => 2 * ParamsActiveB * 1e9;
 }
