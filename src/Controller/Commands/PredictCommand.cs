@@ -8,6 +8,7 @@ using GpuBench.Core.Planning;
 using GpuBench.Simulation.Engine;
 using GpuBench.Simulation.Prediction;
 using GpuBench.Simulation.Profiles;
+using GpuBench.Simulation.Profiles.HuggingFace;
 using GpuBench.Simulation.Validation;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -31,8 +32,12 @@ public sealed class PredictCommand(IAnsiConsole console, GpuCatalog gpus, RunPla
         public int GpuCount { get; init; } = 1;
 
         [CommandOption("--model <ID>")]
-        [Description("Model id or alias from src/Simulation/Profiles/models.yml.")]
+        [Description("Model id: an id or alias of src/Simulation/Profiles/models.yml, or a model whose config.json is in the Hugging Face cache (HF_HOME).")]
         public string? Model { get; init; }
+
+        [CommandOption("--model-config <PATH>")]
+        [Description("The model's Hugging Face config.json (model.safetensors.index.json beside it gives the exact size).")]
+        public string? ModelConfig { get; init; }
 
         [CommandOption("--replicas <N>")]
         public int? Replicas { get; init; }
@@ -136,9 +141,14 @@ public sealed class PredictCommand(IAnsiConsole console, GpuCatalog gpus, RunPla
             return 2;
         }
 
-        if (ModelCatalog.Default.Find(settings.Model!) is not { } model)
+        ModelProfile model;
+        try
         {
-            console.MarkupLineInterpolated($"[red]gpubench predict:[/] no profile for '{settings.Model}'. Known: {string.Join(", ", ModelCatalog.Default.All.Select(m => m.Id))}.");
+            model = ModelProfileResolver.Resolve(settings.Model!, settings.ModelConfig, ModelProfileResolver.DefaultHfHome());
+        }
+        catch (ModelConfigException e)
+        {
+            console.MarkupLineInterpolated($"[red]gpubench predict:[/] {e.Message}");
             return 2;
         }
 

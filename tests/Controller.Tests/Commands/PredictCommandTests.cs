@@ -1,3 +1,5 @@
+using GpuBench.Controller.Commands;
+
 namespace GpuBench.Controller.Tests.Commands;
 
 public class PredictCommandTests
@@ -32,5 +34,66 @@ public class PredictCommandTests
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("--gpu and --model are required", result.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Llama-3.1-8B's architecture figures, as its config.json on the Hub gives them.</summary>
+    private const string Llama8BConfig = """
+        {"model_type": "llama", "hidden_size": 4096, "intermediate_size": 14336, "num_attention_heads": 32,
+         "num_hidden_layers": 32, "num_key_value_heads": 8, "vocab_size": 128256, "max_position_embeddings": 131072,
+         "tie_word_embeddings": false, "torch_dtype": "bfloat16"}
+        """;
+
+    [Fact]
+    public void Predict_reads_any_model_from_its_config_json()
+    {
+        var config = Path.Combine(Directory.CreateTempSubdirectory().FullName, "config.json");
+        File.WriteAllText(config, Llama8BConfig);
+
+        var result = GpuBenchApp.Run("predict", "--gpu", "h200", "--model", "someone/Llama-8B-finetune", "--model-config", config,
+            "--num-prompts", "20", "--max-concurrency", "10", "--random-input-len", "100", "--random-output-len", "20");
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains("someone/Llama-8B-finetune on 1 × NVIDIA H200", result.Output, StringComparison.Ordinal);
+        Assert.Contains(result.Lines(), l => l.StartsWith("Total generated tokens:", StringComparison.Ordinal) && l.EndsWith(" 400", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_model_in_the_hugging_face_cache_needs_no_profile()
+    {
+        var hfHome = Directory.CreateTempSubdirectory().FullName;
+        var repository = Path.Combine(hfHome, "hub", "models--someone--Llama-8B-finetune");
+        const string commit = "0123456789abcdef0123456789abcdef01234567";
+        Directory.CreateDirectory(Path.Combine(repository, "snapshots", commit));
+        Directory.CreateDirectory(Path.Combine(repository, "refs"));
+        File.WriteAllText(Path.Combine(repository, "refs", "main"), commit);
+        File.WriteAllText(Path.Combine(repository, "snapshots", commit, "config.json"), Llama8BConfig);
+        File.WriteAllText(Path.Combine(repository, "snapshots", commit, "model.safetensors.index.json"), """{"metadata": {"total_size": 16060522496}}""");
+
+        var profile = ModelProfileResolver.Resolve("someone/Llama-8B-finetune", null, hfHome);
+
+        Assert.Equal(16.060522496, profile.ServedWeightsGb!.Value, 9);
+        Assert.Equal(32, profile.Layers);
+    }
+
+    [Fact]
+    public void A_model_without_a_profile_or_a_config_is_an_error_that_says_what_to_pass()
+    {
+        var result = GpuBenchApp.Run("predict", "--gpu", "h200", "--model", "nobody/unknown-model", "--num-prompts", "4");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("no profile for 'nobody/unknown-model'", result.Output, StringComparison.Ordinal);
+        Assert.Contains("--model-config", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_config_it_cannot_model_names_the_missing_piece()
+    {
+        var config = Path.Combine(Directory.CreateTempSubdirectory().FullName, "config.json");
+        File.WriteAllText(config, """{"hidden_size": 4096, "num_attention_heads": 32, "num_hidden_layers": 32}""");
+
+        var result = GpuBenchApp.Run("predict", "--gpu", "h200", "--model", "x/y", "--model-config", config, "--num-prompts", "4");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("'vocab_size' is missing", result.Output, StringComparison.Ordinal);
     }
 }
