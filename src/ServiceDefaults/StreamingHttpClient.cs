@@ -6,8 +6,15 @@ namespace GpuBench.ServiceDefaults;
 /// HTTP clients that carry inference requests. A streamed completion can legitimately take many minutes and
 /// must never be sent twice (a retry would double the load and corrupt the measurement), so these clients
 /// have no resilience handler and no client-side timeout; callers bound each request with their own token.
+/// Libraries that must not depend on ServiceDefaults (Provisioning) compile this file in as an internal copy
+/// (GPUBENCH_PROVISIONING).
 /// </summary>
-public static class StreamingHttpClient
+#if GPUBENCH_PROVISIONING
+internal
+#else
+public
+#endif
+static class StreamingHttpClient
 {
     public static IHttpClientBuilder AddStreamingHttpClient(this IServiceCollection services, string name)
     {

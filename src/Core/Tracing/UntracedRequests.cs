@@ -7,8 +7,14 @@ namespace GpuBench.Core.Tracing;
 /// (the controller and the AppHost following deployments and runs) and a benchmark's setup (the load generator's
 /// model lookup and tokenizer calls). The header tells both ends, the sender's HTTP client and the receiving
 /// service (ServiceDefaults), to record no span for it; the benchmark's own requests then stand alone.
+/// ServiceDefaults, which references no project, compiles this file in as an internal copy (GPUBENCH_SERVICEDEFAULTS).
 /// </summary>
-public static class UntracedRequests
+#if GPUBENCH_SERVICEDEFAULTS
+internal
+#else
+public
+#endif
+static class UntracedRequests
 {
     public const string Header = "GpuBench-Untraced";
 
