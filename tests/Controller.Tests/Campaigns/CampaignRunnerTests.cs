@@ -2,6 +2,7 @@ using System.Text.Json;
 using GpuBench.Controller.Campaigns;
 using GpuBench.Controller.Commands;
 using GpuBench.Controller.Tests.Commands;
+using GpuBench.Core.Results;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GpuBench.Controller.Tests.Campaigns;
