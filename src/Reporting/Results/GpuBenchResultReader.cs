@@ -53,6 +53,7 @@ public static class GpuBenchResultReader
             Workload = record.WorkloadParameters is { } workload ? Workload(workload) : WorkloadOfFormat1(stored, record.Workload),
             Metrics = ServingResult.From(stored.Metrics),
             Hardware = Hardware(stored, record),
+            RecordedUsdPerGpuHour = (double?)record.PricePerGpuHour,
             Simulated = record.Simulated,
             SourcePath = stored.Marker,
             RequestsPath = stored.RequestsPath,

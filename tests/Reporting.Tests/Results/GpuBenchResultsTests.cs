@@ -185,6 +185,23 @@ public sealed class GpuBenchResultsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_recorded_run_is_priced_as_it_recorded_unless_the_price_is_overridden()
+    {
+        var folder = Path.Combine(_root.FullName, "campaign-1", "box-a", "qwen3-coder-30b", "smoke");
+        await TestCampaign.WriteRunAsync(folder, TestCampaign.Requests(16, failures: 0));
+        File.Copy(Fixtures.PathOf("run-records", "0.1.0", "result.json"), Path.Combine(folder, "result.json"), overwrite: true);
+        var today = new PriceTable([new("rtx4090", 0.50)]);
+
+        var recorded = await ReportGenerator.GenerateAsync(new ReportRequest(_root.FullName, Path.Combine(AppContext.BaseDirectory, "artifacts", "priced-as-recorded"), today), TestContext.Current.CancellationToken);
+        var overridden = await ReportGenerator.GenerateAsync(
+            new ReportRequest(_root.FullName, Path.Combine(AppContext.BaseDirectory, "artifacts", "priced-as-overridden"), today) { PriceOverrides = new PriceTable([new("rtx4090", 0.60)]) },
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(0.39, recorded.Report.Rows.Single().UsdPerGpuHour);
+        Assert.Equal(0.60, overridden.Report.Rows.Single().UsdPerGpuHour);
+    }
+
+    [Fact]
     public void Timeline_counts_tokens_in_the_second_they_arrived()
     {
         RequestRecord[] requests =
