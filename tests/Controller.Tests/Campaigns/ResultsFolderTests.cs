@@ -12,17 +12,11 @@ namespace GpuBench.Controller.Tests.Campaigns;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class ResultsFolderTests(SharedTestBundle bundle) : IDisposable
 {
-    private readonly List<string> _folders = [];
+    private readonly TemporaryFolders _folders = new();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public void Dispose()
-    {
-        foreach (var folder in _folders)
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-    }
+    public void Dispose() => _folders.Dispose();
 
     [Fact]
     public void A_report_after_config_yml_changed_describes_what_ran_not_what_the_config_plans_today()
@@ -145,27 +139,10 @@ public sealed class ResultsFolderTests(SharedTestBundle bundle) : IDisposable
         return File.ReadAllLines(Path.Combine(output, "summary.csv"));
     }
 
-    private string Config(string serverModels, int gpus = 1, int prompts = 8, string requestRate = "inf")
-    {
-        var path = TestCampaigns.Write($$"""
-            results_dir: results
-            prices:
-              rtx4090: 0.39
-            engine:
-              kind: sim
-              max_model_len: 4096
-            workloads:
-            {{TestCampaigns.Workloads(1, prompts: prompts, requestRate: requestRate)}}
-            models:
-              qwen: { id: {{TestCampaigns.Model}}, weights_gb: 17 }
-              other: { id: {{TestCampaigns.Model}}, weights_gb: 17 }
-            servers:
-              - name: sim-4090
-                local: true
-                gpu: { type: rtx4090, count: {{gpus}} }
-                models: {{serverModels}}
-            """);
-        _folders.Add(Path.GetDirectoryName(path)!);
-        return path;
-    }
+    private string Config(string serverModels, int gpus = 1, int prompts = 8, string requestRate = "inf") =>
+        _folders.KeepFolderOf(TestCampaigns.WriteSimulated(
+            TestCampaigns.Workloads(1, prompts: prompts, requestRate: requestRate),
+            $"  qwen: {{ id: {TestCampaigns.Model}, weights_gb: 17 }}\n  other: {{ id: {TestCampaigns.Model}, weights_gb: 17 }}",
+            serverModels,
+            gpus));
 }
