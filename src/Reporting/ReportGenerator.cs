@@ -9,9 +9,15 @@ using GpuBench.Reporting.Runs;
 
 namespace GpuBench.Reporting;
 
-/// <summary>What to report on and where to put it; <see cref="Plan"/> is the campaign's plan when config.yml is known.</summary>
+/// <summary>
+/// What to report on and where to put it. <see cref="Prices"/> (config.yml's) price the GPU types no run recorded a
+/// price for; <see cref="PriceOverrides"/> (--price) win over every price. <see cref="Plan"/> is the campaign's plan
+/// when config.yml is known: it describes only run folders that have no record.
+/// </summary>
 public sealed record ReportRequest(string ResultsDirectory, string OutputDirectory, PriceTable Prices)
 {
+    public PriceTable PriceOverrides { get; init; } = PriceTable.Empty;
+
     public RunPlan? Plan { get; init; }
 }
 
@@ -43,7 +49,11 @@ public static class ReportGenerator
                 + string.Concat(skipped.Select(s => $" Not read: {s.Path}: {s.Reason}")));
         }
 
-        var report = ReportAnalyzer.Analyze(runs, request.Prices);
+        // The price a run was benchmarked at is part of what it recorded; config.yml fills in the rest.
+        var recorded = runs.Where(r => r.RecordedUsdPerGpuHour is not null)
+            .Select(r => KeyValuePair.Create(r.GpuType, r.RecordedUsdPerGpuHour!.Value));
+        var prices = request.Prices.With(recorded).With(request.PriceOverrides.Prices);
+        var report = ReportAnalyzer.Analyze(runs, prices);
         var charts = new Dictionary<string, ModelCharts>(StringComparer.Ordinal);
         foreach (var model in report.Models)
         {

@@ -55,7 +55,7 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(observer);
         var directory = Path.Combine(config.ResultsDir, settings.Name);
-        Directory.CreateDirectory(directory);
+        using var held = CampaignLock.Acquire(directory);
         var servers = config.Servers.Where(s => settings.Servers.Count == 0 || settings.Servers.Contains(s.Name, StringComparer.Ordinal));
         var campaign = new Campaign(config, plan, settings, directory, observer);
         try
@@ -173,12 +173,15 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
         var settings = campaign.Settings;
         var record = RunRecord.Planned(settings.Name, run, time.GetUtcNow());
         var folder = RunFolder.For(campaign.Directory, run);
-        var slice = RunFolder.ConfigSlice(campaign.Config, run);
-        var requestsFile = Path.Combine(Path.GetTempPath(), $"gpubench-requests-{Guid.NewGuid():N}.jsonl");
+        var slice = RunConfigSlice.For(campaign.Config, run);
+        // Beside the results, so a disk that cannot take them is found out here, and the move into the folder is a rename.
+        var requestsFile = Path.Combine(campaign.Directory, $".requests-{Guid.NewGuid():N}.jsonl");
         DeploymentStatus? deployment = null;
         string? logTail = null;
         try
         {
+            // A folder that cannot be written fails the run before it costs any GPU time.
+            folder.Prepare();
             tracker.Update(run.RelativePath, RunPhase.Deploying);
             var command = session.Tools.EngineCommand(run.Engine);
             if (command.Count == 0)
@@ -206,7 +209,7 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
             tracker.Update(run.RelativePath, RunPhase.Collecting);
             var hasRequests = await CallAsync(session, async c =>
             {
-                var stream = File.Create(requestsFile);
+                var stream = LocalFileStream.Create(requestsFile);
                 await using (stream.ConfigureAwait(false))
                 {
                     return await c.CopyRequestsAsync(runId, stream, cancellationToken).ConfigureAwait(false);
@@ -225,6 +228,9 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
                 Reason = reason,
                 FinishedAt = result.FinishedAt ?? time.GetUtcNow(),
                 GpuName = result.System?.Gpus.Gpus.FirstOrDefault()?.Name,
+                GpuDriver = result.System?.Gpus.DriverVersion ?? result.System?.Gpus.Gpus.FirstOrDefault()?.DriverVersion,
+                CudaVersion = result.System?.Gpus.CudaVersion,
+                Cpu = result.System?.Cpu,
                 EngineImage = engine?.Image ?? record.EngineImage,
                 EngineImageDigest = engine?.ImageDigest,
                 EngineVersion = engine?.Version,
@@ -269,6 +275,17 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
             await WriteFailureAsync(folder, record, slice, lost.Message, deployment, cancellationToken, logTail).ConfigureAwait(false);
             throw;
         }
+        catch (RunFolderWriteException local)
+        {
+            // This machine's disk, not the agent: the box is torn down (or never deployed) and keeps any result until
+            // acknowledged; the next run may well be written, so the campaign goes on.
+            if (deployment is not null)
+            {
+                await TearDownAsync(session, deployment.Id, tracker, run).ConfigureAwait(false);
+            }
+
+            return await WriteFailureAsync(folder, record, slice, local.Message, deployment, cancellationToken, logTail).ConfigureAwait(false);
+        }
         catch (AgentApiException api)
         {
             // The agent refused something (a layout that does not fit its GPUs, a conflict): this run fails, the next may not.
@@ -285,7 +302,7 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
         }
         finally
         {
-            File.Delete(requestsFile);
+            LocalFileStream.DeleteQuietly(requestsFile);
         }
     }
 
@@ -438,21 +455,31 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
         CancellationToken cancellationToken, string? logTail = null)
     {
         logger.LogWarning("Run {Server}/{Model}/{Workload} failed: {Reason}", record.Server, record.Model, record.Workload, reason);
-        await folder.WriteAsync(new RunArtifacts
+        try
         {
-            Record = record with { State = RunRecord.Failed, Reason = reason, FinishedAt = time.GetUtcNow() },
-            ComposeYaml = deployment?.Rendered.ComposeYaml,
-            CommandText = deployment?.Rendered.CommandText,
-            EngineLogTail = logTail,
-            ConfigSlice = slice,
-        }, CancellationToken.None).ConfigureAwait(false);
+            await folder.WriteAsync(new RunArtifacts
+            {
+                Record = record with { State = RunRecord.Failed, Reason = reason, FinishedAt = time.GetUtcNow() },
+                ComposeYaml = deployment?.Rendered.ComposeYaml,
+                CommandText = deployment?.Rendered.CommandText,
+                EngineLogTail = logTail,
+                ConfigSlice = slice,
+            }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (RunFolderWriteException local)
+        {
+            // The outcome still carries the failure (summary table, exit code); only its file is missing.
+            logger.LogError("The failure of {Server}/{Model}/{Workload} was not recorded on disk: {Reason}", record.Server, record.Model, record.Workload, local.Message);
+            reason = reason == local.Message ? reason : $"{reason}; and {local.Message}";
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         return new RunOutcome(record.Server, record.Model, record.Workload, record.Layout, RunOutcomeKind.Failed, reason, null, null, null);
     }
 
     private Task<RunOutcome> RecordFailureAsync(Campaign campaign, PlannedRun run, string reason, CancellationToken cancellationToken) =>
         WriteFailureAsync(RunFolder.For(campaign.Directory, run), RunRecord.Planned(campaign.Settings.Name, run, time.GetUtcNow()),
-            RunFolder.ConfigSlice(campaign.Config, run), reason, null, cancellationToken);
+            RunConfigSlice.For(campaign.Config, run), reason, null, cancellationToken);
 
     /// <summary>A model the planner could not lay out on the server is a failed run too, with the planner's reason.</summary>
     private Task<RunOutcome> RecordUnplannedAsync(Campaign campaign, UnplannedRun item, WorkloadSpec workload, CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ using GpuBench.Controller.Cli;
 using GpuBench.Controller.Ssh;
 using GpuBench.Core.Config;
 using GpuBench.Core.Planning;
+using GpuBench.Core.Results;
 using GpuBench.Reporting;
 using GpuBench.Reporting.Pricing;
 using Spectre.Console;
@@ -20,6 +21,9 @@ public sealed class BenchCommand(IAnsiConsole console, RunPlanner planner, Campa
 {
     /// <summary>Exit code when at least one run failed (each is recorded with its reason).</summary>
     public const int RunsFailedExitCode = 2;
+
+    /// <summary>Exit code when the campaign folder cannot be had: another controller holds it, or it cannot be written.</summary>
+    public const int CampaignFolderExitCode = 3;
 
     /// <summary>Exit code when the campaign was interrupted; the next bench resumes it.</summary>
     public const int CancelledExitCode = 130;
@@ -103,6 +107,11 @@ public sealed class BenchCommand(IAnsiConsole console, RunPlanner planner, Campa
         {
             Console.MarkupLine("[yellow]Interrupted. Finished runs are kept; the next `gpubench bench` resumes from there.[/]");
             return CancelledExitCode;
+        }
+        catch (Exception e) when (e is CampaignLockedException or RunFolderWriteException)
+        {
+            Console.MarkupLineInterpolated($"[red]gpubench bench: {e.Message}[/]");
+            return CampaignFolderExitCode;
         }
 
         Console.Write(SummaryTable(result.Outcomes));

@@ -12,7 +12,7 @@ namespace GpuBench.Controller.Commands;
 
 /// <summary>
 /// <c>gpubench report</c>: turns a results folder (GpuBench's, the article's, or both) into report.md, report.html and
-/// summary.csv. Prices come from config.yml and can be overridden per GPU type without re-running anything.
+/// summary.csv. A run is priced as it recorded, else by config.yml; --price overrides a GPU type without re-running.
 /// </summary>
 public sealed class ReportCommand(IAnsiConsole console, RunPlanner planner) : AsyncCommand<ReportCommand.Settings>
 {
@@ -27,7 +27,7 @@ public sealed class ReportCommand(IAnsiConsole console, RunPlanner planner) : As
         public string Out { get; init; } = "report";
 
         [CommandOption("-c|--config <PATH>")]
-        [Description("config.yml whose prices: ($ per GPU-hour by GPU type) the report uses. Default: ./config.yml when present.")]
+        [Description("config.yml whose prices: ($ per GPU-hour by GPU type) price the runs that recorded none. Default: ./config.yml when present.")]
         public string? Config { get; init; }
 
         [CommandOption("--price <TYPE=USD>")]
@@ -70,10 +70,10 @@ public sealed class ReportCommand(IAnsiConsole console, RunPlanner planner) : As
             config = loaded.Config;
         }
 
-        var prices = (config is null ? PriceTable.Empty : PriceTable.FromConfig(config.Prices))
-            .With(settings.Prices.Select(PriceTable.ParseOverride));
+        var prices = config is null ? PriceTable.Empty : PriceTable.FromConfig(config.Prices);
         var request = new ReportRequest(settings.Results ?? config?.ResultsDir ?? "results", settings.Out, prices)
         {
+            PriceOverrides = new PriceTable(settings.Prices.Select(PriceTable.ParseOverride)),
             Plan = config is null ? null : planner.Plan(config),
         };
 

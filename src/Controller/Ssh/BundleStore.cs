@@ -1,3 +1,4 @@
+using GpuBench.Core.Results;
 using GpuBench.Controller.Campaigns;
 
 namespace GpuBench.Controller.Ssh;
@@ -91,7 +92,7 @@ public sealed class BundleStore(string root)
             Directory.Move(staged, target);
         }
 
-        await RunFolder.WriteAtomicallyAsync(Path.Combine(runtimeDirectory, CurrentFile), hash + "\n", cancellationToken).ConfigureAwait(false);
+        await DurableFile.WriteAtomicallyAsync(Path.Combine(runtimeDirectory, CurrentFile), hash + "\n", cancellationToken).ConfigureAwait(false);
         return (new StoredBundle(runtimeId, target, hash), reused);
     }
 }

@@ -5,9 +5,12 @@ using GpuBench.Core.Planning;
 namespace GpuBench.Core.Results;
 
 /// <summary>
-/// What a result folder records about its run besides the figures: what was deployed where, at what price, by which
-/// engine and GpuBench version, when, and how it ended. The campaign writes it (result.json carries it under "run";
-/// failure.json is it alone) and the report reads it back; <see cref="RunRecordJson"/> is the one JSON form of both.
+/// What a run folder records about its run besides the figures: what was deployed where, with which workload, at what
+/// price, by which engine and GpuBench version, on which hardware, when, and how it ended. The campaign writes it
+/// (result.json carries it under "run"; failure.json is it alone) and the report reads it back and trusts it;
+/// <see cref="RunRecordJson"/> is the one JSON form of both. A new field is one property here: every property is
+/// written and read under its snake_case name, and a folder written before the field existed reads it as null
+/// (or the property's default), so give new fields a nullable type or a default, never <c>required</c>.
 /// </summary>
 public sealed record RunRecord
 {
@@ -20,6 +23,12 @@ public sealed record RunRecord
     /// <summary>The <see cref="State"/> of a record made before the run ended.</summary>
     public const string Running = "running";
 
+    /// <summary>
+    /// The <see cref="RunFolderFormat"/> version of the folder the record was written in. Absent in folders of
+    /// format 1, which had no version, so it reads as 1; the writer stamps <see cref="RunFolderFormat.Current"/>.
+    /// </summary>
+    public int FormatVersion { get; init; } = RunFolderFormat.Unversioned;
+
     public required string Campaign { get; init; }
     public required string Server { get; init; }
     public required string Model { get; init; }
@@ -27,7 +36,13 @@ public sealed record RunRecord
     /// <summary>The Hugging Face repository id of the model, as served.</summary>
     public required string ModelId { get; init; }
 
+    /// <summary>The branch, tag or commit of the model's repository config.yml asked for; null for the default branch.</summary>
+    public string? ModelRevision { get; init; }
+
     public required string Workload { get; init; }
+
+    /// <summary>The load the run was driven with, every parameter as config.yml gave it; null in format 1.</summary>
+    public WorkloadSpec? WorkloadParameters { get; init; }
     public required string Layout { get; init; }
     public required int Replicas { get; init; }
     public required int TensorParallel { get; init; }
@@ -41,6 +56,13 @@ public sealed record RunRecord
 
     /// <summary>The GPU as the box reports it (nvidia-smi's name), when known.</summary>
     public string? GpuName { get; init; }
+
+    /// <summary>The box's NVIDIA driver and CUDA versions and CPU model, as the agent collected them; null in format 1.</summary>
+    public string? GpuDriver { get; init; }
+
+    public string? CudaVersion { get; init; }
+
+    public string? Cpu { get; init; }
 
     public decimal? PricePerGpuHour { get; init; }
     public decimal? DollarsPerHour { get; init; }
@@ -86,7 +108,9 @@ public sealed record RunRecord
             Server = run.Server.Name,
             Model = run.Model.Name,
             ModelId = run.Model.Id,
+            ModelRevision = run.Model.Revision,
             Workload = run.Workload.Name,
+            WorkloadParameters = run.Workload,
             Layout = run.Layout.ToString(),
             Replicas = run.Layout.Replicas,
             TensorParallel = run.Layout.TensorParallel,

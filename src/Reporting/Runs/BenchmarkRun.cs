@@ -27,6 +27,9 @@ public sealed record BenchmarkRun
 
     public HardwareInfo Hardware { get; init; } = HardwareInfo.Unknown;
 
+    /// <summary>The $ per GPU-hour the run's record says it was benchmarked at; null when it recorded none.</summary>
+    public double? RecordedUsdPerGpuHour { get; init; }
+
     /// <summary>True when the engine was GpuBench's simulator rather than a real vLLM.</summary>
     public bool Simulated { get; init; }
 

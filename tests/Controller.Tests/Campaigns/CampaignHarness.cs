@@ -83,6 +83,26 @@ internal static class TestCampaigns
         return path;
     }
 
+    /// <summary>A config.yml of one local server of simulated RTX 4090s, in a fresh folder (results go next to it); returns its path.</summary>
+    public static string WriteSimulated(string workloads, string models, string serverModels, int gpus = 1, string extra = "") => Write($$"""
+        results_dir: results
+        prices:
+          rtx4090: 0.39
+        engine:
+          kind: sim
+          max_model_len: 4096
+        workloads:
+        {{workloads}}
+        models:
+        {{models}}
+        servers:
+          - name: sim-4090
+            local: true
+            gpu: { type: rtx4090, count: {{gpus}} }
+            models: {{serverModels}}
+        {{extra}}
+        """);
+
     /// <summary>Every file under the folder, relative, sorted.</summary>
     public static string[] Files(string folder) =>
         [.. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f)).Order(StringComparer.Ordinal)];

@@ -2,6 +2,7 @@ using System.Text.Json;
 using GpuBench.Controller.Campaigns;
 using GpuBench.Controller.Commands;
 using GpuBench.Controller.Tests.Commands;
+using GpuBench.Core.Results;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GpuBench.Controller.Tests.Campaigns;
@@ -11,17 +12,11 @@ namespace GpuBench.Controller.Tests.Campaigns;
 public sealed class CampaignRunnerTests(SharedTestBundle bundle) : IDisposable
 {
     private readonly string _bundle = bundle.Path;
-    private readonly List<string> _folders = [];
+    private readonly TemporaryFolders _folders = new();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public void Dispose()
-    {
-        foreach (var folder in _folders)
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-    }
+    public void Dispose() => _folders.Dispose();
 
     [Fact]
     public void Bench_runs_a_simulated_campaign_writes_complete_run_folders_and_the_report_and_a_rerun_skips_them()
@@ -184,7 +179,7 @@ public sealed class CampaignRunnerTests(SharedTestBundle bundle) : IDisposable
                 gpu: { type: rtx4090, count: 1 }
                 models: [qwen]
             """);
-        _folders.Add(Path.GetDirectoryName(path)!);
+        _folders.KeepFolderOf(path);
         await File.WriteAllTextAsync(Path.Combine(Path.GetDirectoryName(path)!, "id_test"), "not needed: no bundle, no connection", Ct);
         var config = CampaignHarness.Load(path);
         using var harness = new CampaignHarness();
@@ -208,27 +203,6 @@ public sealed class CampaignRunnerTests(SharedTestBundle bundle) : IDisposable
 
     private static readonly string DefaultModels = $"  qwen: {{ id: {TestCampaigns.Model}, weights_gb: 17 }}";
 
-    private string Config(string extra = "", int workloads = 2, string? models = null, string serverModels = "[qwen]")
-    {
-        var path = TestCampaigns.Write($$"""
-            results_dir: results
-            prices:
-              rtx4090: 0.39
-            engine:
-              kind: sim
-              max_model_len: 4096
-            workloads:
-            {{TestCampaigns.Workloads(workloads)}}
-            models:
-            {{models ?? DefaultModels}}
-            servers:
-              - name: sim-4090
-                local: true
-                gpu: { type: rtx4090, count: 1 }
-                models: {{serverModels}}
-            {{extra}}
-            """);
-        _folders.Add(Path.GetDirectoryName(path)!);
-        return path;
-    }
+    private string Config(string extra = "", int workloads = 2, string? models = null, string serverModels = "[qwen]") =>
+        _folders.KeepFolderOf(TestCampaigns.WriteSimulated(TestCampaigns.Workloads(workloads), models ?? DefaultModels, serverModels, extra: extra));
 }

@@ -5,6 +5,7 @@ using GpuBench.Core.Planning;
 using GpuBench.Reporting.Pricing;
 using GpuBench.Reporting.Results;
 using GpuBench.Reporting.Runs;
+using GpuBench.TestSupport;
 
 namespace GpuBench.Reporting.Tests.Results;
 
@@ -147,6 +148,57 @@ public sealed class GpuBenchResultsTests : IDisposable
         Assert.Equal(plan.Runs.Single().Layout.Placements.Select(p => p.DeviceList), run.Layout.Placements.Select(p => p.DeviceList));
         Assert.Equal(new RunWorkload("smoke", 200, 100, 40, 8), run.Workload);
         Assert.True(run.Simulated);
+    }
+
+    [Fact]
+    public async Task A_campaign_folder_of_format_1_reports_what_its_records_say_ran()
+    {
+        var output = await ReportGenerator.GenerateAsync(
+            new ReportRequest(Fixtures.PathOf("run-folders", "format-1", "fixture"), Path.Combine(AppContext.BaseDirectory, "artifacts", "format-1"), new PriceTable([new("rtx4090", 0.39)])),
+            TestContext.Current.CancellationToken);
+
+        // The failed run (failure.json, no figures) has nothing to report and is not an unreadable file either.
+        Assert.Empty(output.Skipped);
+        var run = output.Report.Rows.Single().Run;
+        Assert.Equal(("QuantTrio/Qwen3-Coder-30B-A3B-Instruct-AWQ", "sim-4090", "rtx4090", 2, "2 × 1"), (run.Model, run.Server, run.GpuType, run.GpuCount, run.Layout.ToString()));
+        Assert.Equal(new RunWorkload("tiny", 16, 8, 8, 4), run.Workload);
+        Assert.Equal(8, run.Metrics.Completed);
+        Assert.True(run.Simulated);
+        Assert.NotNull(run.RequestsPath);
+        Assert.Equal("NVIDIA GeForce RTX 4090", run.Hardware.GpuName);
+    }
+
+    [Fact]
+    public async Task A_recorded_run_is_reported_as_recorded_whatever_the_plan_of_the_config_given()
+    {
+        var folder = Path.Combine(_root.FullName, "campaign-1", "box-a", "qwen3-coder-30b", "smoke");
+        await TestCampaign.WriteRunAsync(folder, TestCampaign.Requests(16, failures: 0));
+        File.Copy(Fixtures.PathOf("run-records", "0.1.0", "result.json"), Path.Combine(folder, "result.json"), overwrite: true);
+        var today = LoadConfig() with { Servers = [LoadConfig().Servers[0] with { Name = "box-a" }] };
+        var plan = new RunPlanner(GpuCatalog.Default).Plan(today with { Models = [today.Models[0] with { Name = "qwen3-coder-30b" }] });
+        Assert.Equal("box-a/qwen3-coder-30b/smoke", plan.Runs.Single().RelativePath);
+        Assert.NotEqual("2 × pp2", plan.Runs.Single().Layout.ToString());
+
+        var output = await GenerateAsync(plan);
+
+        Assert.Equal(("2 × pp2", 4), (output.Report.Rows.Single().Run.Layout.ToString(), output.Report.Rows.Single().Run.GpuCount));
+    }
+
+    [Fact]
+    public async Task A_recorded_run_is_priced_as_it_recorded_unless_the_price_is_overridden()
+    {
+        var folder = Path.Combine(_root.FullName, "campaign-1", "box-a", "qwen3-coder-30b", "smoke");
+        await TestCampaign.WriteRunAsync(folder, TestCampaign.Requests(16, failures: 0));
+        File.Copy(Fixtures.PathOf("run-records", "0.1.0", "result.json"), Path.Combine(folder, "result.json"), overwrite: true);
+        var today = new PriceTable([new("rtx4090", 0.50)]);
+
+        var recorded = await ReportGenerator.GenerateAsync(new ReportRequest(_root.FullName, Path.Combine(AppContext.BaseDirectory, "artifacts", "priced-as-recorded"), today), TestContext.Current.CancellationToken);
+        var overridden = await ReportGenerator.GenerateAsync(
+            new ReportRequest(_root.FullName, Path.Combine(AppContext.BaseDirectory, "artifacts", "priced-as-overridden"), today) { PriceOverrides = new PriceTable([new("rtx4090", 0.60)]) },
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(0.39, recorded.Report.Rows.Single().UsdPerGpuHour);
+        Assert.Equal(0.60, overridden.Report.Rows.Single().UsdPerGpuHour);
     }
 
     [Fact]

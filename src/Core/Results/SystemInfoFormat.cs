@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text;
 using GpuBench.Core.Contracts;
 
-namespace GpuBench.Controller.Campaigns;
+namespace GpuBench.Core.Results;
 
 /// <summary>system-info.txt in the shape of the article's file (sections, nvidia-smi CSV rows, lscpu lines).</summary>
-public static class SystemInfoFile
+public static class SystemInfoFormat
 {
     public static string Format(SystemInfo info)
     {
