@@ -18,6 +18,19 @@ public static class DeploymentPlanner
     public const string SimulatedGpuTypeVariable = "GPUBENCH_SIM_GPU";
 
     public const string HfHomeVariable = "HF_HOME";
+
+    /// <summary>
+    /// Where vLLM v0.11.0 and the libraries under it keep what they compile, each pointed into the engine cache:
+    /// vLLM's torch.compile artifacts (VLLM_CACHE_ROOT, vllm/envs.py), Triton's kernels, inductor's code, and the
+    /// XDG cache FlashInfer and others use. CUDA graphs are captured in GPU memory at every start and cannot be kept.
+    /// </summary>
+    public static readonly (string Variable, string Folder)[] EngineCacheVariables =
+    [
+        ("VLLM_CACHE_ROOT", "vllm"),
+        ("TRITON_CACHE_DIR", "triton"),
+        ("TORCHINDUCTOR_CACHE_DIR", "torchinductor"),
+        ("XDG_CACHE_HOME", "xdg"),
+    ];
     public const string HfHubOfflineVariable = "HF_HUB_OFFLINE";
 
     /// <summary>
@@ -36,7 +49,8 @@ public static class DeploymentPlanner
         GpuInventory inventory,
         IReadOnlyList<string> gatewayCommand,
         string gatewayAdminToken,
-        Func<int> freePort)
+        Func<int> freePort,
+        string? engineCacheDir = null)
     {
         Validate(request, inventory);
         var engine = request.Engine;
@@ -65,6 +79,12 @@ public static class DeploymentPlanner
                 }
             }
 
+            var engineCache = engine.Settings.Kind == EngineKind.Vllm ? engineCacheDir : null;
+            foreach (var (variable, folder) in engineCache is null ? [] : EngineCacheVariables)
+            {
+                environment.TryAdd(variable, Path.Combine(engineCache!, folder));
+            }
+
             if (inventory.Simulated)
             {
                 environment[SimulatedGpuTypeVariable] = inventory.Gpus[placement.GpuIds[0]].GpuType ?? "";
@@ -91,7 +111,10 @@ public static class DeploymentPlanner
                 HostPort: hostPort,
                 ShmSizeBytes: engine.ShmSizeBytes,
                 ModelCacheDir: engine.ModelCacheDir,
-                Labels: labels);
+                Labels: labels)
+            {
+                EngineCacheDir = engineCache,
+            };
         }).ToArray();
 
         var gatewayPort = freePort();

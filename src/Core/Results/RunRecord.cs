@@ -48,6 +48,18 @@ public sealed record RunRecord
     public required string EngineImage { get; init; }
     public string? EngineImageDigest { get; init; }
     public string? EngineVersion { get; init; }
+
+    /// <summary>Whether vLLM exported its own spans (--otlp-traces-endpoint); null where that does not apply (simulator, no collector).</summary>
+    public bool? EngineTracing { get; init; }
+
+    /// <summary>The image built from <see cref="EngineImage"/> with OpenTelemetry added, when the replicas ran it (tag@id).</summary>
+    public string? EngineTracingImage { get; init; }
+
+    /// <summary>Seconds from the first replica's start until every replica served the model.</summary>
+    public double? EngineStartSeconds { get; init; }
+
+    /// <summary>What the run went without, and why (the deployment's warnings), e.g. vLLM's tracing.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
     public required bool Simulated { get; init; }
     public required RuntimeKind Runtime { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
