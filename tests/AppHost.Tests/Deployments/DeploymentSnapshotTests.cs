@@ -78,13 +78,13 @@ public sealed class DeploymentSnapshotTests : IDisposable
         var status = Status(DeploymentState.Ready, replicaReady: true) with
         {
             Warnings = ["vLLM tracing is off for this deployment: the image lacks the OpenTelemetry packages"],
-            EngineStartSeconds = 84.25,
+            EngineStartSeconds = 84.4,
         };
 
         var engine = Show(Resource(0), status);
 
         Assert.Contains(engine.Properties, p => p.DisplayName == "Warnings" && Equals(p.Value, status.Warnings[0]));
-        Assert.Contains(engine.Properties, p => p.DisplayName == "Engine start (s)" && Equals(p.Value, "84.3"));
+        Assert.Contains(engine.Properties, p => p.DisplayName == "Engine start (s)" && Equals(p.Value, "84.4"));
         Assert.DoesNotContain(Show(Resource(0), Status(DeploymentState.Ready, replicaReady: true)).Properties, p => p.DisplayName == "Warnings");
     }
 
