@@ -193,7 +193,7 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
             {
                 Provisioning = deployment.Provisioning?.Result,
                 EngineStartSeconds = deployment.EngineStartSeconds,
-                Warnings = deployment.Warnings,
+                Warnings = deployment.Warnings.Count > 0 ? deployment.Warnings : null,
             };
             if (deployment.State != DeploymentState.Ready)
             {

@@ -24,9 +24,11 @@ public sealed record SystemInfo(
 public sealed record EngineIdentity(string Kind, string? Image, string? ImageDigest, string? Version, bool Simulated)
 {
     /// <summary>Whether vLLM was started with --otlp-traces-endpoint; null where the agent exported no traces or the engine is the simulator.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public bool? Tracing { get; init; }
 
     /// <summary>The image the replicas ran when it was built from <see cref="Image"/> with OpenTelemetry added (tag@id).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? TracingImage { get; init; }
 }
 
