@@ -82,6 +82,44 @@ public sealed class DockerDeploymentTests(DockerFixture docker) : IClassFixture<
     }
 
     [Fact]
+    public async Task Vllm_on_an_image_without_opentelemetry_serves_without_the_tracing_flag_and_the_status_says_why()
+    {
+        Prerequisite.Require(docker.Unavailable is null, docker.Unavailable ?? "");
+        var ct = TestContext.Current.CancellationToken;
+        await using var collector = await OtlpReceiver.StartAsync(ct);
+        await using var agent = await AgentProcess.StartAsync(_dataDirectory, ct, extraEnvironment: new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        });
+        var request = Support.Deployments.Simulated(1, RuntimeKind.Docker, DockerFixture.Image);
+        // The simulator's image as a vLLM image: no Python, so no OpenTelemetry, and nothing can be installed into it.
+        request = request with { Engine = request.Engine with { Settings = request.Engine.Settings with { Kind = EngineKind.Vllm } } };
+
+        var created = await agent.DeployAsync(request, ct);
+        var ready = await agent.WaitSettledAsync(created.Id, ct);
+        try
+        {
+            Assert.True(ready.State == DeploymentState.Ready, $"{ready.State}: {ready.Error}\n{agent.Output}");
+            Assert.Contains(ready.Warnings, w => w.StartsWith($"vLLM tracing is off for this deployment: {DockerFixture.Image} lacks the OpenTelemetry packages", StringComparison.Ordinal));
+            Assert.False(ready.Engine!.Tracing);
+            Assert.True(ready.EngineStartSeconds > 0);
+            var container = await docker.Client.Containers.InspectContainerAsync(ready.Replicas[0].RuntimeId!, ct);
+            Assert.DoesNotContain("--otlp-traces-endpoint", container.Config!.Cmd);
+            // The box's engine cache is mounted, and vLLM's caches point into it.
+            var cache = Path.Combine(_dataDirectory, "engine-cache");
+            Assert.Contains($"{cache}:{cache}", container.HostConfig!.Binds);
+            Assert.Contains($"VLLM_CACHE_ROOT={cache}/vllm", container.Config.Env);
+        }
+        finally
+        {
+            await agent.Client.DeleteAsync($"/deployments/{created.Id}", CancellationToken.None);
+        }
+
+        Assert.Empty(await OursAsync(created.Id, ct));
+    }
+
+    [Fact]
     public async Task Gpu_device_requests_reach_the_engine_api_as_compose_renders_them()
     {
         Prerequisite.Require(docker.Unavailable is null, docker.Unavailable ?? "");
