@@ -4,7 +4,9 @@ using GpuBench.Agent.Inventory;
 using GpuBench.Agent.Processes;
 using GpuBench.Agent.Runtimes;
 using GpuBench.Agent.Telemetry;
+using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
+using GpuBench.Core.Engines;
 using GpuBench.Core.Net;
 using Microsoft.Extensions.Options;
 
@@ -236,8 +238,8 @@ public sealed class DeploymentManager(
         var plan = deployment.Plan;
         var identity = await deployment.Runtime.IdentifyAsync(plan, cancellationToken);
         var version = await readiness.GetVersionAsync(plan.Replicas[0].Url, cancellationToken);
-        var vllm = plan.Request.Engine.Settings.Kind == Core.Config.EngineKind.Vllm;
-        var pinned = Core.Engines.VllmCliContract.Pinned.Version;
+        var vllm = plan.Request.Engine.Settings.Kind == EngineKind.Vllm;
+        var pinned = VllmCliContract.Pinned.Version;
         if (vllm && version is not null && version != pinned)
         {
             deployment.Warn($"The engine reports vLLM {version}; GpuBench renders and checks its command line against vLLM {pinned}'s (src/Core/Engines/vllm-cli.yml).");
@@ -246,7 +248,7 @@ public sealed class DeploymentManager(
         return identity with
         {
             Version = version ?? identity.Version,
-            Tracing = vllm && childTelemetry.WantsEngineTracing(Core.Config.EngineKind.Vllm) ? plan.EngineTracing : null,
+            Tracing = vllm && childTelemetry.WantsEngineTracing(EngineKind.Vllm) ? plan.EngineTracing : null,
             TracingImage = prepared.TracingImage,
         };
     }
