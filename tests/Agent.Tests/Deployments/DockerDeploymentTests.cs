@@ -26,13 +26,7 @@ public sealed class DockerDeploymentTests(DockerFixture docker) : IClassFixture<
         var ct = TestContext.Current.CancellationToken;
         // The agent's collector listens on the box's loopback only, as the dashboard or an SSH tunnel's end does.
         await using var collector = await OtlpReceiver.StartAsync(ct);
-        await using var agent = await AgentProcess.StartAsync(_dataDirectory, ct, extraEnvironment: new Dictionary<string, string>
-        {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint,
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-            ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
-            ["OTEL_BSP_SCHEDULE_DELAY"] = "500",
-        });
+        await using var agent = await StartExportingAgentAsync(collector, ct);
 
         var created = await agent.DeployAsync(Support.Deployments.Simulated(2, RuntimeKind.Docker, DockerFixture.Image), ct);
         var ready = await agent.WaitSettledAsync(created.Id, ct);
@@ -87,11 +81,7 @@ public sealed class DockerDeploymentTests(DockerFixture docker) : IClassFixture<
         Prerequisite.Require(docker.Unavailable is null, docker.Unavailable ?? "");
         var ct = TestContext.Current.CancellationToken;
         await using var collector = await OtlpReceiver.StartAsync(ct);
-        await using var agent = await AgentProcess.StartAsync(_dataDirectory, ct, extraEnvironment: new Dictionary<string, string>
-        {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint,
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-        });
+        await using var agent = await StartExportingAgentAsync(collector, ct);
         var request = Support.Deployments.Simulated(1, RuntimeKind.Docker, DockerFixture.Image);
         // The simulator's image as a vLLM image: no Python, so no OpenTelemetry, and nothing can be installed into it.
         request = request with { Engine = request.Engine with { Settings = request.Engine.Settings with { Kind = EngineKind.Vllm } } };
@@ -167,6 +157,16 @@ public sealed class DockerDeploymentTests(DockerFixture docker) : IClassFixture<
             await docker.Client.Containers.RemoveContainerAsync(foreign, new ContainerRemoveParameters { Force = true }, ct);
         }
     }
+
+    /// <summary>An agent exporting its telemetry (and its engines') to <paramref name="collector"/> over OTLP/HTTP.</summary>
+    private Task<AgentProcess> StartExportingAgentAsync(OtlpReceiver collector, CancellationToken ct) =>
+        AgentProcess.StartAsync(_dataDirectory, ct, extraEnvironment: new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "500",
+        });
 
     public void Dispose()
     {
