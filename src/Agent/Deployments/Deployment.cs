@@ -7,13 +7,22 @@ namespace GpuBench.Agent.Deployments;
 /// <summary>One deployment's live state inside the agent; <see cref="Status"/> is its contract view.</summary>
 public sealed class Deployment(DeploymentPlan plan, IEngineRuntime runtime, RenderedDeployment rendered, DateTimeOffset createdAt)
 {
+    private readonly List<string> _warnings = [];
+    private ProvisioningTransfer? _imagePull;
     private readonly Lock _lock = new();
     private readonly Dictionary<int, string?> _replicaErrors = [];
     private readonly HashSet<int> _ready = [];
     private int _tornDown;
     private ModelProvisioningStatus? _provisioning;
 
-    public DeploymentPlan Plan { get; } = plan;
+    /// <summary>The plan; replaced once the runtime prepared the engine (its image, tracing).</summary>
+    public DeploymentPlan Plan { get; set; } = plan;
+
+    /// <summary>compose.yaml and command.txt of <see cref="Plan"/>.</summary>
+    public RenderedDeployment Rendered { get; set; } = rendered;
+
+    /// <summary>Seconds the replicas took from start to serving.</summary>
+    public double? EngineStartSeconds { get; set; }
     public IEngineRuntime Runtime { get; } = runtime;
     public List<ReplicaHandle> Handles { get; } = [];
     public ChildProcess? Gateway { get; set; }
@@ -41,6 +50,22 @@ public sealed class Deployment(DeploymentPlan plan, IEngineRuntime runtime, Rend
         lock (_lock)
         {
             _provisioning = update(_provisioning);
+        }
+    }
+
+    public void Warn(string warning)
+    {
+        lock (_lock)
+        {
+            _warnings.Add(warning);
+        }
+    }
+
+    public void UpdateImagePull(ProvisioningTransfer? transfer)
+    {
+        lock (_lock)
+        {
+            _imagePull = transfer;
         }
     }
 
@@ -82,9 +107,12 @@ public sealed class Deployment(DeploymentPlan plan, IEngineRuntime runtime, Rend
                     Handles.FirstOrDefault(h => h.Index == r.Index)?.RuntimeId,
                     _ready.Contains(r.Index),
                     _replicaErrors.GetValueOrDefault(r.Index))).ToArray(),
-                Engine, rendered, createdAt)
+                Engine, Rendered, createdAt)
             {
                 Provisioning = _provisioning,
+                ImagePull = _imagePull,
+                Warnings = [.. _warnings],
+                EngineStartSeconds = EngineStartSeconds,
             };
         }
     }

@@ -4,7 +4,9 @@ using GpuBench.Agent.Inventory;
 using GpuBench.Agent.Processes;
 using GpuBench.Agent.Runtimes;
 using GpuBench.Agent.Telemetry;
+using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
+using GpuBench.Core.Engines;
 using GpuBench.Core.Net;
 using Microsoft.Extensions.Options;
 
@@ -52,7 +54,8 @@ public sealed class DeploymentManager(
         }
 
         var id = Guid.NewGuid().ToString("n")[..10];
-        var plan = DeploymentPlanner.Plan(id, request, gpus, GatewayCommand(), Guid.NewGuid().ToString("n"), LoopbackPorts.Pick);
+        var plan = DeploymentPlanner.Plan(id, request, gpus, GatewayCommand(), Guid.NewGuid().ToString("n"), LoopbackPorts.Pick,
+            DeploymentPaths.EngineCache(options.Value));
         var deployment = new Deployment(plan, runtime, Runtimes.ComposeRenderer.RenderAll(plan), time.GetUtcNow());
         _deployments[id] = deployment;
         logger.LogInformation("Deployment {Id}: {Layout} of {Model} via {Runtime} for {Campaign}/{Run}",
@@ -136,13 +139,30 @@ public sealed class DeploymentManager(
                 }
             }
 
+            var prepared = await deployment.Runtime.PrepareAsync(plan, deployment.UpdateImagePull, cancellationToken);
+            deployment.UpdateImagePull(null);
+            if (prepared.Warning is { } warning)
+            {
+                deployment.Warn(warning);
+                logger.LogWarning("Deployment {Id}: {Warning}", plan.Id, warning);
+            }
+
+            plan = deployment.Plan = prepared.Apply(plan);
+            deployment.Rendered = Runtimes.ComposeRenderer.RenderAll(plan);
+            foreach (var cache in plan.Replicas.Select(r => r.EngineCacheDir).OfType<string>().Distinct())
+            {
+                Directory.CreateDirectory(cache);
+            }
+
+            var starting = time.GetTimestamp();
             foreach (var replica in plan.Replicas)
             {
                 deployment.Handles.Add(await deployment.Runtime.StartAsync(plan, replica, cancellationToken));
             }
 
             await WaitUntilReadyAsync(deployment, cancellationToken);
-            deployment.Engine = await IdentifyAsync(deployment, cancellationToken);
+            deployment.EngineStartSeconds = Math.Round(time.GetElapsedTime(starting).TotalSeconds, 3);
+            deployment.Engine = await IdentifyAsync(deployment, prepared, cancellationToken);
             await StartGatewayAsync(deployment, cancellationToken);
             deployment.SetState(DeploymentState.Ready);
             logger.LogInformation("Deployment {Id} is ready at {Gateway}", plan.Id, plan.Gateway.Url);
@@ -208,10 +228,29 @@ public sealed class DeploymentManager(
         }
     }
 
-    private async Task<EngineIdentity> IdentifyAsync(Deployment deployment, CancellationToken cancellationToken)
+    /// <summary>
+    /// The engine as it runs: the runtime's identity, the version the engine reports (GET /version), and its tracing.
+    /// A vLLM other than the pinned one is run all the same, with a warning: its command line was checked against
+    /// the pinned version's contract only.
+    /// </summary>
+    private async Task<EngineIdentity> IdentifyAsync(Deployment deployment, EnginePreparation prepared, CancellationToken cancellationToken)
     {
-        var identity = await deployment.Runtime.IdentifyAsync(deployment.Plan, cancellationToken);
-        return identity with { Version = await readiness.GetVersionAsync(deployment.Plan.Replicas[0].Url, cancellationToken) };
+        var plan = deployment.Plan;
+        var identity = await deployment.Runtime.IdentifyAsync(plan, cancellationToken);
+        var version = await readiness.GetVersionAsync(plan.Replicas[0].Url, cancellationToken);
+        var vllm = plan.Request.Engine.Settings.Kind == EngineKind.Vllm;
+        var pinned = VllmCliContract.Pinned.Version;
+        if (vllm && version is not null && version != pinned)
+        {
+            deployment.Warn($"The engine reports vLLM {version}; GpuBench renders and checks its command line against vLLM {pinned}'s (src/Core/Engines/vllm-cli.yml).");
+        }
+
+        return identity with
+        {
+            Version = version ?? identity.Version,
+            Tracing = vllm && childTelemetry.WantsEngineTracing(EngineKind.Vllm) ? plan.EngineTracing : null,
+            TracingImage = prepared.TracingImage,
+        };
     }
 
     private async Task StartGatewayAsync(Deployment deployment, CancellationToken cancellationToken)
@@ -254,7 +293,7 @@ public sealed class DeploymentManager(
 
         if (deployment.Gateway is { } gateway)
         {
-            await gateway.StopAsync(cancellationToken);
+            await gateway.StopAsync(options.Value.StopGracePeriod, cancellationToken);
             gateway.Dispose();
             deployment.Gateway = null;
         }

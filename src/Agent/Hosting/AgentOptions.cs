@@ -30,6 +30,24 @@ public sealed class AgentOptions
     /// </summary>
     public string? HubEndpoint { get; set; }
 
+    /// <summary>
+    /// How long an engine or gateway has to exit after SIGTERM (docker stop's timeout for containers) before it is
+    /// killed; vLLM uses it to stop its workers and free its shared memory.
+    /// </summary>
+    public TimeSpan StopGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long pulling an engine image may take before the deployment fails (a multi-GB vLLM image on a slow link takes minutes).</summary>
+    public TimeSpan ImagePullTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How long building the engine image with OpenTelemetry added may take before tracing is given up for the deployment.</summary>
+    public TimeSpan ImageBuildTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// vLLM's persistent caches on this box (torch.compile, Triton and inductor kernels), mounted into every vLLM
+    /// replica at the same path, so a model's second start skips recompiling. Empty: `engine-cache` in the data directory.
+    /// </summary>
+    public string EngineCacheDirectory { get; set; } = "";
+
     /// <summary>How often GPU and engine telemetry is sampled during a run.</summary>
     public TimeSpan TelemetryInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -83,9 +83,27 @@ public sealed class ChildProcess : IDisposable
         return child;
     }
 
-    /// <summary>Kills the process and its children, waits for its output to drain, and forgets its record.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks the process to stop (SIGTERM, which lets vLLM shut its workers down and release its shared memory in
+    /// /dev/shm), kills it and its children if it has not exited after <paramref name="grace"/>, waits for its output
+    /// to drain, and forgets its record.
+    /// </summary>
+    public async Task StopAsync(TimeSpan grace, CancellationToken cancellationToken)
     {
+        if (!_process.HasExited && grace > TimeSpan.Zero && Signals.Terminate(_process.Id))
+        {
+            using var graceOver = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            graceOver.CancelAfter(grace);
+            try
+            {
+                await _process.WaitForExitAsync(graceOver.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Still running after the grace period: killed below.
+            }
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

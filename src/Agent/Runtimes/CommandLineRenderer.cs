@@ -42,9 +42,9 @@ public static class CommandLineRenderer
             argv.AddRange(["--gpus", $"\"device={replica.Placement.DeviceList}\""]);
         }
 
-        if (replica.ModelCacheDir is { } cache)
+        foreach (var path in replica.Mounts)
         {
-            argv.AddRange(["--volume", $"{cache}:{cache}"]);
+            argv.AddRange(["--volume", $"{path}:{path}"]);
         }
 
         foreach (var (name, value) in replica.Environment)
@@ -71,10 +71,14 @@ public static class CommandLineRenderer
     public static IReadOnlyList<string> ProcessLine(ReplicaSpec replica) =>
         ["env", .. ProcessEnvironment(replica).Select(e => $"{e.Key}={e.Value}"), .. replica.Executable, .. replica.EngineArguments];
 
-    /// <summary>The non-secret environment a replica process gets on top of the agent's own.</summary>
+    /// <summary>
+    /// The non-secret environment a replica process gets on top of the agent's own. CUDA numbers GPUs fastest first
+    /// unless told otherwise; PCI_BUS_ID makes its ids nvidia-smi's, which the layout's GPU ids are.
+    /// </summary>
     public static IReadOnlyDictionary<string, string> ProcessEnvironment(ReplicaSpec replica) =>
         new SortedDictionary<string, string>(replica.Environment.ToDictionary(), StringComparer.Ordinal)
         {
+            ["CUDA_DEVICE_ORDER"] = "PCI_BUS_ID",
             ["CUDA_VISIBLE_DEVICES"] = replica.Placement.DeviceList,
         };
 }

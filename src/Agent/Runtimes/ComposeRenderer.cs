@@ -27,9 +27,9 @@ public static class ComposeRenderer
                 ["shm_size"] = replica.ShmSizeBytes,
                 ["labels"] = replica.Labels.ToDictionary(),
             };
-            if (replica.ModelCacheDir is { } cache)
+            if (replica.Mounts.Count > 0)
             {
-                service["volumes"] = new[] { $"{cache}:{cache}" };
+                service["volumes"] = replica.Mounts.Select(path => $"{path}:{path}").ToArray();
             }
 
             if (!replica.SimulatedGpus)

@@ -16,4 +16,8 @@ public static class DeploymentPaths
 
     public static string GatewayLog(AgentOptions options, string deploymentId) =>
         Path.Combine(Directory(options, deploymentId), "gateway.log");
+
+    /// <summary>vLLM's compile caches on this box (Agent:EngineCacheDirectory, else `engine-cache` in the data directory), kept across deployments.</summary>
+    public static string EngineCache(AgentOptions options) =>
+        string.IsNullOrEmpty(options.EngineCacheDirectory) ? Path.Combine(options.DataDirectory, "engine-cache") : options.EngineCacheDirectory;
 }

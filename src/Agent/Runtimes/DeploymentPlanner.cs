@@ -1,6 +1,7 @@
 using System.Globalization;
 using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
+using GpuBench.Core.Engines;
 
 namespace GpuBench.Agent.Runtimes;
 
@@ -17,6 +18,19 @@ public static class DeploymentPlanner
     public const string SimulatedGpuTypeVariable = "GPUBENCH_SIM_GPU";
 
     public const string HfHomeVariable = "HF_HOME";
+
+    /// <summary>
+    /// Where vLLM v0.11.0 and the libraries under it keep what they compile, each pointed into the engine cache:
+    /// vLLM's torch.compile artifacts (VLLM_CACHE_ROOT, vllm/envs.py), Triton's kernels, inductor's code, and the
+    /// XDG cache FlashInfer and others use. CUDA graphs are captured in GPU memory at every start and cannot be kept.
+    /// </summary>
+    public static readonly (string Variable, string Folder)[] EngineCacheVariables =
+    [
+        ("VLLM_CACHE_ROOT", "vllm"),
+        ("TRITON_CACHE_DIR", "triton"),
+        ("TORCHINDUCTOR_CACHE_DIR", "torchinductor"),
+        ("XDG_CACHE_HOME", "xdg"),
+    ];
     public const string HfHubOfflineVariable = "HF_HUB_OFFLINE";
 
     /// <summary>
@@ -35,7 +49,8 @@ public static class DeploymentPlanner
         GpuInventory inventory,
         IReadOnlyList<string> gatewayCommand,
         string gatewayAdminToken,
-        Func<int> freePort)
+        Func<int> freePort,
+        string? engineCacheDir = null)
     {
         Validate(request, inventory);
         var engine = request.Engine;
@@ -64,6 +79,12 @@ public static class DeploymentPlanner
                 }
             }
 
+            var engineCache = engine.Settings.Kind == EngineKind.Vllm ? engineCacheDir : null;
+            foreach (var (variable, folder) in engineCache is null ? [] : EngineCacheVariables)
+            {
+                environment.TryAdd(variable, Path.Combine(engineCache!, folder));
+            }
+
             if (inventory.Simulated)
             {
                 environment[SimulatedGpuTypeVariable] = inventory.Gpus[placement.GpuIds[0]].GpuType ?? "";
@@ -84,13 +105,16 @@ public static class DeploymentPlanner
                 Image: engine.Settings.Image,
                 Executable: engine.Command,
                 // On the box's loopback in either runtime: containers share the box's network (DockerContainerFactory).
-                EngineArguments: EngineArguments(engine, layout.TensorParallel, layout.PipelineParallel, hostPort),
+                EngineArguments: EngineArguments(engine, Entrypoint(request), layout.TensorParallel, layout.PipelineParallel, hostPort),
                 Environment: environment,
                 SecretVariables: [.. secrets.Keys.Order(StringComparer.Ordinal)],
                 HostPort: hostPort,
                 ShmSizeBytes: engine.ShmSizeBytes,
                 ModelCacheDir: engine.ModelCacheDir,
-                Labels: labels);
+                Labels: labels)
+            {
+                EngineCacheDir = engineCache,
+            };
         }).ToArray();
 
         var gatewayPort = freePort();
@@ -109,19 +133,37 @@ public static class DeploymentPlanner
             new GatewaySpec(gatewayCommand, gatewayArguments, gatewayPort, adminPort), secrets);
     }
 
-    /// <summary>The engine's flags after `vllm serve`, as the article passed them; it listens on the box's loopback only.</summary>
-    public static IReadOnlyList<string> EngineArguments(EngineLaunch engine, int tensorParallel, int pipelineParallel, int port)
+    /// <summary>
+    /// How the engine is started: a container runs the image's entrypoint (vLLM's is the api_server module, and the
+    /// simulator's image stands in for it); a process runs the command, `… serve` for vLLM's CLI.
+    /// </summary>
+    public static VllmEntrypoint Entrypoint(DeploymentRequest request) =>
+        request.Runtime == RuntimeKind.Docker ? VllmEntrypoint.ApiServer : VllmCliContract.EntrypointOf(request.Engine.Command);
+
+    /// <summary>
+    /// The engine's arguments after the program, as the article passed them: the model (positional after `serve`,
+    /// `--model` for the api_server entrypoint), the model's revision for weights and tokenizer when pinned, and the
+    /// engine flags; it listens on the box's loopback only. The pinned vLLM's contract (src/Core/Engines/vllm-cli.yml) accepts them.
+    /// </summary>
+    public static IReadOnlyList<string> EngineArguments(EngineLaunch engine, VllmEntrypoint entrypoint, int tensorParallel, int pipelineParallel, int port)
     {
+        ArgumentNullException.ThrowIfNull(engine);
         var inv = CultureInfo.InvariantCulture;
-        List<string> args =
+        List<string> args = entrypoint == VllmEntrypoint.Serve ? [engine.Model] : ["--model", engine.Model];
+        if (!string.IsNullOrEmpty(engine.Revision))
+        {
+            // Offline (HF_HUB_OFFLINE) vLLM finds the provisioned snapshot only through the same revision.
+            args.AddRange(["--revision", engine.Revision, "--tokenizer-revision", engine.Revision]);
+        }
+
+        args.AddRange(
         [
-            "--model", engine.Model,
             "--served-model-name", engine.EffectiveServedModelName,
             "--host", "127.0.0.1",
             "--port", port.ToString(inv),
             "--tensor-parallel-size", tensorParallel.ToString(inv),
             "--pipeline-parallel-size", pipelineParallel.ToString(inv),
-        ];
+        ]);
         var settings = engine.Settings;
         args.AddRange(["--max-model-len", settings.MaxModelLen.ToString(inv)]);
         if (!string.IsNullOrEmpty(settings.KvCacheDtype))

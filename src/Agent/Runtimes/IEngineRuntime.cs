@@ -14,6 +14,12 @@ public interface IEngineRuntime
 {
     RuntimeKind Kind { get; }
 
+    /// <summary>
+    /// Once per deployment, before any replica starts: what the engine needs on this box (the image pulled, with
+    /// <paramref name="pullProgress"/> in bytes; whether vLLM can export traces here). Throws what fails the deployment.
+    /// </summary>
+    Task<EnginePreparation> PrepareAsync(DeploymentPlan plan, Action<ProvisioningTransfer> pullProgress, CancellationToken cancellationToken);
+
     /// <summary>Starts one replica, giving it the secret values of <see cref="ReplicaSpec.SecretVariables"/> from the plan.</summary>
     Task<ReplicaHandle> StartAsync(DeploymentPlan plan, ReplicaSpec replica, CancellationToken cancellationToken);
 

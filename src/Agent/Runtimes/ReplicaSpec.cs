@@ -23,6 +23,12 @@ public sealed record ReplicaSpec(
     string? ModelCacheDir,
     IReadOnlyDictionary<string, string> Labels)
 {
+    /// <summary>vLLM's persistent compile caches on the box (Agent:EngineCacheDirectory), mounted at the same path; null for the simulator.</summary>
+    public string? EngineCacheDir { get; init; }
+
+    /// <summary>The box's directories a container gets at the same path: the model cache and the engine cache.</summary>
+    public IReadOnlyList<string> Mounts => [.. new[] { ModelCacheDir, EngineCacheDir }.OfType<string>()];
+
     public int Index => Placement.Index;
 
     public IReadOnlyList<int> GpuIds => Placement.GpuIds;
@@ -40,6 +46,12 @@ public sealed record DeploymentPlan(
     IReadOnlyDictionary<string, string> Secrets)
 {
     public RuntimeKind Runtime => Request.Runtime;
+
+    /// <summary>
+    /// Whether vLLM replicas get --otlp-traces-endpoint (when the agent exports): false once the engine was found
+    /// to lack the OpenTelemetry packages and they could not be added (EngineTracing, the deployment's warning says why).
+    /// </summary>
+    public bool EngineTracing { get; init; } = true;
 
     /// <summary>Secret values must never be printed, even by a debugger's record ToString.</summary>
     public override string ToString() => $"DeploymentPlan {Id} ({Request.Layout}, {Runtime})";

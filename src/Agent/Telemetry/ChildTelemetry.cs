@@ -39,14 +39,24 @@ public sealed class ChildTelemetry(IConfiguration configuration)
             [ServiceNameVariable] = serviceName,
             [ResourceAttributesVariable] = $"service.instance.id={serviceName}",
         };
-        if (engine == EngineKind.Vllm && configuration[ProtocolVariable] is { Length: > 0 } protocol)
+        if (engine == EngineKind.Vllm && (configuration[TracesProtocolVariable] ?? configuration[ProtocolVariable]) is { Length: > 0 } protocol)
         {
             // vLLM's exporter defaults to gRPC; it must speak what the collector the agent uses speaks.
-            variables[TracesProtocolVariable] = protocol;
+            variables[TracesProtocolVariable] = VllmProtocol(protocol);
         }
 
         return variables;
     }
+
+    /// <summary>
+    /// The OTLP protocol vLLM is given for <paramref name="protocol"/>: vLLM has a gRPC and an HTTP/protobuf exporter
+    /// only and refuses anything else at start (src/Core/Engines/vllm-cli.yml, `otlp`); an HTTP/JSON collector
+    /// endpoint takes protobuf on the same URL, as the OTLP specification requires of every HTTP receiver.
+    /// </summary>
+    public static string VllmProtocol(string protocol) => protocol == "http/json" ? "http/protobuf" : protocol;
+
+    /// <summary>Whether a vLLM engine of this agent would be started with --otlp-traces-endpoint.</summary>
+    public bool WantsEngineTracing(EngineKind engine) => EngineArguments(engine).Count > 0;
 
     /// <summary>
     /// The replica as it starts, with its telemetry: its own service name, for vLLM the traces endpoint flag, and
@@ -86,7 +96,8 @@ public sealed class ChildTelemetry(IConfiguration configuration)
             replica with
             {
                 Environment = environment,
-                EngineArguments = [.. replica.EngineArguments, .. EngineArguments(kind)],
+                // Without the packages the image cannot export traces (DeploymentPlan.EngineTracing): no flag then.
+                EngineArguments = [.. replica.EngineArguments, .. plan.EngineTracing ? EngineArguments(kind) : []],
                 SecretVariables = [.. secrets.Keys.Order(StringComparer.Ordinal)],
             },
             secrets);
@@ -101,7 +112,7 @@ public sealed class ChildTelemetry(IConfiguration configuration)
         }
 
         // The HTTP exporter takes the signal's full URL; gRPC takes the collector's address.
-        var traces = configuration[ProtocolVariable] is "http/protobuf" or "http/json"
+        var traces = (configuration[TracesProtocolVariable] ?? configuration[ProtocolVariable]) is "http/protobuf" or "http/json"
             ? endpoint.TrimEnd('/') + "/v1/traces"
             : endpoint;
         return ["--otlp-traces-endpoint", traces];

@@ -35,7 +35,8 @@ public sealed class EngineMetrics
         var sums = samples.GroupBy(s => s.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Sum(s => s.Value), StringComparer.Ordinal);
         var figures = new List<(string, string, double)>();
-        foreach (var gauge in Gauges.Where(g => sums.ContainsKey(g.Prometheus)))
+        // Images that publish a figure under both its old and new name count it once, under the new one.
+        foreach (var gauge in Gauges.Where(g => sums.ContainsKey(g.Prometheus)).DistinctBy(g => g.Name))
         {
             figures.Add((gauge.Name, gauge.Unit, sums[gauge.Prometheus] * gauge.Scale));
         }

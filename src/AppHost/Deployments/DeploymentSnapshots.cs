@@ -25,6 +25,8 @@ public static class DeploymentSnapshots
     private const string GpusProperty = "gpubench.gpus";
     private const string DeploymentProperty = "gpubench.deployment";
     private const string ErrorProperty = "gpubench.error";
+    private const string WarningsProperty = "gpubench.warnings";
+    private const string EngineStartProperty = "gpubench.engine_start_seconds";
 
     /// <summary>The snapshot a resource starts with: the run as planned, waiting for the controller to deploy it.</summary>
     public static CustomResourceSnapshot Initial(RunProcessResource resource)
@@ -61,7 +63,12 @@ public static class DeploymentSnapshots
         {
             State = state,
             Urls = url is null ? [] : [new UrlSnapshot(resource.IsGateway ? "gateway" : "engine", url, IsInternal: false)],
-            Properties = With(snapshot.Properties, (DeploymentProperty, deployment.Id, "Deployment"), (ErrorProperty, error, "Error")),
+            Properties = With(snapshot.Properties,
+                (DeploymentProperty, deployment.Id, "Deployment"),
+                (ErrorProperty, error, "Error"),
+                // E.g. vLLM started without tracing: the deployment runs, but not as asked.
+                (WarningsProperty, deployment.Warnings.Count > 0 ? string.Join("\n", deployment.Warnings) : null, "Warnings"),
+                (EngineStartProperty, deployment.EngineStartSeconds?.ToString("F1", CultureInfo.InvariantCulture), "Engine start (s)")),
             StartTimeStamp = snapshot.StartTimeStamp ?? deployment.CreatedAt.UtcDateTime,
             StopTimeStamp = terminal ? snapshot.StopTimeStamp ?? DateTime.UtcNow : null,
         };

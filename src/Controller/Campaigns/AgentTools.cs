@@ -13,13 +13,19 @@ public sealed record AgentTools(IReadOnlyList<string> Agent, IReadOnlyList<strin
     public IReadOnlyList<string> Vllm { get; init; } = ["vllm", "serve"];
 
     /// <summary>
-    /// The program and leading arguments for <paramref name="engine"/>: the simulator for kind sim, else config.yml's
-    /// `command`, else <see cref="Vllm"/>. Empty when the box has no simulator.
+    /// The program and leading arguments for <paramref name="engine"/>: the simulator as `vllm serve` is called
+    /// (`simulator serve`, so it gets the model where vLLM's CLI takes it) for kind sim, else config.yml's `command`,
+    /// else <see cref="Vllm"/>. Empty when the box has no simulator.
     /// </summary>
     public IReadOnlyList<string> EngineCommand(EngineSettings engine)
     {
         ArgumentNullException.ThrowIfNull(engine);
-        return engine.Kind == EngineKind.Sim ? Simulator : engine.Command ?? Vllm;
+        if (engine.Kind == EngineKind.Sim)
+        {
+            return Simulator.Count == 0 ? [] : [.. Simulator, Core.Engines.VllmCliContract.ServeSubcommand];
+        }
+
+        return engine.Command ?? Vllm;
     }
 
     /// <summary>Where each program lives in a bundle (a self-contained publish of each into its own folder).</summary>

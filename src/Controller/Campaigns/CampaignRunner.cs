@@ -192,7 +192,12 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
             deployment = await session.Client.DeployAsync(DeploymentFor(campaign, run, command), cancellationToken).ConfigureAwait(false);
             record = record with { DeploymentId = deployment.Id };
             deployment = await WaitSettledAsync(session, deployment, tracker, run, settings.PollInterval, cancellationToken).ConfigureAwait(false);
-            record = record with { Provisioning = deployment.Provisioning?.Result };
+            record = record with
+            {
+                Provisioning = deployment.Provisioning?.Result,
+                EngineStartSeconds = deployment.EngineStartSeconds,
+                Warnings = deployment.Warnings.Count > 0 ? deployment.Warnings : null,
+            };
             if (deployment.State != DeploymentState.Ready)
             {
                 logTail = await TryGetLogAsync(session, deployment, settings.EngineLogLines, cancellationToken).ConfigureAwait(false);
@@ -234,6 +239,8 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
                 EngineImage = engine?.Image ?? record.EngineImage,
                 EngineImageDigest = engine?.ImageDigest,
                 EngineVersion = engine?.Version,
+                EngineTracing = engine?.Tracing,
+                EngineTracingImage = engine?.TracingImage,
                 Simulated = record.Simulated || engine?.Simulated == true || result.System?.Gpus.Simulated == true,
                 AgentGpuBenchVersion = result.System?.GpuBenchVersion,
                 GpuTelemetry = result.Gpus,
@@ -354,6 +361,10 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
             if (status.Provisioning is { Result: null, Progress: { } transfer })
             {
                 tracker.Update(run.RelativePath, RunPhase.Deploying, $"downloading {status.Provisioning.Model}: {transfer.Text}");
+            }
+            else if (status.ImagePull is { } pull)
+            {
+                tracker.Update(run.RelativePath, RunPhase.Deploying, $"pulling {run.Engine.Image}: {pull.Text}");
             }
         }
 

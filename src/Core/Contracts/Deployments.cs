@@ -86,6 +86,15 @@ public sealed record DeploymentStatus(
 {
     /// <summary>The model's provisioning into the box's cache before the engines start; null when there was none (sim, a local path).</summary>
     public ModelProvisioningStatus? Provisioning { get; init; }
+
+    /// <summary>The engine image's pull while it runs (bytes of its layers); null when the box had the image.</summary>
+    public ProvisioningTransfer? ImagePull { get; init; }
+
+    /// <summary>What the deployment runs without, and why (e.g. vLLM started without tracing); empty when nothing.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>Seconds from the first replica's start until every replica served the model (load, compile, CUDA graphs); null until then.</summary>
+    public double? EngineStartSeconds { get; init; }
 }
 
 /// <summary>A model being put into (or found in) the box's Hugging Face cache: live progress, then the outcome.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
 using GpuBench.Core.Planning;
@@ -70,6 +71,24 @@ public sealed record RunRecord
     public required string EngineImage { get; init; }
     public string? EngineImageDigest { get; init; }
     public string? EngineVersion { get; init; }
+
+    // The fields below are left out of the JSON when unset, so records written before them read back and write the same bytes.
+
+    /// <summary>Whether vLLM exported its own spans (--otlp-traces-endpoint); null where that does not apply (simulator, no collector).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? EngineTracing { get; init; }
+
+    /// <summary>The image built from <see cref="EngineImage"/> with OpenTelemetry added, when the replicas ran it (tag@id).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? EngineTracingImage { get; init; }
+
+    /// <summary>Seconds from the first replica's start until every replica served the model.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? EngineStartSeconds { get; init; }
+
+    /// <summary>What the run went without, and why (the deployment's warnings), e.g. vLLM's tracing; null when nothing.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Warnings { get; init; }
     public required bool Simulated { get; init; }
     public required RuntimeKind Runtime { get; init; }
     public required DateTimeOffset StartedAt { get; init; }

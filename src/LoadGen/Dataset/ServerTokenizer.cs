@@ -39,6 +39,15 @@ public sealed class ServerTokenizer(HttpClient http, Uri baseUrl, string model) 
 
         using (response)
         {
+            if (response.StatusCode is HttpStatusCode.NotFound
+                && await ServedModelsAsync(cancellationToken).ConfigureAwait(false) is { } served && !served.Contains(model, StringComparer.Ordinal))
+            {
+                // vLLM answers 404 for a model it does not serve as for a path it lacks; /v1/models tells them apart.
+                throw new TokenizerUnavailableException(
+                    $"The server at {baseUrl} does not serve a model named '{model}' (POST /{path} answered 404); it serves: " +
+                    $"{(served.Count == 0 ? "none" : string.Join(", ", served))}. Pass one of these names as the model (--model).");
+            }
+
             if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed)
             {
                 throw new TokenizerUnavailableException(
@@ -58,6 +67,32 @@ public sealed class ServerTokenizer(HttpClient http, Uri baseUrl, string model) 
                 ?? throw new TokenizerUnavailableException($"{Url(path)} answered null.");
         }
     }
+
+    /// <summary>The model ids GET /v1/models lists; null when the server does not answer it as an OpenAI server would.</summary>
+    private async Task<IReadOnlyList<string>?> ServedModelsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, Url("v1/models"));
+            request.Headers.MarkUntraced();
+            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            var models = await response.Content.ReadFromJsonAsync<ModelList>(cancellationToken).ConfigureAwait(false);
+            return models?.Data?.Select(m => m.Id).OfType<string>().ToList();
+        }
+        catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record ModelList([property: JsonPropertyName("data")] ModelEntry[]? Data);
+
+    private sealed record ModelEntry([property: JsonPropertyName("id")] string? Id);
 
     private sealed record TokenizeRequest(
         [property: JsonPropertyName("model")] string Model,

@@ -1,27 +1,29 @@
 using System.Globalization;
+using GpuBench.Core.Engines;
 
 namespace GpuBench.Simulator.Cli;
 
 /// <summary>
 /// Parses a `vllm serve` command line (`serve MODEL --flag value`, `--flag=value`, `--model MODEL`) into
-/// <see cref="SimulatorOptions"/>, so the simulator starts from exactly the argv vLLM would get. Unknown flags are
+/// <see cref="SimulatorOptions"/>, so the simulator starts from exactly the argv vLLM would get. What the pinned
+/// vLLM refuses (its contract, src/Core/Engines/vllm-cli.yml: `--model` after `serve`, a positional model for the
+/// api_server entrypoint, a malformed value, an OTLP protocol it has no exporter for, a flag whose optional package
+/// is missing) is refused with vLLM's message (<see cref="VllmCliException"/>). Flags the contract does not list are
 /// accepted and reported as warnings; the GPU to simulate comes from --sim-gpu / --sim-gpu-count or the
 /// GPUBENCH_SIM_GPU / GPUBENCH_SIM_GPU_COUNT environment variables.
 /// </summary>
 public static class VllmArguments
 {
-    // vLLM flags that take no value; any other unknown flag followed by a non-flag token takes it as its value.
-    private static readonly HashSet<string> Switches = new(StringComparer.Ordinal)
-    {
-        "trust-remote-code", "enable-expert-parallel", "enable-prefix-caching", "no-enable-prefix-caching",
-        "enforce-eager", "disable-log-requests", "disable-log-stats", "enable-chunked-prefill",
-        "no-enable-chunked-prefill", "enable-auto-tool-choice", "disable-custom-all-reduce", "async-scheduling",
-        "disable-frontend-multiprocessing", "enable-log-requests", "headless",
-    };
+    /// <summary>
+    /// Comma-separated optional packages (as the contract names them, e.g. "opentelemetry") the simulated vLLM
+    /// install lacks, so the simulator stands in for an image without them.
+    /// </summary>
+    public const string MissingPackagesVariable = "GPUBENCH_SIM_MISSING_PACKAGES";
 
     public static SimulatorOptions Parse(IReadOnlyList<string> args, Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
+        Enforce(args, environment);
         var options = new SimulatorOptions();
         var engine = options.Engine;
         var served = new List<string>();
@@ -106,7 +108,7 @@ public static class VllmArguments
                 case "sim-ground-truth-log": options = options with { GroundTruthLog = Value() }; break;
                 case "sim-eos-mean-tokens": options = options with { EosMeanTokens = Int() }; break;
                 default:
-                    if (inline is null && !Switches.Contains(name) && i + 1 < args.Count
+                    if (inline is null && !IsSwitch(name) && i + 1 < args.Count
                         && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
                     {
                         warnings.Add($"Ignoring --{name} {args[++i]} (no effect in the simulator).");
@@ -129,6 +131,41 @@ public static class VllmArguments
             GpuCount = gpuCount,
             Warnings = warnings,
         };
+    }
+
+    /// <summary>Throws what the pinned vLLM would refuse this command line and environment with.</summary>
+    private static void Enforce(IReadOnlyList<string> args, Func<string, string?> environment)
+    {
+        var contract = VllmCliContract.Pinned;
+        var entrypoint = args.Count > 0 && args[0] == VllmCliContract.ServeSubcommand ? VllmEntrypoint.Serve : VllmEntrypoint.ApiServer;
+        // The simulator's own flags are not vLLM's: read the rest as vLLM would.
+        var check = contract.Check([.. WithoutSimulatorFlags(args)], entrypoint);
+        var missing = (environment(MissingPackagesVariable) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        var error = check.Error
+            ?? contract.CheckPackages(check, missing)
+            ?? (check.Has("--otlp-traces-endpoint") ? contract.CheckOtlpProtocol(environment(contract.OtlpProtocolVariable)) : null);
+        if (error is not null)
+        {
+            throw new VllmCliException(error);
+        }
+    }
+
+    /// <summary>A flag the contract knows to take no value; any other unknown flag followed by a non-flag token takes it as its value.</summary>
+    private static bool IsSwitch(string name) =>
+        VllmCliContract.Pinned.Flags.TryGetValue("--" + name, out var flag) && !flag.TakesValue;
+
+    private static IEnumerable<string> WithoutSimulatorFlags(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i].StartsWith("--sim-", StringComparison.Ordinal))
+            {
+                i += args[i].Contains('=', StringComparison.Ordinal) ? 0 : 1;
+                continue;
+            }
+
+            yield return args[i];
+        }
     }
 
     private static int ParseInt(string value, string name) =>

@@ -39,6 +39,9 @@ public sealed class DeploymentManagerTests : IDisposable
         /// <summary>Runs as a replica starts: what the box looks like at that moment.</summary>
         public Action<ReplicaSpec> OnStart { get; init; } = _ => { };
 
+        public Task<EnginePreparation> PrepareAsync(DeploymentPlan plan, Action<ProvisioningTransfer> pullProgress, CancellationToken cancellationToken) =>
+            Task.FromResult(EnginePreparation.Unchanged);
+
         public Task<ReplicaHandle> StartAsync(DeploymentPlan plan, ReplicaSpec replica, CancellationToken cancellationToken)
         {
             OnStart(replica);

@@ -26,13 +26,7 @@ public sealed class DockerDeploymentTests(DockerFixture docker) : IClassFixture<
         var ct = TestContext.Current.CancellationToken;
         // The agent's collector listens on the box's loopback only, as the dashboard or an SSH tunnel's end does.
         await using var collector = await OtlpReceiver.StartAsync(ct);
-        await using var agent = await AgentProcess.StartAsync(_dataDirectory, ct, extraEnvironment: new Dictionary<string, string>
-        {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint,
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-            ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
-            ["OTEL_BSP_SCHEDULE_DELAY"] = "500",
-        });
+        await using var agent = await StartExportingAgentAsync(collector, ct);
 
         var created = await agent.DeployAsync(Support.Deployments.Simulated(2, RuntimeKind.Docker, DockerFixture.Image), ct);
         var ready = await agent.WaitSettledAsync(created.Id, ct);
@@ -79,6 +73,40 @@ public sealed class DockerDeploymentTests(DockerFixture docker) : IClassFixture<
         // Each container's log was kept for the results before the container went.
         Assert.All(ready.Replicas, r => Assert.True(File.Exists(Path.Combine(_dataDirectory, "deployments", created.Id, $"replica{r.Index}.log"))));
         Assert.DoesNotContain(Support.Deployments.Files(_dataDirectory), f => f.Text.Contains(Support.Deployments.HfToken, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Vllm_on_an_image_without_opentelemetry_serves_without_the_tracing_flag_and_the_status_says_why()
+    {
+        Prerequisite.Require(docker.Unavailable is null, docker.Unavailable ?? "");
+        var ct = TestContext.Current.CancellationToken;
+        await using var collector = await OtlpReceiver.StartAsync(ct);
+        await using var agent = await StartExportingAgentAsync(collector, ct);
+        var request = Support.Deployments.Simulated(1, RuntimeKind.Docker, DockerFixture.Image);
+        // The simulator's image as a vLLM image: no Python, so no OpenTelemetry, and nothing can be installed into it.
+        request = request with { Engine = request.Engine with { Settings = request.Engine.Settings with { Kind = EngineKind.Vllm } } };
+
+        var created = await agent.DeployAsync(request, ct);
+        var ready = await agent.WaitSettledAsync(created.Id, ct);
+        try
+        {
+            Assert.True(ready.State == DeploymentState.Ready, $"{ready.State}: {ready.Error}\n{agent.Output}");
+            Assert.Contains(ready.Warnings, w => w.StartsWith($"vLLM tracing is off for this deployment: {DockerFixture.Image} lacks the OpenTelemetry packages", StringComparison.Ordinal));
+            Assert.False(ready.Engine!.Tracing);
+            Assert.True(ready.EngineStartSeconds > 0);
+            var container = await docker.Client.Containers.InspectContainerAsync(ready.Replicas[0].RuntimeId!, ct);
+            Assert.DoesNotContain("--otlp-traces-endpoint", container.Config!.Cmd);
+            // The box's engine cache is mounted, and vLLM's caches point into it.
+            var cache = Path.Combine(_dataDirectory, "engine-cache");
+            Assert.Contains($"{cache}:{cache}", container.HostConfig!.Binds);
+            Assert.Contains($"VLLM_CACHE_ROOT={cache}/vllm", container.Config.Env);
+        }
+        finally
+        {
+            await agent.Client.DeleteAsync($"/deployments/{created.Id}", CancellationToken.None);
+        }
+
+        Assert.Empty(await OursAsync(created.Id, ct));
     }
 
     [Fact]
@@ -129,6 +157,16 @@ public sealed class DockerDeploymentTests(DockerFixture docker) : IClassFixture<
             await docker.Client.Containers.RemoveContainerAsync(foreign, new ContainerRemoveParameters { Force = true }, ct);
         }
     }
+
+    /// <summary>An agent exporting its telemetry (and its engines') to <paramref name="collector"/> over OTLP/HTTP.</summary>
+    private Task<AgentProcess> StartExportingAgentAsync(OtlpReceiver collector, CancellationToken ct) =>
+        AgentProcess.StartAsync(_dataDirectory, ct, extraEnvironment: new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "500",
+        });
 
     public void Dispose()
     {

@@ -74,10 +74,11 @@ public sealed class ProcessDeploymentTests : IDisposable
         var failed = await agent.WaitSettledAsync(created.Id, ct);
 
         Assert.Equal(DeploymentState.Failed, failed.State);
-        // An unhandled .NET exception aborts (exit code 134): the reason names that, the log tail says why.
-        Assert.Contains("Replica 0 (GPU 0) stopped while starting: the engine process aborted", failed.Error, StringComparison.Ordinal);
-        Assert.Contains("--max-num-seqs expects an integer, got 'plenty'", failed.Error, StringComparison.Ordinal);
-        Assert.Contains("--max-num-seqs expects an integer", await agent.Client.GetStringAsync($"/deployments/{created.Id}/logs?replica=0", ct), StringComparison.Ordinal);
+        // Refused as vLLM's argparse refuses it (exit code 2): the reason names that, the log tail says why.
+        const string refusal = "api_server.py: error: argument --max-num-seqs: invalid int value: 'plenty'";
+        Assert.Contains("Replica 0 (GPU 0) stopped while starting: the engine process exited with code 2", failed.Error, StringComparison.Ordinal);
+        Assert.Contains(refusal, failed.Error, StringComparison.Ordinal);
+        Assert.Contains(refusal, await agent.Client.GetStringAsync($"/deployments/{created.Id}/logs?replica=0", ct), StringComparison.Ordinal);
     }
 
     [Fact]

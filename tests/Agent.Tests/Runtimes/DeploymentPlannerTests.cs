@@ -31,6 +31,40 @@ public class DeploymentPlannerTests
     }
 
     [Fact]
+    public void Under_vllm_serve_the_model_is_positional_and_a_pinned_revision_is_passed_for_weights_and_tokenizer()
+    {
+        var request = Plans.Request(Layout.Consecutive(1, 1, 1), RuntimeKind.Process);
+        request = request with { Engine = request.Engine with { Command = ["vllm", "serve"], Revision = "v1.2" } };
+
+        var args = DeploymentPlanner.Plan("d1", request, Plans.Gpus(1, false), ["gw"], "t", () => 8001).Replicas[0].EngineArguments;
+
+        Assert.Equal([request.Engine.Model, "--revision", "v1.2", "--tokenizer-revision", "v1.2", "--served-model-name"], args.Take(6));
+        Assert.DoesNotContain("--model", args);
+    }
+
+    [Fact]
+    public void Vllm_replicas_keep_their_compile_caches_in_the_boxs_engine_cache_mounted_next_to_the_model_cache()
+    {
+        var plan = DeploymentPlanner.Plan("d1", Plans.Request(Layout.Consecutive(1, 1, 1)), Plans.Gpus(1, false), ["gw"], "t", () => 8001, "/var/lib/gpubench/engine-cache");
+        var replica = plan.Replicas[0];
+
+        Assert.Equal("/var/lib/gpubench/engine-cache/vllm", replica.Environment["VLLM_CACHE_ROOT"]);
+        Assert.Equal("/var/lib/gpubench/engine-cache/torchinductor", replica.Environment["TORCHINDUCTOR_CACHE_DIR"]);
+        Assert.Equal(["/hf_models", "/var/lib/gpubench/engine-cache"], replica.Mounts);
+        Assert.Contains("--volume /var/lib/gpubench/engine-cache:/var/lib/gpubench/engine-cache", CommandLineRenderer.Render(plan), StringComparison.Ordinal);
+        Assert.Contains("/var/lib/gpubench/engine-cache:/var/lib/gpubench/engine-cache", ComposeRenderer.Render(plan), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Process_replicas_number_gpus_as_nvidia_smi_does()
+    {
+        var plan = Plans.Plan(Layout.Consecutive(2, 2, 1), RuntimeKind.Process);
+
+        Assert.Equal("PCI_BUS_ID", CommandLineRenderer.ProcessEnvironment(plan.Replicas[1])["CUDA_DEVICE_ORDER"]);
+        Assert.Equal("2,3", CommandLineRenderer.ProcessEnvironment(plan.Replicas[1])["CUDA_VISIBLE_DEVICES"]);
+    }
+
+    [Fact]
     public void Process_replicas_listen_on_their_host_port_on_loopback()
     {
         var plan = Plans.Plan(Layout.Consecutive(2, 2, 1), RuntimeKind.Process);

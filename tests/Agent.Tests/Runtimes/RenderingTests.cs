@@ -78,7 +78,7 @@ public class RenderingTests
         var rendered = ComposeRenderer.RenderAll(plan);
 
         Assert.Null(rendered.ComposeYaml);
-        Assert.Contains("env CUDA_VISIBLE_DEVICES=2,3 HF_HOME=/hf_models VLLM_LOGGING_LEVEL=INFO vllm serve --model", rendered.CommandText, StringComparison.Ordinal);
+        Assert.Contains("env CUDA_DEVICE_ORDER=PCI_BUS_ID CUDA_VISIBLE_DEVICES=2,3 HF_HOME=/hf_models VLLM_LOGGING_LEVEL=INFO vllm serve /hf_models/ibnzterrell/Meta-Llama-3.3-70B-Instruct-AWQ-INT4 --served-model-name", rendered.CommandText, StringComparison.Ordinal);
     }
 
     [Fact]

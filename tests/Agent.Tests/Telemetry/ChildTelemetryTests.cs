@@ -35,6 +35,20 @@ public sealed class ChildTelemetryTests
         Assert.Equal(["--otlp-traces-endpoint", "https://localhost:21000"], grpc.EngineArguments(EngineKind.Vllm));
     }
 
+    [Theory]
+    [InlineData("OTEL_EXPORTER_OTLP_PROTOCOL")]
+    [InlineData("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL")]
+    public void An_http_json_collector_is_given_to_vllm_as_http_protobuf_which_vllm_has_an_exporter_for(string variable)
+    {
+        var telemetry = With(("OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:18890"), (variable, "http/json"));
+        var protocol = telemetry.Environment("x", EngineKind.Vllm)["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"];
+
+        Assert.Equal("http/protobuf", protocol);
+        Assert.Null(Core.Engines.VllmCliContract.Pinned.CheckOtlpProtocol(protocol));
+        Assert.NotNull(Core.Engines.VllmCliContract.Pinned.CheckOtlpProtocol("http/json"));
+        Assert.Equal(["--otlp-traces-endpoint", "http://localhost:18890/v1/traces"], telemetry.EngineArguments(EngineKind.Vllm));
+    }
+
     [Fact]
     public void The_simulator_and_an_agent_without_a_collector_get_no_engine_flag()
     {

@@ -41,4 +41,17 @@ public class EngineMetricsTests
 
         Assert.DoesNotContain(after, f => f.Name == "engine.generation.throughput");
     }
+
+    [Fact]
+    public void An_image_publishing_the_old_and_the_new_kv_cache_gauge_is_recorded_once_under_the_new()
+    {
+        var both = PrometheusText.Parse("""
+            vllm:kv_cache_usage_perc{engine="0",model_name="m"} 0.4
+            vllm:gpu_cache_usage_perc{engine="0",model_name="m"} 0.4
+            """);
+        var old = PrometheusText.Parse("""vllm:gpu_cache_usage_perc{engine="0",model_name="m"} 0.3""");
+
+        Assert.Equal([40.0], new EngineMetrics().Read(both, T0).Where(f => f.Name == "engine.kv_cache.usage").Select(f => f.Value));
+        Assert.Equal([30.0], new EngineMetrics().Read(old, T0).Where(f => f.Name == "engine.kv_cache.usage").Select(f => f.Value));
+    }
 }

@@ -73,6 +73,22 @@ public sealed class DeploymentSnapshotTests : IDisposable
     }
 
     [Fact]
+    public void The_deployments_warnings_and_engine_start_time_show_on_its_resources()
+    {
+        var status = Status(DeploymentState.Ready, replicaReady: true) with
+        {
+            Warnings = ["vLLM tracing is off for this deployment: the image lacks the OpenTelemetry packages"],
+            EngineStartSeconds = 84.4,
+        };
+
+        var engine = Show(Resource(0), status);
+
+        Assert.Contains(engine.Properties, p => p.DisplayName == "Warnings" && Equals(p.Value, status.Warnings[0]));
+        Assert.Contains(engine.Properties, p => p.DisplayName == "Engine start (s)" && Equals(p.Value, "84.4"));
+        Assert.DoesNotContain(Show(Resource(0), Status(DeploymentState.Ready, replicaReady: true)).Properties, p => p.DisplayName == "Warnings");
+    }
+
+    [Fact]
     public void Only_a_run_still_waiting_when_the_campaign_ends_is_marked_not_run()
     {
         var resource = Resource(0);

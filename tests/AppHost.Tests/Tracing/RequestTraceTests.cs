@@ -7,6 +7,7 @@ using Aspire.Hosting.Testing;
 using GpuBench.AppHost.Tests.Support;
 using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
+using GpuBench.Core.Engines;
 using GpuBench.Core.Planning;
 using GpuBench.TestSupport.Otlp;
 
@@ -17,6 +18,7 @@ namespace GpuBench.AppHost.Tests.Tracing;
 /// request is one trace from the load generator through the gateway to the engine, each process under its own
 /// service name, and the live metrics arrive with them.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class RequestTraceTests : IDisposable
 {
     private static readonly string AgentResource = AgentDiscovery.ResourceName(TinyCampaign.Server);
@@ -97,6 +99,36 @@ public sealed class RequestTraceTests : IDisposable
         // Torn down: both resources end Finished.
         await WaitForStateAsync(app, RunResources.Replica(run, 0), KnownResourceStates.Finished, ct);
         await WaitForStateAsync(app, RunResources.Gateway(run), KnownResourceStates.Finished, ct);
+
+        await AssertVllmGetsACommandLineThePinnedVllmAcceptsAsync(agent, ct);
+    }
+
+    /// <summary>
+    /// A vLLM engine deployed by the AppHost's agent (which exports traces): its `vllm` records what it was given and
+    /// hands it to the simulator, which refuses what vLLM v0.11.0 refuses. It serves, and its argv and OTLP protocol
+    /// are the contract's.
+    /// </summary>
+    private async Task AssertVllmGetsACommandLineThePinnedVllmAcceptsAsync(HttpClient agent, CancellationToken ct)
+    {
+        var seen = Path.Combine(_campaign.Directory, "vllm-saw.txt");
+        var vllm = Path.Combine(_campaign.Directory, "vllm");
+        await File.WriteAllTextAsync(vllm, $"""
+            #!/bin/sh
+            printf '%s\n' "$OTEL_EXPORTER_OTLP_TRACES_PROTOCOL" "$@" > '{seen}'
+            exec {string.Join(' ', AppHostUnderTest.SimulatorCommand.Select(a => $"'{a}'"))} "$@"
+
+            """, ct);
+        File.SetUnixFileMode(vllm, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        var deployment = await DeployAsync(agent, "sim-rtx4090/vllm-contract/tiny", ct, EngineKind.Vllm, [vllm, "serve"]);
+        using var deleted = await agent.DeleteAsync($"/deployments/{deployment}", CancellationToken.None);
+
+        var lines = await File.ReadAllLinesAsync(seen, ct);
+        var check = VllmCliContract.Pinned.Check(lines[1..], VllmEntrypoint.Serve);
+        Assert.True(check.Accepted, $"{check.Error}\n{string.Join(' ', lines)}");
+        Assert.Equal(TinyCampaign.ModelId, check.Model);
+        Assert.True(check.Has("--otlp-traces-endpoint"), string.Join(' ', lines));
+        Assert.Null(VllmCliContract.Pinned.CheckOtlpProtocol(lines[0]));
     }
 
     private static async Task WaitForStateAsync(DistributedApplication app, string resource, string state, CancellationToken ct)
@@ -118,7 +150,8 @@ public sealed class RequestTraceTests : IDisposable
         }
     }
 
-    private static async Task<string> DeployAsync(HttpClient agent, string run, CancellationToken ct)
+    private static async Task<string> DeployAsync(
+        HttpClient agent, string run, CancellationToken ct, EngineKind kind = EngineKind.Sim, string[]? command = null)
     {
         var request = new DeploymentRequest
         {
@@ -129,8 +162,8 @@ public sealed class RequestTraceTests : IDisposable
             Engine = new EngineLaunch
             {
                 Model = TinyCampaign.ModelId,
-                Command = AppHostUnderTest.SimulatorCommand,
-                Settings = new EngineSettings { Kind = EngineKind.Sim, MaxModelLen = 4096 },
+                Command = command ?? AppHostUnderTest.SimulatorCommand,
+                Settings = new EngineSettings { Kind = kind, MaxModelLen = 4096 },
             },
             ReadyTimeout = TimeSpan.FromMinutes(2),
         };

@@ -38,7 +38,7 @@ public sealed class VllmCampaignTests(SharedTestBundle bundle) : IDisposable
         // What the engine found when it started: every file vLLM reads already in the cache, and the Hub off limits.
         var snapshot = Path.Combine(HfHome, "hub", $"models--{TestCampaigns.Model.Replace("/", "--", StringComparison.Ordinal)}", "snapshots", commit);
         Assert.Equal(
-            [$"argv: {vllm} serve --model {TestCampaigns.Model}", "HF_HUB_OFFLINE=1", $"snapshot: {snapshot}", "config.json", "model.safetensors", "tokenizer.json"],
+            [$"argv: {vllm} serve {TestCampaigns.Model} --served-model-name", "HF_HUB_OFFLINE=1", $"snapshot: {snapshot}", "config.json", "model.safetensors", "tokenizer.json"],
             File.ReadAllLines(seen).Take(6));
         Assert.Equal(Files["model.safetensors"], await File.ReadAllBytesAsync(Path.Combine(snapshot, "model.safetensors"), Ct));
         Assert.False(File.Exists(Path.Combine(snapshot, "README.md")), "only the files vLLM reads are provisioned");
@@ -56,7 +56,9 @@ public sealed class VllmCampaignTests(SharedTestBundle bundle) : IDisposable
         Assert.Null(provisioning.Error);
         var command = await File.ReadAllTextAsync(Path.Combine(folder, "command.txt"), Ct);
         Assert.Contains(vllm, command, StringComparison.Ordinal);
-        Assert.Contains($"serve --model {TestCampaigns.Model}", command, StringComparison.Ordinal);
+        // vLLM v0.11.0's `serve` takes the model positionally only (src/Core/Engines/vllm-cli.yml).
+        Assert.Contains($"serve {TestCampaigns.Model} --served-model-name", command, StringComparison.Ordinal);
+        Assert.True(record.EngineStartSeconds > 0, "the engine's start time is recorded");
     }
 
     [Fact]
@@ -72,10 +74,10 @@ public sealed class VllmCampaignTests(SharedTestBundle bundle) : IDisposable
         var (config, outcome) = await RunAsync(hub, serverEngine: $"{{ command: ['{program}', serve] }}", vllm: ["/nonexistent/vllm", "serve"]);
 
         Assert.True(outcome.Kind == RunOutcomeKind.Completed, $"{outcome.Reason}\n{ReadIfExists(seen)}");
-        Assert.Equal($"argv: {program} serve --model {TestCampaigns.Model}", File.ReadLines(seen).First());
+        Assert.Equal($"argv: {program} serve {TestCampaigns.Model} --served-model-name", File.ReadLines(seen).First());
         var folder = RunFolderOf(config);
         var command = await File.ReadAllTextAsync(Path.Combine(folder, "command.txt"), Ct);
-        Assert.Contains($"{program} serve --model {TestCampaigns.Model}", command, StringComparison.Ordinal);
+        Assert.Contains($"{program} serve {TestCampaigns.Model} --served-model-name", command, StringComparison.Ordinal);
         Assert.DoesNotContain("/nonexistent/vllm", command, StringComparison.Ordinal);
 
         // The run's own config.yml says which program served it, and reads back to the same command.

@@ -47,10 +47,11 @@ public class VllmArgumentsTests
     }
 
     [Fact]
-    public void A_malformed_number_names_the_flag()
+    public void A_malformed_number_is_refused_as_vllms_argparse_refuses_it()
     {
-        var error = Assert.Throws<ArgumentException>(() => VllmArguments.Parse(["--max-model-len", "lots"], NoEnvironment));
+        var error = Assert.Throws<VllmCliException>(() => VllmArguments.Parse(["--max-model-len", "lots"], NoEnvironment));
 
-        Assert.Contains("--max-model-len", error.Message, StringComparison.Ordinal);
+        Assert.Equal("api_server.py: error: argument --max-model-len: invalid human_readable_int value: 'lots'", error.Message);
+        Assert.Equal(2, error.ExitCode);
     }
 }

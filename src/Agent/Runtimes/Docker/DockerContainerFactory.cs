@@ -32,7 +32,7 @@ public static class DockerContainerFactory
                 NetworkMode = NetworkMode,
                 IpcMode = "host",
                 ShmSize = replica.ShmSizeBytes,
-                Binds = replica.ModelCacheDir is { } cache ? [$"{cache}:{cache}"] : [],
+                Binds = [.. replica.Mounts.Select(path => $"{path}:{path}")],
                 DeviceRequests = replica.SimulatedGpus
                     ? []
                     : [new DeviceRequest

@@ -17,7 +17,7 @@ namespace GpuBench.Agent.Runtimes.Docker;
 /// box's network with the engine on 127.0.0.1, the agent's telemetry settings and GpuBench labels. Only containers
 /// labelled <see cref="DeploymentLabels.Managed"/> are ever removed, and at start only those whose agent is gone.
 /// </summary>
-public sealed class DockerRuntime(IOptions<AgentOptions> options, ChildTelemetry telemetry, ILogger<DockerRuntime> logger) : IEngineRuntime, IContainerEngineInfo, IDisposable
+public sealed class DockerRuntime(IOptions<AgentOptions> options, ChildTelemetry telemetry, TimeProvider time, ILogger<DockerRuntime> logger) : IEngineRuntime, IContainerEngineInfo, IDisposable
 {
     private readonly Lazy<DockerClient> _client = new(() =>
         new DockerClientBuilder().WithEndpoint(new Uri(options.Value.DockerEndpoint)).Build());
@@ -28,9 +28,23 @@ public sealed class DockerRuntime(IOptions<AgentOptions> options, ChildTelemetry
 
     private DockerClient Client => _client.Value;
 
+    /// <summary>
+    /// Pulls the image when the box lacks it, then, when vLLM is to export traces, makes sure the image it runs can
+    /// (<see cref="TracingImage"/>): the image itself, one built from it with OpenTelemetry, or none and a warning.
+    /// </summary>
+    public async Task<EnginePreparation> PrepareAsync(DeploymentPlan plan, Action<ProvisioningTransfer> pullProgress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var settings = plan.Request.Engine.Settings;
+        await EnsureImageAsync(settings.Image, pullProgress, cancellationToken);
+        return settings.Kind == EngineKind.Vllm && telemetry.WantsEngineTracing(settings.Kind)
+            ? await new TracingImage(Client, options.Value.ImageBuildTimeout, logger).PrepareAsync(settings.Image, cancellationToken)
+            : EnginePreparation.Unchanged;
+    }
+
     public async Task<ReplicaHandle> StartAsync(DeploymentPlan plan, ReplicaSpec replica, CancellationToken cancellationToken)
     {
-        await EnsureImageAsync(replica.Image, cancellationToken);
+        await EnsureImageAsync(replica.Image, _ => { }, cancellationToken);
         var launch = telemetry.Apply(plan, replica);
         var owned = launch.Replica with
         {
@@ -92,7 +106,12 @@ public sealed class DockerRuntime(IOptions<AgentOptions> options, ChildTelemetry
     {
         try
         {
-            // Keep the whole log for the results before the container goes.
+            // SIGTERM first, so vLLM stops its workers and frees its shared memory in /dev/shm (the container shares
+            // the host's IPC namespace); docker kills it once the grace period is over.
+            await Client.Containers.StopContainerAsync(handle.RuntimeId,
+                new ContainerStopParameters { WaitBeforeKillSeconds = (uint)Math.Ceiling(options.Value.StopGracePeriod.TotalSeconds) }, cancellationToken);
+
+            // Keep the whole log, the shutdown included, for the results before the container goes.
             var log = await ReadLogsAsync(handle, "all", cancellationToken);
             Directory.CreateDirectory(Path.GetDirectoryName(handle.LogPath)!);
             await File.WriteAllTextAsync(handle.LogPath, log, cancellationToken);
@@ -184,7 +203,12 @@ public sealed class DockerRuntime(IOptions<AgentOptions> options, ChildTelemetry
         }
     }
 
-    private async Task EnsureImageAsync(string image, CancellationToken cancellationToken)
+    /// <summary>
+    /// Pulls <paramref name="image"/> unless the box has it, reporting bytes as they arrive. The daemon reports a
+    /// failed pull (unknown name, rate limit, full disk) as a message in the stream, not as a failed call: its text
+    /// fails the deployment here, at once, rather than later as "No such image". Gives up after ImagePullTimeout.
+    /// </summary>
+    private async Task EnsureImageAsync(string image, Action<ProvisioningTransfer> report, CancellationToken cancellationToken)
     {
         try
         {
@@ -201,8 +225,27 @@ public sealed class DockerRuntime(IOptions<AgentOptions> options, ChildTelemetry
         }
 
         var (repository, tag) = SplitImage(image);
-        await Client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = repository, Tag = tag }, null,
-            new Progress<JSONMessage>(), cancellationToken);
+        var progress = new ImagePullProgress(time, report);
+        var timeout = options.Value.ImagePullTimeout;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        try
+        {
+            await Client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = repository, Tag = tag }, null, progress, limit.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new InvalidOperationException($"Pulling {image} took longer than {timeout} (Agent:ImagePullTimeout); pull it on the box beforehand or raise the timeout.");
+        }
+        catch (DockerApiException e)
+        {
+            throw new InvalidOperationException($"Docker could not pull {image}: {e.ResponseBody?.Trim()}", e);
+        }
+
+        if (progress.Error is { } error)
+        {
+            throw new InvalidOperationException($"Docker could not pull {image}: {error}");
+        }
     }
 
     /// <summary>"vllm/vllm-openai:v0.11.0" → ("vllm/vllm-openai", "v0.11.0"); a registry port is not a tag.</summary>

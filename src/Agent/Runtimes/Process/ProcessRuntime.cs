@@ -13,7 +13,7 @@ namespace GpuBench.Agent.Runtimes.Process;
 /// Replicas as child processes (`vllm serve …` or the simulator), each with its own CUDA_VISIBLE_DEVICES, for
 /// boxes that are containers themselves and have no Docker. Logs go to files under the data directory.
 /// </summary>
-public sealed class ProcessRuntime(IOptions<AgentOptions> options, ChildTelemetry telemetry) : IEngineRuntime
+public sealed class ProcessRuntime(IOptions<AgentOptions> options, ChildTelemetry telemetry, ICommandRunner commands) : IEngineRuntime
 {
     private readonly ConcurrentDictionary<string, ChildProcess> _children = new();
 
@@ -21,6 +21,32 @@ public sealed class ProcessRuntime(IOptions<AgentOptions> options, ChildTelemetr
 
     /// <summary>Where pid records of running children live, so a restarted agent can stop them.</summary>
     public string RecordDirectory => DeploymentPaths.ProcessRecords(options.Value);
+
+    /// <summary>
+    /// When vLLM is to export traces: asks the Python that runs the command (its `#!` line) to import what vLLM's
+    /// tracing needs. Without them vLLM refuses to start with --otlp-traces-endpoint, so the replicas start without it
+    /// and the deployment says so. A command that is not a Python script cannot be asked, and keeps the flag.
+    /// </summary>
+    public async Task<EnginePreparation> PrepareAsync(DeploymentPlan plan, Action<ProvisioningTransfer> pullProgress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var engine = plan.Request.Engine;
+        if (engine.Settings.Kind != EngineKind.Vllm || !telemetry.WantsEngineTracing(engine.Settings.Kind)
+            || PythonInterpreter.Of(engine.Command) is not { } python)
+        {
+            return EnginePreparation.Unchanged;
+        }
+
+        var check = await commands.RunAsync(python[0], [.. python.Skip(1), .. OpenTelemetryCheck.PythonArguments], cancellationToken);
+        return check is { Succeeded: true }
+            ? EnginePreparation.Unchanged
+            : new EnginePreparation(null, false, null, OpenTelemetryCheck.TracingOff(string.Join(' ', engine.Command),
+                $"{python[0]} cannot import them ({LastLine(check?.StandardError) ?? "it did not run"}); install them into vLLM's environment " +
+                $"(pip install {string.Join(' ', OpenTelemetryCheck.Requirements)}) to trace into vLLM"));
+    }
+
+    private static string? LastLine(string? text) =>
+        text?.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
 
     public Task<ReplicaHandle> StartAsync(DeploymentPlan plan, ReplicaSpec replica, CancellationToken cancellationToken)
     {
@@ -60,7 +86,7 @@ public sealed class ProcessRuntime(IOptions<AgentOptions> options, ChildTelemetr
         {
             using (child)
             {
-                await child.StopAsync(cancellationToken);
+                await child.StopAsync(options.Value.StopGracePeriod, cancellationToken);
             }
         }
     }
