@@ -15,6 +15,9 @@ public static class RunsApi
 {
     public const string NdjsonContentType = "application/x-ndjson";
 
+    /// <summary>How often a progress feed without news sends an empty line.</summary>
+    public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
+
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder routes)
     {
         var runs = routes.MapGroup("/runs").RequireAgentToken().WithTags("Runs");
@@ -66,9 +69,14 @@ public static class RunsApi
             }
 
             http.Response.ContentType = NdjsonContentType;
-            await foreach (var progress in active.Progress.ReadAllAsync(cancellationToken))
+            await foreach (var progress in active.Progress.ReadAllAsync(Heartbeat, cancellationToken))
             {
-                await JsonSerializer.SerializeAsync(http.Response.Body, progress, json.Value.SerializerOptions, cancellationToken);
+                // A quiet run still sends an empty line now and then: the reader's idle timeout tells a dead link.
+                if (progress is not null)
+                {
+                    await JsonSerializer.SerializeAsync(http.Response.Body, progress, json.Value.SerializerOptions, cancellationToken);
+                }
+
                 await http.Response.Body.WriteAsync("\n"u8.ToArray(), cancellationToken);
                 await http.Response.Body.FlushAsync(cancellationToken);
             }

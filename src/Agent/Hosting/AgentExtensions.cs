@@ -11,6 +11,7 @@ using GpuBench.Core.Contracts;
 using GpuBench.Core.Hardware;
 using GpuBench.LoadGen.Telemetry;
 using GpuBench.Provisioning;
+using Microsoft.Extensions.Options;
 
 namespace GpuBench.Agent.Hosting;
 
@@ -30,7 +31,7 @@ public static class AgentExtensions
         services.AddOptions<AgentOptions>().Bind(builder.Configuration.GetSection(AgentOptions.Section));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(GpuCatalog.Default);
-        services.AddSingleton<ICommandRunner, CommandRunner>();
+        services.AddSingleton<ICommandRunner>(sp => new CommandRunner(sp.GetRequiredService<IOptions<AgentOptions>>().Value.CommandTimeout));
         services.AddSingleton<GpuInventoryProvider>();
         services.AddSingleton<SystemInfoCollector>();
 

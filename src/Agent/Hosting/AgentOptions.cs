@@ -30,6 +30,9 @@ public sealed class AgentOptions
     /// </summary>
     public string? HubEndpoint { get; set; }
 
+    /// <summary>How long a short command (nvidia-smi, lscpu) may take before it is killed and counted as failed.</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often GPU and engine telemetry is sampled during a run.</summary>
     public TimeSpan TelemetryInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -94,12 +94,33 @@ public sealed class AgentClient(HttpClient api, HttpClient streaming, Uri baseUr
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         using var reader = new StreamReader(stream);
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        while (await ReadLineWithinAsync(reader, runId, cancellationToken).ConfigureAwait(false) is { } line)
         {
             if (line.Length > 0 && JsonSerializer.Deserialize<RunProgress>(line, ContractJson.Options) is { } progress)
             {
                 yield return progress;
             }
+        }
+    }
+
+    /// <summary>
+    /// How long the progress feed may stay silent before the link counts as broken. The agent sends an empty line
+    /// every 15 s of a quiet run, so only a dead connection (a half-open socket, a hung agent) stays silent this long.
+    /// </summary>
+    public TimeSpan ProgressIdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    private async Task<string?> ReadLineWithinAsync(StreamReader reader, string runId, CancellationToken cancellationToken)
+    {
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        idle.CancelAfter(ProgressIdleTimeout);
+        try
+        {
+            return await reader.ReadLineAsync(idle.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException(
+                $"The progress feed of run {runId} at {BaseUrl} sent nothing for {ProgressIdleTimeout.TotalSeconds:0} s.");
         }
     }
 

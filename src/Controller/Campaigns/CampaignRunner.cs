@@ -357,7 +357,7 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
                 tracker.Requests(run.RelativePath, progress);
             }
         }
-        catch (Exception ex) when (IsTransport(ex, cancellationToken) || ex is JsonException)
+        catch (Exception ex) when (IsTransport(ex, cancellationToken) || ex is JsonException or TimeoutException)
         {
             logger.LogWarning("The progress feed of {Run} broke ({Reason}); waiting for its result", run.RelativePath, ex.Message);
         }
