@@ -22,6 +22,7 @@ public sealed class DeploymentManager(
     ModelCacheProvisioner provisioner,
     IOptions<AgentOptions> options,
     ChildTelemetry childTelemetry,
+    ChildReaper reaper,
     TimeProvider time,
     ILogger<DeploymentManager> logger) : IHostedService
 {
@@ -228,7 +229,8 @@ public sealed class DeploymentManager(
             childTelemetry.Environment(ChildTelemetry.GatewayServiceName(plan.Request.Run)),
             new Dictionary<string, string> { [GatewaySpec.AdminTokenVariable] = plan.Secrets[GatewaySpec.AdminTokenVariable] },
             logPath,
-            DeploymentPaths.ProcessRecords(options.Value));
+            DeploymentPaths.ProcessRecords(options.Value),
+            reaper);
         var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(60);
         var model = plan.Request.Engine.EffectiveServedModelName;
         // Through the gateway, so the whole path a run takes is proven before the run starts.

@@ -33,6 +33,7 @@ public static class AgentExtensions
         services.AddSingleton(GpuCatalog.Default);
         services.AddSingleton<ICommandRunner>(sp => new CommandRunner(sp.GetRequiredService<IOptions<AgentOptions>>().Value.CommandTimeout));
         services.AddSingleton<GpuInventoryProvider>();
+        services.AddSingleton<ChildReaper>();
         services.AddSingleton<SystemInfoCollector>();
 
         services.AddSingleton<DockerRuntime>();

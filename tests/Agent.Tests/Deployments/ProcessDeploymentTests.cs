@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using GpuBench.Agent.Tests.Support;
 using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
+using GpuBench.Core.Runtime;
 
 namespace GpuBench.Agent.Tests.Deployments;
 
@@ -81,7 +82,31 @@ public sealed class ProcessDeploymentTests : IDisposable
     }
 
     [Fact]
-    public async Task An_agent_restarted_after_dying_mid_deployment_stops_what_the_dead_agent_started()
+    public async Task An_agent_killed_mid_run_leaves_no_replica_or_gateway_running()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var agent = await AgentProcess.StartAsync(_dataDirectory, ct);
+        int[] pids;
+        await using (agent)
+        {
+            var created = await agent.DeployAsync(Support.Deployments.Simulated(2, RuntimeKind.Process), ct);
+            var ready = await agent.WaitSettledAsync(created.Id, ct);
+            Assert.True(ready.State == DeploymentState.Ready, $"{ready.State}: {ready.Error}");
+            pids = RecordedPids();
+            Assert.Equal(3, pids.Length);
+            var runId = await Support.Deployments.StartRunAsync(agent, created.Id, ct, Support.Deployments.SmallWorkload with { NumPrompts = 2000, MaxConcurrency = 2 });
+            await WaitAsync(async () => (await agent.Client.GetFromJsonAsync<RunProgress>($"/runs/{runId}", ContractJson.Options, ct))!.Completed > 0, ct);
+
+            agent.Crash();
+        }
+
+        // SIGKILL leaves the agent no chance to stop anything: its reaper does, within its grace period.
+        await WaitAsync(() => Task.FromResult(!pids.Any(IsRunning)), ct);
+        Assert.All(pids, pid => Assert.False(IsRunning(pid), $"process {pid} of the killed agent still runs"));
+    }
+
+    [Fact]
+    public async Task An_agent_restarted_after_dying_with_its_reaper_stops_what_the_dead_agent_started()
     {
         var ct = TestContext.Current.CancellationToken;
         int[] pids;
@@ -89,25 +114,35 @@ public sealed class ProcessDeploymentTests : IDisposable
         await using (first)
         {
             var created = await first.DeployAsync(Support.Deployments.Simulated(2, RuntimeKind.Process), ct);
-            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
-            DeploymentStatus status;
-            do
-            {
-                status = await first.GetDeploymentAsync(created.Id, ct);
-                await Task.Delay(100, ct);
-            }
-            while (status.Replicas.Any(r => r.RuntimeId is null) && DateTime.UtcNow < deadline);
-
-            pids = [.. status.Replicas.Select(r => int.Parse(r.RuntimeId!, CultureInfo.InvariantCulture))];
-            first.Crash();
+            await WaitAsync(async () => (await first.GetDeploymentAsync(created.Id, ct)).Replicas.All(r => r.RuntimeId is not null), ct);
+            pids = RecordedPids();
+            first.Crash(withReaper: true);
         }
 
-        Assert.All(pids, pid => Assert.True(IsRunning(pid), "a dead agent's replicas outlive it until the next agent starts"));
+        Assert.All(pids, pid => Assert.True(IsRunning(pid), "with its reaper gone too, a dead agent's replicas outlive it until the next agent starts"));
 
         await using var second = await AgentProcess.StartAsync(_dataDirectory, ct);
 
         Assert.All(pids, pid => Assert.False(IsRunning(pid), $"replica process {pid} left by the dead agent still runs"));
         Assert.Contains("left by an earlier agent", second.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_second_agent_of_the_same_box_user_spares_the_replicas_and_gateway_of_a_live_one()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var first = await AgentProcess.StartAsync(_dataDirectory, ct);
+        var created = await first.DeployAsync(Support.Deployments.Simulated(1, RuntimeKind.Process), ct);
+        var ready = await first.WaitSettledAsync(created.Id, ct);
+        Assert.True(ready.State == DeploymentState.Ready, $"{ready.State}: {ready.Error}");
+        var pids = RecordedPids();
+
+        await using var second = await AgentProcess.StartAsync(_dataDirectory, ct);
+
+        Assert.All(pids, pid => Assert.True(IsRunning(pid), $"process {pid} of the live agent was stopped by the second one"));
+        Assert.DoesNotContain("left by an earlier agent", second.Output, StringComparison.Ordinal);
+        var (result, _) = await Support.Deployments.RunAsync(first, created.Id, ct);
+        Assert.Equal(RunState.Succeeded, result.State);
     }
 
     [Fact]
@@ -144,6 +179,21 @@ public sealed class ProcessDeploymentTests : IDisposable
         catch (IOException)
         {
             // A log still being closed; the temp directory is cleaned up by the OS eventually.
+        }
+    }
+
+    /// <summary>The pids of the replicas and gateways the agents of this data directory recorded.</summary>
+    private int[] RecordedPids() =>
+        [.. Directory.GetFiles(Path.Combine(_dataDirectory, "processes"), "*.json")
+            .Select(path => System.Text.Json.JsonDocument.Parse(File.ReadAllText(path)).RootElement.GetProperty("Process").GetString())
+            .Select(line => ProcessIdentity.Parse(line)!.ProcessId)];
+
+    private static async Task WaitAsync(Func<Task<bool>> condition, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (!await condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200, cancellationToken);
         }
     }
 

@@ -55,9 +55,9 @@ internal static class Deployments
         return (result!, progress);
     }
 
-    public static async Task<string> StartRunAsync(AgentProcess agent, string deploymentId, CancellationToken cancellationToken)
+    public static async Task<string> StartRunAsync(AgentProcess agent, string deploymentId, CancellationToken cancellationToken, WorkloadSpec? workload = null)
     {
-        using var started = await agent.Client.PostAsJsonAsync("/runs", new RunRequest(deploymentId, SmallWorkload), ContractJson.Options, cancellationToken);
+        using var started = await agent.Client.PostAsJsonAsync("/runs", new RunRequest(deploymentId, workload ?? SmallWorkload), ContractJson.Options, cancellationToken);
         Assert.True(started.IsSuccessStatusCode, await started.Content.ReadAsStringAsync(cancellationToken));
         return (await started.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("runId").GetString()!;
     }
