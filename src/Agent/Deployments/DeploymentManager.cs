@@ -95,6 +95,7 @@ public sealed class DeploymentManager(
     /// <summary>At start: removes what an agent that died left running (labelled containers, recorded processes).</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        PrivateDirectory.Create(options.Value.DataDirectory);
         foreach (var runtime in runtimes)
         {
             try

@@ -70,6 +70,8 @@ public static class AgentExtensions
         services.AddSingleton<RunManager>();
         // Registered after the deployment manager, so it stops first: runs end before their deployments go.
         services.AddHostedService(sp => sp.GetRequiredService<RunManager>());
+        services.AddSingleton<ControllerLease>();
+        services.AddHostedService(sp => sp.GetRequiredService<ControllerLease>());
         services.AddSingleton<AgentToken>();
         services.ConfigureHttpJsonOptions(json => ContractJson.Configure(json.SerializerOptions));
         return builder;
@@ -80,6 +82,7 @@ public static class AgentExtensions
         app.MapHostApi();
         app.MapDeploymentsApi();
         app.MapRunsApi();
+        app.MapLeaseApi();
         return app;
     }
 }

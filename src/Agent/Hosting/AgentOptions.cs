@@ -30,6 +30,12 @@ public sealed class AgentOptions
     /// </summary>
     public string? HubEndpoint { get; set; }
 
+    /// <summary>
+    /// How long the agent keeps its runs and deployments without a call from the controller (every authenticated
+    /// call renews it); then it tears them down. Zero or less: never.
+    /// </summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How long a short command (nvidia-smi, lscpu) may take before it is killed and counted as failed.</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -57,6 +57,19 @@ public sealed class AgentClient(HttpClient api, HttpClient streaming, Uri baseUr
         return true;
     }
 
+    /// <summary>
+    /// Renews this controller's lease on the agent's runs and deployments: an agent that hears nothing for its lease
+    /// (10 minutes unless set) tears them down. Every call renews it; a run's long progress feed does not, so the
+    /// campaign renews it explicitly meanwhile.
+    /// </summary>
+    public async Task RenewLeaseAsync(CancellationToken cancellationToken)
+    {
+        using var request = Request(HttpMethod.Put, "lease", null);
+        request.Headers.MarkUntraced();
+        using var response = await api.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Starts a run and returns its id.</summary>
     public async Task<string> StartRunAsync(RunRequest request, CancellationToken cancellationToken)
     {

@@ -30,6 +30,9 @@ public sealed class ProcessDeploymentTests : IDisposable
         // The token reaches the engines' environment, and only there.
         Assert.Contains($"HF_TOKEN={Support.Deployments.HfToken}", ProcessEnvironment(pids[0]));
         Assert.Contains("CUDA_VISIBLE_DEVICES=1", ProcessEnvironment(pids[1]));
+        // The agent's own secrets stay with it: children start from an allow-listed environment.
+        Assert.DoesNotContain(ProcessEnvironment(pids[0]), v => v.StartsWith("Agent__Token=", StringComparison.Ordinal));
+        Assert.DoesNotContain(ProcessEnvironment(pids[0]), v => v.StartsWith("Agent__", StringComparison.Ordinal));
 
         var (result, progress) = await Support.Deployments.RunAsync(agent, created.Id, ct);
 
@@ -143,6 +146,34 @@ public sealed class ProcessDeploymentTests : IDisposable
         Assert.DoesNotContain("left by an earlier agent", second.Output, StringComparison.Ordinal);
         var (result, _) = await Support.Deployments.RunAsync(first, created.Id, ct);
         Assert.Equal(RunState.Succeeded, result.State);
+    }
+
+    [Fact]
+    public async Task An_agent_whose_controller_stops_calling_tears_its_deployment_down_when_the_lease_runs_out()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var agent = await AgentProcess.StartAsync(_dataDirectory, ct, extraEnvironment: new Dictionary<string, string> { ["Agent__Lease"] = "00:00:05" });
+        var created = await agent.DeployAsync(Support.Deployments.Simulated(1, RuntimeKind.Process), ct);
+        var ready = await agent.WaitSettledAsync(created.Id, ct);
+        Assert.True(ready.State == DeploymentState.Ready, $"{ready.State}: {ready.Error}");
+        var pids = RecordedPids();
+
+        // Renewed while the controller calls ...
+        for (var i = 0; i < 4; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2), ct);
+            using var renewed = await agent.Client.PutAsync("/lease", null, ct);
+            Assert.Equal(HttpStatusCode.OK, renewed.StatusCode);
+        }
+
+        Assert.All(pids, pid => Assert.True(IsRunning(pid), $"process {pid} stopped while the lease was renewed"));
+
+        // ... and released once it stops: no call at all from here until the processes are gone.
+        await WaitAsync(() => Task.FromResult(!pids.Any(IsRunning)), ct);
+        Assert.All(pids, pid => Assert.False(IsRunning(pid), $"process {pid} outlived the lease"));
+        await WaitAsync(async () => (await agent.GetDeploymentAsync(created.Id, ct)).State == DeploymentState.Stopped, ct);
+        Assert.Equal(DeploymentState.Stopped, (await agent.GetDeploymentAsync(created.Id, ct)).State);
+        Assert.Contains("the lease ran out", agent.Output, StringComparison.Ordinal);
     }
 
     [Fact]
