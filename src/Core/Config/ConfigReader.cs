@@ -16,7 +16,7 @@ internal sealed class ConfigReader(ConfigDiagnostics diagnostics, string baseDir
         "name", "input_len", "output_len", "num_prompts", "max_concurrency", "request_rate", "burstiness", "range_ratio",
         "prefix_len", "seed", "num_warmups", "ignore_eos", "backend", "endpoint",
     ];
-    private static readonly string[] ModelKeys = ["id", "weights_gb", "replicas", "tp", "pp", "revision", "files", "engine"];
+    private static readonly string[] ModelKeys = ["id", "weights_gb", "replicas", "tp", "pp", "revision", "files", "trust_remote_code", "engine"];
     private static readonly string[] ServerKeys = ["name", "local", "ssh", "gpu", "models", "workloads", "runtime", "hf_home", "engine", "gateway"];
     private static readonly string[] SshKeys = ["host", "port", "user", "key", "host_key", "trust_on_first_use"];
     private static readonly string[] GpuKeys = ["type", "count"];
@@ -280,6 +280,7 @@ internal sealed class ConfigReader(ConfigDiagnostics diagnostics, string baseDir
             PipelineParallel = map.Int("pp", 1),
             Revision = map.String("revision"),
             Files = map.StringList("files") ?? [],
+            TrustRemoteCode = map.Bool("trust_remote_code") ?? false,
             Engine = ReadEngine(map.Map("engine", EngineKeys)),
         };
     }

@@ -21,7 +21,8 @@ public sealed record EngineLaunch
     /// <summary>Executable and leading arguments (runtime process), e.g. ["vllm", "serve"] or the simulator's path.</summary>
     public string[] Command { get; init; } = ["vllm", "serve"];
 
-    public bool TrustRemoteCode { get; init; } = true;
+    /// <summary>vLLM's --trust-remote-code: config.yml's model `trust_remote_code`, off unless set.</summary>
+    public bool TrustRemoteCode { get; init; }
 
     /// <summary>The model cache on the host, mounted at the same path in containers (the article: /hf_models).</summary>
     public string? ModelCacheDir { get; init; }

@@ -27,8 +27,8 @@ public sealed class ProcessDeploymentTests : IDisposable
         Assert.All(ready.Replicas, r => Assert.True(r.Ready));
         Assert.True(ready.Engine!.Simulated);
         var pids = ready.Replicas.Select(r => int.Parse(r.RuntimeId!, CultureInfo.InvariantCulture)).ToArray();
-        // The token reaches the engines' environment, and only there.
-        Assert.Contains($"HF_TOKEN={Support.Deployments.HfToken}", ProcessEnvironment(pids[0]));
+        // The simulator downloads nothing: it never gets the HF token.
+        Assert.DoesNotContain(ProcessEnvironment(pids[0]), v => v.Contains(Support.Deployments.HfToken, StringComparison.Ordinal));
         Assert.Contains("CUDA_VISIBLE_DEVICES=1", ProcessEnvironment(pids[1]));
         // The agent's own secrets stay with it: children start from an allow-listed environment.
         Assert.DoesNotContain(ProcessEnvironment(pids[0]), v => v.StartsWith("Agent__Token=", StringComparison.Ordinal));
