@@ -22,6 +22,10 @@ public static class DeploymentsApi
             {
                 return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The layout does not fit this box.", detail: e.Message);
             }
+            catch (DeploymentRejectedException e)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "This agent does not allow the deployment.", detail: e.Message);
+            }
             catch (DeploymentConflictException e)
             {
                 return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "GPUs in use.", detail: e.Message);

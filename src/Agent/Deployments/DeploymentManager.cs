@@ -39,6 +39,7 @@ public sealed class DeploymentManager(
     /// <summary>Plans and starts a deployment; it becomes Ready or Failed in the background.</summary>
     public async Task<DeploymentStatus> CreateAsync(DeploymentRequest request, CancellationToken cancellationToken)
     {
+        DeploymentPolicy.Check(request, options.Value);
         var runtime = runtimes.FirstOrDefault(r => r.Kind == request.Runtime)
             ?? throw new DeploymentPlanException($"Runtime '{request.Runtime}' is not available on this agent.");
         var gpus = await inventory.GetAsync(cancellationToken);

@@ -31,6 +31,12 @@ public sealed class AgentOptions
     public string? HubEndpoint { get; set; }
 
     /// <summary>
+    /// Where a deployment's model cache (config.yml's `hf_home`) may be: anywhere under one of these roots (`~/` is
+    /// the agent user's home), never in a system path. Docker mounts it read-write into a root container.
+    /// </summary>
+    public List<string> ModelCacheRoots { get; set; } = ["/hf_models", "/models", "/data", "/mnt", "/workspace", "/tmp", "~/.cache/huggingface"];
+
+    /// <summary>
     /// How long the agent keeps its runs and deployments without a call from the controller (every authenticated
     /// call renews it); then it tears them down. Zero or less: never.
     /// </summary>

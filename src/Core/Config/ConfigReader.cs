@@ -101,7 +101,7 @@ internal sealed class ConfigReader(ConfigDiagnostics diagnostics, string baseDir
         }
 
         var image = map.String("image");
-        if (image is not null && ImageProblem(image) is { } problem)
+        if (image is not null && EngineSettings.ImageProblem(image) is { } problem)
         {
             diagnostics.Error(map.Child("image"), problem);
             image = null;
@@ -376,25 +376,6 @@ internal sealed class ConfigReader(ConfigDiagnostics diagnostics, string baseDir
             diagnostics.Error(path, at,
                 $"{what} \"{name}\" {problem}; it names a results folder, so use only letters, digits, '.', '_' and '-'");
         }
-    }
-
-    private static string? ImageProblem(string image)
-    {
-        if (image.Contains("@sha256:", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var lastSegment = image[(image.LastIndexOf('/') + 1)..];
-        var colon = lastSegment.IndexOf(':');
-        if (colon < 0 || colon == lastSegment.Length - 1)
-        {
-            return $"\"{image}\" has no tag; pin one (e.g. {EngineSettings.DefaultImage}) or a digest (@sha256:…) so runs are reproducible";
-        }
-
-        return lastSegment[(colon + 1)..] == "latest"
-            ? $"\"{image}\" is not pinned: 'latest' changes under you; name a version tag (e.g. {EngineSettings.DefaultImage}) or a digest"
-            : null;
     }
 
     private static bool IsSha256Fingerprint(string value) =>

@@ -177,6 +177,30 @@ public sealed class ProcessDeploymentTests : IDisposable
     }
 
     [Fact]
+    public async Task A_deployment_that_would_mount_a_system_path_or_inject_code_is_refused_with_400_naming_why()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var agent = await AgentProcess.StartAsync(_dataDirectory, ct);
+        var request = Support.Deployments.Simulated(1, RuntimeKind.Docker);
+        request = request with
+        {
+            Engine = request.Engine with
+            {
+                ModelCacheDir = "/etc",
+                Settings = request.Engine.Settings with { Env = new Dictionary<string, string> { ["LD_PRELOAD"] = "/tmp/x.so" } },
+            },
+        };
+
+        using var response = await agent.Client.PostAsJsonAsync("/deployments", request, ContractJson.Options, ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("model cache '/etc' is a system path", body, StringComparison.Ordinal);
+        Assert.Contains("engine env LD_PRELOAD is not allowed", body, StringComparison.Ordinal);
+        Assert.Empty(await agent.Client.GetFromJsonAsync<DeploymentStatus[]>("/deployments", ContractJson.Options, ct) ?? []);
+    }
+
+    [Fact]
     public async Task Calls_without_the_token_are_refused_and_logged_while_health_stays_open()
     {
         var ct = TestContext.Current.CancellationToken;
