@@ -42,6 +42,9 @@ public sealed class AgentOptions
     /// </summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How long one benchmark request may take, queueing included, before it counts as failed (timeout).</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
     /// <summary>How long a short command (nvidia-smi, lscpu) may take before it is killed and counted as failed.</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
