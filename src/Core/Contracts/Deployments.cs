@@ -59,6 +59,16 @@ public sealed record DeploymentRequest
 
     /// <summary>How long every replica has to answer /health and list the model; loading 70B weights takes minutes.</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromMinutes(20);
+
+    /// <summary>Never the HF token: records print in logs and exception messages.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture,
+            $"Campaign = {Campaign}, Run = {Run}, Runtime = {Runtime}, Layout = {Layout}, Engine = {Engine}, GatewayPolicy = {GatewayPolicy}, ");
+        builder.Append(HuggingFaceToken is null ? "HuggingFaceToken = , " : "HuggingFaceToken = <redacted>, ");
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"ReadyTimeout = {ReadyTimeout}");
+        return true;
+    }
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<DeploymentState>))]
