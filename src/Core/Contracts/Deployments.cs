@@ -61,14 +61,9 @@ public sealed record DeploymentRequest
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromMinutes(20);
 
     /// <summary>Never the HF token: records print in logs and exception messages.</summary>
-    private bool PrintMembers(System.Text.StringBuilder builder)
-    {
-        builder.Append(System.Globalization.CultureInfo.InvariantCulture,
-            $"Campaign = {Campaign}, Run = {Run}, Runtime = {Runtime}, Layout = {Layout}, Engine = {Engine}, GatewayPolicy = {GatewayPolicy}, ");
-        builder.Append(HuggingFaceToken is null ? "HuggingFaceToken = , " : "HuggingFaceToken = <redacted>, ");
-        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"ReadyTimeout = {ReadyTimeout}");
-        return true;
-    }
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"DeploymentRequest {{ Campaign = {Campaign}, Run = {Run}, Runtime = {Runtime}, Layout = {Layout}, Engine = {Engine}, " +
+        $"GatewayPolicy = {GatewayPolicy}, HuggingFaceToken = {(HuggingFaceToken is null ? "" : "<redacted>")}, ReadyTimeout = {ReadyTimeout} }}");
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<DeploymentState>))]
