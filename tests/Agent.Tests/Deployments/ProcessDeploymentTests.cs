@@ -92,9 +92,7 @@ public sealed class ProcessDeploymentTests : IDisposable
         int[] pids;
         await using (agent)
         {
-            var created = await agent.DeployAsync(Support.Deployments.Simulated(2, RuntimeKind.Process), ct);
-            var ready = await agent.WaitSettledAsync(created.Id, ct);
-            Assert.True(ready.State == DeploymentState.Ready, $"{ready.State}: {ready.Error}");
+            var created = await agent.DeployReadyAsync(Support.Deployments.Simulated(2, RuntimeKind.Process), ct);
             pids = RecordedPids();
             Assert.Equal(3, pids.Length);
             var runId = await Support.Deployments.StartRunAsync(agent, created.Id, ct, Support.Deployments.SmallWorkload with { NumPrompts = 2000, MaxConcurrency = 2 });
@@ -135,9 +133,7 @@ public sealed class ProcessDeploymentTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         await using var first = await AgentProcess.StartAsync(_dataDirectory, ct);
-        var created = await first.DeployAsync(Support.Deployments.Simulated(1, RuntimeKind.Process), ct);
-        var ready = await first.WaitSettledAsync(created.Id, ct);
-        Assert.True(ready.State == DeploymentState.Ready, $"{ready.State}: {ready.Error}");
+        var created = await first.DeployReadyAsync(Support.Deployments.Simulated(1, RuntimeKind.Process), ct);
         var pids = RecordedPids();
 
         await using var second = await AgentProcess.StartAsync(_dataDirectory, ct);
@@ -153,9 +149,7 @@ public sealed class ProcessDeploymentTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         await using var agent = await AgentProcess.StartAsync(_dataDirectory, ct, extraEnvironment: new Dictionary<string, string> { ["Agent__Lease"] = "00:00:05" });
-        var created = await agent.DeployAsync(Support.Deployments.Simulated(1, RuntimeKind.Process), ct);
-        var ready = await agent.WaitSettledAsync(created.Id, ct);
-        Assert.True(ready.State == DeploymentState.Ready, $"{ready.State}: {ready.Error}");
+        var created = await agent.DeployReadyAsync(Support.Deployments.Simulated(1, RuntimeKind.Process), ct);
         var pids = RecordedPids();
 
         // Renewed while the controller calls ...

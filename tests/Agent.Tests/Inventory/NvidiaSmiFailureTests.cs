@@ -10,19 +10,14 @@ namespace GpuBench.Agent.Tests.Inventory;
 public sealed class NvidiaSmiFailureTests : IDisposable
 {
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("gpubench-agent-test-").FullName;
-    private readonly string _tools = Directory.CreateTempSubdirectory("gpubench-tools-").FullName;
+    private readonly ProgramsOnPath _tools = new();
 
     [Fact]
     public async Task A_failing_nvidia_smi_is_said_loudly_instead_of_simulating_the_gpus()
     {
         var ct = TestContext.Current.CancellationToken;
-        var nvidiaSmi = Path.Combine(_tools, "nvidia-smi");
-        await File.WriteAllTextAsync(nvidiaSmi, "#!/bin/sh\necho \"NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\"\nexit 9\n", ct);
-        File.SetUnixFileMode(nvidiaSmi, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        await using var agent = await AgentProcess.StartAsync(_dataDirectory, ct, extraEnvironment: new Dictionary<string, string>
-        {
-            ["PATH"] = $"{_tools}:{Environment.GetEnvironmentVariable("PATH")}",
-        });
+        await _tools.WriteAsync("nvidia-smi", "echo \"NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\"\nexit 9", ct);
+        await using var agent = await AgentProcess.StartAsync(_dataDirectory, ct, extraEnvironment: _tools.Environment);
 
         using var inventory = await agent.Client.GetAsync("/host/inventory", ct);
         var body = await inventory.Content.ReadAsStringAsync(ct);
@@ -35,7 +30,7 @@ public sealed class NvidiaSmiFailureTests : IDisposable
 
     public void Dispose()
     {
-        Directory.Delete(_tools, recursive: true);
+        _tools.Dispose();
         Directory.Delete(_dataDirectory, recursive: true);
     }
 }

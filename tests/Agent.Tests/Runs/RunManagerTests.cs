@@ -13,25 +13,18 @@ namespace GpuBench.Agent.Tests.Runs;
 public sealed class RunManagerTests : IDisposable
 {
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("gpubench-agent-test-").FullName;
-    private readonly string _tools = Directory.CreateTempSubdirectory("gpubench-tools-").FullName;
+    private readonly ProgramsOnPath _tools = new();
 
     [Fact]
     public async Task A_hung_nvidia_smi_and_an_unwritable_results_folder_still_end_the_feed_with_a_failed_result_that_says_why()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var agent = await AgentProcess.StartAsync(_dataDirectory, ct, extraEnvironment: new Dictionary<string, string>
-        {
-            ["PATH"] = $"{_tools}:{Environment.GetEnvironmentVariable("PATH")}",
-            ["Agent__CommandTimeout"] = "00:00:02",
-        });
-        var created = await agent.DeployAsync(Support.Deployments.Simulated(1, RuntimeKind.Process), ct);
-        var ready = await agent.WaitSettledAsync(created.Id, ct);
-        Assert.True(ready.State == DeploymentState.Ready, $"{ready.State}: {ready.Error}");
+        await using var agent = await AgentProcess.StartAsync(_dataDirectory, ct,
+            extraEnvironment: new Dictionary<string, string>(_tools.Environment) { ["Agent__CommandTimeout"] = "00:00:02" });
+        var created = await agent.DeployReadyAsync(Support.Deployments.Simulated(1, RuntimeKind.Process), ct);
 
         // From now on nvidia-smi hangs (as on a box whose driver wedged) and the disk refuses the result.
-        var nvidiaSmi = Path.Combine(_tools, "nvidia-smi");
-        await File.WriteAllTextAsync(nvidiaSmi, "#!/bin/sh\nexec sleep 600\n", ct);
-        File.SetUnixFileMode(nvidiaSmi, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await _tools.WriteAsync("nvidia-smi", "exec sleep 600", ct);
         using var unwritable = UnwritableDirectory.Create(Path.Combine(_dataDirectory, "runs"));
         var runId = await Support.Deployments.StartRunAsync(agent, created.Id, ct);
         using var patience = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -51,7 +44,7 @@ public sealed class RunManagerTests : IDisposable
 
     public void Dispose()
     {
-        Directory.Delete(_tools, recursive: true);
+        _tools.Dispose();
         try
         {
             Directory.Delete(_dataDirectory, recursive: true);

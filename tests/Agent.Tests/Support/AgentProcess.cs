@@ -103,6 +103,15 @@ internal sealed class AgentProcess : IAsyncDisposable
         return System.Text.Json.JsonSerializer.Deserialize<DeploymentStatus>(body, ContractJson.Options)!;
     }
 
+    /// <summary>Deploys and waits until the deployment is Ready, failing the test with its error otherwise.</summary>
+    public async Task<DeploymentStatus> DeployReadyAsync(DeploymentRequest request, CancellationToken cancellationToken)
+    {
+        var created = await DeployAsync(request, cancellationToken);
+        var ready = await WaitSettledAsync(created.Id, cancellationToken);
+        Assert.True(ready.State == DeploymentState.Ready, $"{ready.State}: {ready.Error}\n{Output}");
+        return ready;
+    }
+
     public async Task<DeploymentStatus> GetDeploymentAsync(string id, CancellationToken cancellationToken) =>
         (await Client.GetFromJsonAsync<DeploymentStatus>($"/deployments/{id}", ContractJson.Options, cancellationToken))!;
 
