@@ -48,13 +48,14 @@ public static class RunsApi
                 return Results.NotFound();
             }
 
-            if (manager.FindActive(id) is { } active)
+            // The result first: it is kept before the feed's final event, so a reader who saw that event gets it.
+            if (await manager.GetResultAsync(id, cancellationToken) is { } result)
             {
-                // Still running: 202 with the latest counters; the result comes once it ends.
-                return Results.Accepted($"/runs/{id}", active.Progress.Latest);
+                return Results.Ok(result);
             }
 
-            return await manager.GetResultAsync(id, cancellationToken) is { } result ? Results.Ok(result) : Results.NotFound();
+            // Still running: 202 with the latest counters; the result comes once it ends.
+            return manager.FindActive(id) is { } active ? Results.Accepted($"/runs/{id}", active.Progress.Latest) : Results.NotFound();
         });
 
         runs.MapGet("/{id}/progress", async (string id, HttpContext http, RunManager manager, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
