@@ -63,12 +63,17 @@ public static class ReportGenerator
         var document = ReportComposer.Compose(report, charts, skipped, request.ResultsDirectory);
         var output = request.OutputDirectory;
         var chartDirectory = Path.Combine(output, MarkdownWriter.ChartFolder);
-        if (Directory.Exists(chartDirectory))
+        // Charts of an earlier report in the same folder would otherwise linger beside the new ones; only those it
+        // listed in its manifest go: anything else in the folder is someone else's.
+        var manifest = Path.Combine(chartDirectory, ChartManifest);
+        if (File.Exists(manifest))
         {
-            // Charts of an earlier report in the same folder would otherwise linger beside the new ones.
-            foreach (var stale in Directory.EnumerateFiles(chartDirectory, "*.png"))
+            foreach (var name in await File.ReadAllLinesAsync(manifest, cancellationToken).ConfigureAwait(false))
             {
-                File.Delete(stale);
+                if (name.Length > 0 && name == Path.GetFileName(name))
+                {
+                    File.Delete(Path.Combine(chartDirectory, name));
+                }
             }
         }
 
@@ -82,6 +87,8 @@ public static class ReportGenerator
             chartPaths.Add(path);
         }
 
+        await File.WriteAllLinesAsync(manifest, chartPaths.Select(Path.GetFileName).OfType<string>(), cancellationToken).ConfigureAwait(false);
+
         var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
         var markdownPath = Path.Combine(output, MarkdownFile);
         var htmlPath = Path.Combine(output, HtmlFile);
@@ -93,6 +100,9 @@ public static class ReportGenerator
         var notes = charts.Values.Select(c => c.Note).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         return new ReportOutput(markdownPath, htmlPath, csvPath, chartPaths, report, notes, skipped);
     }
+
+    /// <summary>The charts a report wrote into charts/, one file name a line: the next report deletes only these.</summary>
+    public const string ChartManifest = ".gpubench-charts";
 
     private static async Task<ModelCharts> ChartsForAsync(ModelReport model, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using GpuBench.Agent.Deployments;
 using GpuBench.Agent.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -19,18 +20,25 @@ public sealed class AgentToken
         if (string.IsNullOrEmpty(token))
         {
             token = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
-            Directory.CreateDirectory(options.Value.DataDirectory);
+            PrivateDirectory.Create(options.Value.DataDirectory);
             var path = Path.Combine(options.Value.DataDirectory, "agent-token");
-            File.WriteAllText(path, token);
+            File.Delete(path);
+            // Created 0600: never readable by others, not even for the moment between a write and a chmod.
+            var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
             if (!OperatingSystem.IsWindows())
             {
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var file = new FileStream(path, create))
+            {
+                file.Write(Encoding.UTF8.GetBytes(token));
             }
 
             logger.LogWarning("Agent:Token is not set; generated one, readable by this user only, in {Path}", path);
         }
 
-        _expected = Encoding.UTF8.GetBytes(token);
+        _expected = SHA256.HashData(Encoding.UTF8.GetBytes(token));
     }
 
     public bool Matches(string? authorization)
@@ -41,19 +49,21 @@ public sealed class AgentToken
             return false;
         }
 
-        // Constant time, so the token cannot be guessed byte by byte from response times.
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(authorization[scheme.Length..].Trim()), _expected);
+        // Hashes of equal length compared in constant time: response times tell neither a byte nor the length.
+        return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(authorization[scheme.Length..].Trim())), _expected);
     }
 }
 
 /// <summary>Refuses (401) and logs every call on a route group without the agent's bearer token.</summary>
-public sealed class BearerTokenFilter(AgentToken token, ILogger<BearerTokenFilter> logger) : IEndpointFilter
+/// <summary>Each call that carries the token renews the controller's lease (<see cref="ControllerLease"/>).</summary>
+public sealed class BearerTokenFilter(AgentToken token, ControllerLease lease, ILogger<BearerTokenFilter> logger) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         if (token.Matches(http.Request.Headers.Authorization))
         {
+            lease.Renew();
             return await next(context);
         }
 

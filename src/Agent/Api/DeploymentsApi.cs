@@ -1,4 +1,5 @@
 using GpuBench.Agent.Deployments;
+using GpuBench.Agent.Inventory;
 using GpuBench.Agent.Runtimes;
 using GpuBench.Core.Contracts;
 
@@ -21,6 +22,14 @@ public static class DeploymentsApi
             catch (DeploymentPlanException e)
             {
                 return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The layout does not fit this box.", detail: e.Message);
+            }
+            catch (Exception e) when (e is GpuInventoryException or TimeoutException)
+            {
+                return HostApi.Unavailable(e);
+            }
+            catch (DeploymentRejectedException e)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "This agent does not allow the deployment.", detail: e.Message);
             }
             catch (DeploymentConflictException e)
             {

@@ -15,6 +15,9 @@ public static class RunsApi
 {
     public const string NdjsonContentType = "application/x-ndjson";
 
+    /// <summary>How often a progress feed without news sends an empty line.</summary>
+    public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
+
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder routes)
     {
         var runs = routes.MapGroup("/runs").RequireAgentToken().WithTags("Runs");
@@ -45,13 +48,14 @@ public static class RunsApi
                 return Results.NotFound();
             }
 
-            if (manager.FindActive(id) is { } active)
+            // The result first: it is kept before the feed's final event, so a reader who saw that event gets it.
+            if (await manager.GetResultAsync(id, cancellationToken) is { } result)
             {
-                // Still running: 202 with the latest counters; the result comes once it ends.
-                return Results.Accepted($"/runs/{id}", active.Progress.Latest);
+                return Results.Ok(result);
             }
 
-            return await manager.GetResultAsync(id, cancellationToken) is { } result ? Results.Ok(result) : Results.NotFound();
+            // Still running: 202 with the latest counters; the result comes once it ends.
+            return manager.FindActive(id) is { } active ? Results.Accepted($"/runs/{id}", active.Progress.Latest) : Results.NotFound();
         });
 
         runs.MapGet("/{id}/progress", async (string id, HttpContext http, RunManager manager, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
@@ -66,9 +70,14 @@ public static class RunsApi
             }
 
             http.Response.ContentType = NdjsonContentType;
-            await foreach (var progress in active.Progress.ReadAllAsync(cancellationToken))
+            await foreach (var progress in active.Progress.ReadAllAsync(Heartbeat, cancellationToken))
             {
-                await JsonSerializer.SerializeAsync(http.Response.Body, progress, json.Value.SerializerOptions, cancellationToken);
+                // A quiet run still sends an empty line now and then: the reader's idle timeout tells a dead link.
+                if (progress is not null)
+                {
+                    await JsonSerializer.SerializeAsync(http.Response.Body, progress, json.Value.SerializerOptions, cancellationToken);
+                }
+
                 await http.Response.Body.WriteAsync("\n"u8.ToArray(), cancellationToken);
                 await http.Response.Body.FlushAsync(cancellationToken);
             }

@@ -24,6 +24,7 @@ public sealed class DeploymentManager(
     ModelCacheProvisioner provisioner,
     IOptions<AgentOptions> options,
     ChildTelemetry childTelemetry,
+    ChildReaper reaper,
     TimeProvider time,
     ILogger<DeploymentManager> logger) : IHostedService
 {
@@ -40,6 +41,7 @@ public sealed class DeploymentManager(
     /// <summary>Plans and starts a deployment; it becomes Ready or Failed in the background.</summary>
     public async Task<DeploymentStatus> CreateAsync(DeploymentRequest request, CancellationToken cancellationToken)
     {
+        DeploymentPolicy.Check(request, options.Value);
         var runtime = runtimes.FirstOrDefault(r => r.Kind == request.Runtime)
             ?? throw new DeploymentPlanException($"Runtime '{request.Runtime}' is not available on this agent.");
         var gpus = await inventory.GetAsync(cancellationToken);
@@ -97,6 +99,7 @@ public sealed class DeploymentManager(
     /// <summary>At start: removes what an agent that died left running (labelled containers, recorded processes).</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        PrivateDirectory.Create(options.Value.DataDirectory);
         foreach (var runtime in runtimes)
         {
             try
@@ -267,7 +270,8 @@ public sealed class DeploymentManager(
             childTelemetry.Environment(ChildTelemetry.GatewayServiceName(plan.Request.Run)),
             new Dictionary<string, string> { [GatewaySpec.AdminTokenVariable] = plan.Secrets[GatewaySpec.AdminTokenVariable] },
             logPath,
-            DeploymentPaths.ProcessRecords(options.Value));
+            DeploymentPaths.ProcessRecords(options.Value),
+            reaper);
         var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(60);
         var model = plan.Request.Engine.EffectiveServedModelName;
         // Through the gateway, so the whole path a run takes is proven before the run starts.

@@ -11,6 +11,7 @@ using GpuBench.Core.Contracts;
 using GpuBench.Core.Hardware;
 using GpuBench.LoadGen.Telemetry;
 using GpuBench.Provisioning;
+using Microsoft.Extensions.Options;
 
 namespace GpuBench.Agent.Hosting;
 
@@ -30,8 +31,9 @@ public static class AgentExtensions
         services.AddOptions<AgentOptions>().Bind(builder.Configuration.GetSection(AgentOptions.Section));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(GpuCatalog.Default);
-        services.AddSingleton<ICommandRunner, CommandRunner>();
+        services.AddSingleton<ICommandRunner>(sp => new CommandRunner(sp.GetRequiredService<IOptions<AgentOptions>>().Value.CommandTimeout));
         services.AddSingleton<GpuInventoryProvider>();
+        services.AddSingleton<ChildReaper>();
         services.AddSingleton<SystemInfoCollector>();
 
         services.AddSingleton<DockerRuntime>();
@@ -68,6 +70,8 @@ public static class AgentExtensions
         services.AddSingleton<RunManager>();
         // Registered after the deployment manager, so it stops first: runs end before their deployments go.
         services.AddHostedService(sp => sp.GetRequiredService<RunManager>());
+        services.AddSingleton<ControllerLease>();
+        services.AddHostedService(sp => sp.GetRequiredService<ControllerLease>());
         services.AddSingleton<AgentToken>();
         services.ConfigureHttpJsonOptions(json => ContractJson.Configure(json.SerializerOptions));
         return builder;
@@ -78,6 +82,7 @@ public static class AgentExtensions
         app.MapHostApi();
         app.MapDeploymentsApi();
         app.MapRunsApi();
+        app.MapLeaseApi();
         return app;
     }
 }

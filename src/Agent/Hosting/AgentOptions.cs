@@ -48,6 +48,24 @@ public sealed class AgentOptions
     /// </summary>
     public string EngineCacheDirectory { get; set; } = "";
 
+    /// <summary>
+    /// Where a deployment's model cache (config.yml's `hf_home`) may be: anywhere under one of these roots (`~/` is
+    /// the agent user's home), never in a system path. Docker mounts it read-write into a root container.
+    /// </summary>
+    public List<string> ModelCacheRoots { get; set; } = ["/hf_models", "/models", "/data", "/mnt", "/workspace", "/tmp", "~/.cache/huggingface"];
+
+    /// <summary>
+    /// How long the agent keeps its runs and deployments without a call from the controller (every authenticated
+    /// call renews it); then it tears them down. Zero or less: never.
+    /// </summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long one benchmark request may take, queueing included, before it counts as failed (timeout).</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How long a short command (nvidia-smi, lscpu) may take before it is killed and counted as failed.</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often GPU and engine telemetry is sampled during a run.</summary>
     public TimeSpan TelemetryInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -9,7 +9,8 @@ namespace GpuBench.Agent.Inventory;
 
 /// <summary>
 /// The box's GPUs: from nvidia-smi when it is there, else the configured simulated GPUs (flagged simulated, so
-/// no result can pass simulated figures off as real ones).
+/// no result can pass simulated figures off as real ones). An nvidia-smi that is there but fails (a driver that does
+/// not answer) is a <see cref="GpuInventoryException"/>: a real box is never silently taken for a simulated one.
 /// </summary>
 public sealed partial class GpuInventoryProvider(ICommandRunner commands, IOptions<AgentOptions> options, GpuCatalog catalog)
 {
@@ -26,9 +27,16 @@ public sealed partial class GpuInventoryProvider(ICommandRunner commands, IOptio
     {
         var query = await commands.RunAsync(
             NvidiaSmi, [$"--query-gpu={string.Join(',', QueryFields)}", "--format=csv"], cancellationToken);
-        if (query is not { Succeeded: true })
+        if (query is null)
         {
             return Simulated();
+        }
+
+        if (!query.Succeeded)
+        {
+            throw new GpuInventoryException(
+                $"nvidia-smi is installed but failed (exit code {query.ExitCode}): {(query.StandardError + query.StandardOutput).Trim()}. " +
+                "The box's GPUs cannot be read: fix the NVIDIA driver, or take nvidia-smi off the agent's PATH to run on simulated GPUs.");
         }
 
         var gpus = FromQueryCsv(query.StandardOutput, catalog);
@@ -81,3 +89,6 @@ public sealed partial class GpuInventoryProvider(ICommandRunner commands, IOptio
     [GeneratedRegex(@"CUDA Version:\s*([0-9.]+)")]
     private static partial Regex CudaVersion();
 }
+
+/// <summary>The box has nvidia-smi but it cannot tell the GPUs (see the message).</summary>
+public sealed class GpuInventoryException(string message) : Exception(message);

@@ -1,12 +1,15 @@
 using System.Diagnostics;
 using System.Text.Json;
+using GpuBench.Core.Runtime;
 
 namespace GpuBench.Agent.Processes;
 
 /// <summary>
 /// A long-running child (an engine replica, a gateway) started from an argv array, with stdout and stderr merged
-/// into a log file, secrets redacted line by line. Its pid and start time are recorded in a file so that an agent
-/// started after a crash can find and stop it (<see cref="KillRecorded"/>) without risking a reused pid.
+/// into a log file, secrets redacted line by line, from an allow-listed environment (<see cref="ChildEnvironment"/>),
+/// in a process group the <see cref="ChildReaper"/> stops if the agent dies. Its identity and its owner's (the agent
+/// that started it) are recorded in a file, so that an agent started after a crash can find and stop what a dead
+/// agent left (<see cref="KillRecorded"/>) without risking a reused pid or a live agent's children.
 /// </summary>
 public sealed class ChildProcess : IDisposable
 {
@@ -14,15 +17,17 @@ public sealed class ChildProcess : IDisposable
     private readonly StreamWriter _log;
     private readonly SecretRedactor _redactor;
     private readonly string _recordPath;
+    private readonly ChildReaper _reaper;
     private readonly Lock _logLock = new();
     private bool _logClosed;
 
-    private ChildProcess(Process process, StreamWriter log, SecretRedactor redactor, string recordPath)
+    private ChildProcess(Process process, StreamWriter log, SecretRedactor redactor, string recordPath, ChildReaper reaper)
     {
         _process = process;
         _log = log;
         _redactor = redactor;
         _recordPath = recordPath;
+        _reaper = reaper;
     }
 
     public int Id => _process.Id;
@@ -37,20 +42,23 @@ public sealed class ChildProcess : IDisposable
         IReadOnlyDictionary<string, string> environment,
         IReadOnlyDictionary<string, string> secrets,
         string logPath,
-        string recordDirectory)
+        string recordDirectory,
+        ChildReaper reaper)
     {
-        var startInfo = new ProcessStartInfo(argv[0])
+        ArgumentNullException.ThrowIfNull(reaper);
+        var startInfo = new ProcessStartInfo(reaper.Wrapper ?? argv[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var argument in argv.Skip(1))
+        foreach (var argument in reaper.Wrapper is null ? argv.Skip(1) : argv)
         {
             startInfo.ArgumentList.Add(argument);
         }
 
+        ChildEnvironment.Restrict(startInfo.Environment);
         foreach (var (name, value) in environment.Concat(secrets))
         {
             startInfo.Environment[name] = value;
@@ -62,6 +70,12 @@ public sealed class ChildProcess : IDisposable
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
         try
         {
+            // Through the wrapper a missing program would only show as an exit: said here, as without it.
+            if (!ExecutableSearch.Exists(argv[0]))
+            {
+                throw new System.ComponentModel.Win32Exception(2, "No such file or directory");
+            }
+
             process.Start();
         }
         catch (System.ComponentModel.Win32Exception e)
@@ -72,9 +86,11 @@ public sealed class ChildProcess : IDisposable
             throw new InvalidOperationException($"Cannot start '{argv[0]}': {e.Message}", e);
         }
 
+        reaper.Watch(process.Id);
         var recordPath = Path.Combine(recordDirectory, $"{process.Id}.json");
-        File.WriteAllText(recordPath, JsonSerializer.Serialize(new ProcessRecord(process.Id, process.StartTime.ToUniversalTime(), argv[0])));
-        var child = new ChildProcess(process, log, new SecretRedactor(secrets.Values), recordPath);
+        File.WriteAllText(recordPath, JsonSerializer.Serialize(
+            new ProcessRecord(ProcessIdentity.Of(process).ToString(), ProcessIdentity.Current.ToString(), argv[0])));
+        var child = new ChildProcess(process, log, new SecretRedactor(secrets.Values), recordPath, reaper);
         process.OutputDataReceived += (_, e) => child.Write(e.Data);
         process.ErrorDataReceived += (_, e) => child.Write(e.Data);
         process.BeginOutputReadLine();
@@ -110,10 +126,15 @@ public sealed class ChildProcess : IDisposable
         }
 
         await _process.WaitForExitAsync(cancellationToken);
+        _reaper.Forget(_process.Id);
         File.Delete(_recordPath);
     }
 
-    /// <summary>Kills the processes recorded in <paramref name="recordDirectory"/> that are still the same processes.</summary>
+    /// <summary>
+    /// Kills the processes recorded in <paramref name="recordDirectory"/> by an agent that is gone (or unknown) and
+    /// that are still the same processes; the records of a live agent's children (a second agent of the same box
+    /// user) are left as they are.
+    /// </summary>
     public static int KillRecorded(string recordDirectory)
     {
         if (!Directory.Exists(recordDirectory))
@@ -124,7 +145,12 @@ public sealed class ChildProcess : IDisposable
         var killed = 0;
         foreach (var path in Directory.GetFiles(recordDirectory, "*.json"))
         {
-            var record = JsonSerializer.Deserialize<ProcessRecord>(File.ReadAllText(path));
+            var record = ReadRecord(path);
+            if (record?.Owner is { } owner && owner != ProcessIdentity.Current && !owner.IsGoneFromThisMachine())
+            {
+                continue;
+            }
+
             if (record is not null && TryGetSameProcess(record, out var process))
             {
                 using (process)
@@ -151,13 +177,31 @@ public sealed class ChildProcess : IDisposable
         }
     }
 
-    private static bool TryGetSameProcess(ProcessRecord record, out Process process)
+    private static ProcessRecord? ReadRecord(string path)
     {
         try
         {
-            process = Process.GetProcessById(record.Pid);
-            // A pid can be reused by an unrelated process; only the one started at the recorded time is ours.
-            if (Math.Abs((process.StartTime.ToUniversalTime() - record.StartedAt).TotalSeconds) < 1 && !process.HasExited)
+            return JsonSerializer.Deserialize<ProcessRecord>(File.ReadAllText(path));
+        }
+        catch (JsonException)
+        {
+            // Half written by an agent that died writing it, or of an older version: nothing to tell by.
+            return null;
+        }
+    }
+
+    private static bool TryGetSameProcess(ProcessRecord record, out Process process)
+    {
+        process = null!;
+        if (record.Child is not { IsOfThisMachine: true } child || child.IsGoneFromThisMachine())
+        {
+            return false;
+        }
+
+        try
+        {
+            process = Process.GetProcessById(child.ProcessId);
+            if (!process.HasExited)
             {
                 return true;
             }
@@ -193,5 +237,11 @@ public sealed class ChildProcess : IDisposable
         }
     }
 
-    private sealed record ProcessRecord(int Pid, DateTime StartedAt, string Executable);
+    /// <summary>A child (<see cref="ProcessIdentity"/>), the agent that started it, and what it runs.</summary>
+    private sealed record ProcessRecord(string Process, string Agent, string Executable)
+    {
+        public ProcessIdentity? Child => ProcessIdentity.Parse(Process);
+
+        public ProcessIdentity? Owner => ProcessIdentity.Parse(Agent);
+    }
 }

@@ -16,7 +16,10 @@ public interface ICommandRunner
     Task<CommandResult?> RunAsync(string fileName, IReadOnlyList<string> arguments, CancellationToken cancellationToken);
 }
 
-/// <summary>Runs commands as child processes with a timeout; a missing executable is "not available", not an error.</summary>
+/// <summary>
+/// Runs commands as child processes with a timeout (a program past it is killed and a <see cref="TimeoutException"/>
+/// says which); a missing executable is "not available", not an error.
+/// </summary>
 public sealed class CommandRunner(TimeSpan timeout) : ICommandRunner
 {
     public CommandRunner()
@@ -63,7 +66,9 @@ public sealed class CommandRunner(TimeSpan timeout) : ICommandRunner
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw;
+            cancellationToken.ThrowIfCancellationRequested();
+            // Our own timeout, not the caller's cancellation: a hung program is a failure, said as one.
+            throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish within {timeout.TotalSeconds:0.#} s.");
         }
     }
 }

@@ -49,6 +49,18 @@ public sealed class ProgressFeed
 
     public async IAsyncEnumerable<RunProgress> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await foreach (var progress in ReadAllAsync(Timeout.InfiniteTimeSpan, cancellationToken))
+        {
+            yield return progress!;
+        }
+    }
+
+    /// <summary>
+    /// The history, then live events until the run ends, with a null whenever <paramref name="heartbeat"/> passes
+    /// without one: a reader can tell a quiet run (a long request) from a dead connection.
+    /// </summary>
+    public async IAsyncEnumerable<RunProgress?> ReadAllAsync(TimeSpan heartbeat, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var next = 0;
         while (true)
         {
@@ -73,7 +85,20 @@ public sealed class ProgressFeed
                 yield break;
             }
 
-            await changed.WaitAsync(cancellationToken);
+            var quiet = false;
+            try
+            {
+                await changed.WaitAsync(heartbeat, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                quiet = true;
+            }
+
+            if (quiet)
+            {
+                yield return null;
+            }
         }
     }
 }

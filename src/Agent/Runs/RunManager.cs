@@ -21,12 +21,18 @@ public sealed class RunManager(
 {
     private readonly ConcurrentDictionary<string, ActiveRun> _active = new();
 
+    /// <summary>Results the box's disk refused (full, read-only): kept in memory, so the controller still gets them.</summary>
+    private readonly ConcurrentDictionary<string, RunResult> _unsaved = new();
+
     public sealed record ActiveRun(RunRequest Request, ProgressFeed Progress, CancellationTokenSource Cancel, Task Completion);
+
+    /// <summary>How long telemetry sampling may take to stop once the load has ended.</summary>
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
     public ActiveRun? FindActive(string runId) => _active.GetValueOrDefault(runId);
 
     /// <summary>Runs in progress and results not yet acknowledged.</summary>
-    public IReadOnlyList<string> List() => [.. _active.Keys.Union(store.List()).Order(StringComparer.Ordinal)];
+    public IReadOnlyList<string> List() => [.. _active.Keys.Union(_unsaved.Keys).Union(store.List()).Order(StringComparer.Ordinal)];
 
     public string Start(RunRequest request)
     {
@@ -49,6 +55,19 @@ public sealed class RunManager(
             {
                 await RunAsync(runId, request, deployment, feed, started, cancel.Token);
             }
+            catch (Exception e)
+            {
+                // The last resort: whatever broke, the run ends with a result that says why, and its feed ends.
+                logger.LogError(e, "Run {RunId} broke", runId);
+                var failed = new RunResult
+                {
+                    RunId = runId, DeploymentId = request.DeploymentId, Workload = request.Workload, State = RunState.Failed,
+                    StartedAt = started, FinishedAt = time.GetUtcNow(), Error = Reason(e),
+                };
+                _unsaved.TryAdd(runId, failed);
+                feed.Publish(new RunProgress(runId, 0, time.GetUtcNow(), RunState.Failed, 0, 0, request.Workload.NumPrompts, 0,
+                    (time.GetUtcNow() - started).TotalSeconds, failed.Error), final: true);
+            }
             finally
             {
                 _active.TryRemove(runId, out _);
@@ -61,7 +80,8 @@ public sealed class RunManager(
     }
 
     /// <summary>The stored result, once the run has ended; null while it runs or when acknowledged.</summary>
-    public Task<RunResult?> GetResultAsync(string runId, CancellationToken cancellationToken) => store.LoadAsync(runId, cancellationToken);
+    public Task<RunResult?> GetResultAsync(string runId, CancellationToken cancellationToken) =>
+        _unsaved.TryGetValue(runId, out var unsaved) ? Task.FromResult<RunResult?>(unsaved) : store.LoadAsync(runId, cancellationToken);
 
     /// <summary>Cancels a run in progress, or acknowledges (forgets) a finished one.</summary>
     public async Task<bool> DeleteAsync(string runId)
@@ -73,7 +93,7 @@ public sealed class RunManager(
             return true;
         }
 
-        return store.Delete(runId);
+        return _unsaved.TryRemove(runId, out _) | store.Delete(runId);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -129,27 +149,66 @@ public sealed class RunManager(
         {
             // Failures are results: recorded with their reason, never lost.
             logger.LogError(e, "Run {RunId} failed", runId);
-            result = result with { State = RunState.Failed, Error = $"{e.GetType().Name}: {e.Message}" };
+            result = result with { State = RunState.Failed, Error = Reason(e) };
         }
 
-        var (gpus, engine) = await sampling.StopAsync();
-        foreach (var failure in sampling.Failures)
-        {
-            logger.LogWarning(failure, "Run {RunId}: telemetry sampling stopped early; its summaries end there", runId);
-        }
-
-        result = result with
-        {
-            FinishedAt = time.GetUtcNow(),
-            Gpus = gpus,
-            Engine = engine,
-            System = await SystemInfoOrNullAsync(deployment),
-            Deployment = deployment.Status(),
-        };
-        await store.SaveAsync(result, CancellationToken.None);
+        result = await CompleteAsync(result, sampling, deployment);
+        result = await SaveAsync(result);
         feed.Publish(Event(result.State, counters, result.Error ?? "finished"), final: true);
         logger.LogInformation("Run {RunId} {State}", runId, result.State);
     }
+
+    /// <summary>
+    /// What comes after the load: telemetry summaries, system info, the deployment's status. A failure here (a
+    /// sampler that will not stop) fails the run with its reason; the measurement stays in the result.
+    /// </summary>
+    private async Task<RunResult> CompleteAsync(RunResult result, TelemetrySession sampling, Deployment deployment)
+    {
+        result = result with { FinishedAt = time.GetUtcNow(), Deployment = deployment.Status() };
+        try
+        {
+            var (gpus, engine) = await sampling.StopAsync().WaitAsync(StopTimeout, time);
+            foreach (var failure in sampling.Failures)
+            {
+                logger.LogWarning(failure, "Run {RunId}: telemetry sampling stopped early; its summaries end there", result.RunId);
+            }
+
+            result = result with { Gpus = gpus, Engine = engine };
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Run {RunId}: telemetry sampling did not stop", result.RunId);
+            result = Failed(result, $"telemetry sampling did not stop: {Reason(e)}");
+        }
+
+        return result with { System = await SystemInfoOrNullAsync(deployment) };
+    }
+
+    /// <summary>Saves the result; when the disk refuses it, the result (failed, saying why) is kept in memory.</summary>
+    private async Task<RunResult> SaveAsync(RunResult result)
+    {
+        try
+        {
+            await store.SaveAsync(result, CancellationToken.None);
+            return result;
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Run {RunId}: the result could not be saved on the box", result.RunId);
+            var failed = Failed(result, $"the result could not be saved on the box: {Reason(e)}");
+            _unsaved[result.RunId] = failed;
+            return failed;
+        }
+    }
+
+    /// <summary>The run failed for <paramref name="reason"/>, after any earlier failure it had.</summary>
+    private static RunResult Failed(RunResult result, string reason) => result with
+    {
+        State = RunState.Failed,
+        Error = result.State == RunState.Failed && result.Error is { } earlier ? $"{earlier}; then {reason}" : reason,
+    };
+
+    private static string Reason(Exception e) => $"{e.GetType().Name}: {e.Message}";
 
     private async Task<SystemInfo?> SystemInfoOrNullAsync(Deployment deployment)
     {
@@ -158,9 +217,10 @@ public sealed class RunManager(
             var report = await systemInfo.CollectAsync(CancellationToken.None);
             return report.Info with { Engine = deployment.Engine };
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException)
+        catch (Exception e)
         {
-            logger.LogWarning(e, "No system info for the result");
+            // The measurement stands without it (a timed-out nvidia-smi, a missing lscpu): the result says none.
+            logger.LogWarning(e, "No system info for the result: {Reason}", Reason(e));
             return null;
         }
     }

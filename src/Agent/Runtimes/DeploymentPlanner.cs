@@ -43,6 +43,15 @@ public static class DeploymentPlanner
         && !Path.IsPathRooted(request.Engine.Model)
         && !request.Engine.Model.StartsWith('.');
 
+    /// <summary>
+    /// Whether a replica may fetch from the Hub, and so needs the HF token: a vLLM engine not held offline. An engine
+    /// the agent provisioned for runs with HF_HUB_OFFLINE=1 (so does one whose config says so), and the simulator
+    /// loads nothing: neither gets the token.
+    /// </summary>
+    public static bool Downloads(EngineLaunch engine, IReadOnlyDictionary<string, string> environment) =>
+        engine.Settings.Kind == EngineKind.Vllm
+        && !(environment.TryGetValue(HfHubOfflineVariable, out var offline) && offline is "1" or "true" or "TRUE" or "True" or "yes" or "YES" or "on" or "ON");
+
     public static DeploymentPlan Plan(
         string id,
         DeploymentRequest request,
@@ -107,7 +116,7 @@ public static class DeploymentPlanner
                 // On the box's loopback in either runtime: containers share the box's network (DockerContainerFactory).
                 EngineArguments: EngineArguments(engine, Entrypoint(request), layout.TensorParallel, layout.PipelineParallel, hostPort),
                 Environment: environment,
-                SecretVariables: [.. secrets.Keys.Order(StringComparer.Ordinal)],
+                SecretVariables: Downloads(engine, environment) ? [.. secrets.Keys.Order(StringComparer.Ordinal)] : [],
                 HostPort: hostPort,
                 ShmSizeBytes: engine.ShmSizeBytes,
                 ModelCacheDir: engine.ModelCacheDir,

@@ -57,6 +57,19 @@ public sealed class AgentClient(HttpClient api, HttpClient streaming, Uri baseUr
         return true;
     }
 
+    /// <summary>
+    /// Renews this controller's lease on the agent's runs and deployments: an agent that hears nothing for its lease
+    /// (10 minutes unless set) tears them down. Every call renews it; a run's long progress feed does not, so the
+    /// campaign renews it explicitly meanwhile.
+    /// </summary>
+    public async Task RenewLeaseAsync(CancellationToken cancellationToken)
+    {
+        using var request = Request(HttpMethod.Put, "lease", null);
+        request.Headers.MarkUntraced();
+        using var response = await api.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Starts a run and returns its id.</summary>
     public async Task<string> StartRunAsync(RunRequest request, CancellationToken cancellationToken)
     {
@@ -94,12 +107,33 @@ public sealed class AgentClient(HttpClient api, HttpClient streaming, Uri baseUr
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         using var reader = new StreamReader(stream);
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        while (await ReadLineWithinAsync(reader, runId, cancellationToken).ConfigureAwait(false) is { } line)
         {
             if (line.Length > 0 && JsonSerializer.Deserialize<RunProgress>(line, ContractJson.Options) is { } progress)
             {
                 yield return progress;
             }
+        }
+    }
+
+    /// <summary>
+    /// How long the progress feed may stay silent before the link counts as broken. The agent sends an empty line
+    /// every 15 s of a quiet run, so only a dead connection (a half-open socket, a hung agent) stays silent this long.
+    /// </summary>
+    public TimeSpan ProgressIdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    private async Task<string?> ReadLineWithinAsync(StreamReader reader, string runId, CancellationToken cancellationToken)
+    {
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        idle.CancelAfter(ProgressIdleTimeout);
+        try
+        {
+            return await reader.ReadLineAsync(idle.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException(
+                $"The progress feed of run {runId} at {BaseUrl} sent nothing for {ProgressIdleTimeout.TotalSeconds:0} s.");
         }
     }
 

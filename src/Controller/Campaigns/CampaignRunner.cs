@@ -327,6 +327,7 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
             ModelCacheDir = run.Server.HfHome,
             Revision = run.Model.Revision,
             FilePatterns = [.. run.Model.Files],
+            TrustRemoteCode = run.Model.TrustRemoteCode,
         },
         GatewayPolicy = run.Server.Gateway.Policy,
         HuggingFaceToken = campaign.Config.Secrets.ReadHfToken(),
@@ -378,6 +379,46 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
     private async Task<RunResult> AwaitResultAsync(
         IAgentSession session, string runId, PlannedRun run, ServerTracker tracker, TimeSpan poll, CancellationToken cancellationToken)
     {
+        using var following = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var renewing = RenewLeaseAsync(session, following.Token);
+        try
+        {
+            return await FollowAsync(session, runId, run, tracker, poll, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await following.CancelAsync().ConfigureAwait(false);
+            await renewing.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Renews the agent's lease every <see cref="LeaseRenewal"/> while a run goes on; a failed renewal is the feed's to notice.</summary>
+    private async Task RenewLeaseAsync(IAgentSession session, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(LeaseRenewal, time, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await session.Client.RenewLeaseAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (IsTransport(ex, cancellationToken) || ex is AgentApiException)
+                {
+                    logger.LogDebug("Could not renew the agent's lease: {Reason}", ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The run ended.
+        }
+    }
+
+    private async Task<RunResult> FollowAsync(
+        IAgentSession session, string runId, PlannedRun run, ServerTracker tracker, TimeSpan poll, CancellationToken cancellationToken)
+    {
         try
         {
             await foreach (var progress in session.Client.FollowProgressAsync(runId, cancellationToken).ConfigureAwait(false))
@@ -385,7 +426,7 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
                 tracker.Requests(run.RelativePath, progress);
             }
         }
-        catch (Exception ex) when (IsTransport(ex, cancellationToken) || ex is JsonException)
+        catch (Exception ex) when (IsTransport(ex, cancellationToken) || ex is JsonException or TimeoutException)
         {
             logger.LogWarning("The progress feed of {Run} broke ({Reason}); waiting for its result", run.RelativePath, ex.Message);
         }
@@ -503,6 +544,9 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
     private static RunOutcome Outcome(PlannedRun run, RunOutcomeKind kind, string? reason, ServingMetrics? metrics) =>
         new(run.Server.Name, run.Model.Name, run.Workload.Name, run.Layout.ToString(), kind, reason,
             metrics?.OutputThroughput, metrics?.TotalTokenThroughput, metrics?.Failed);
+
+    /// <summary>How often the lease is renewed during a run: well within the agent's default lease of 10 minutes.</summary>
+    public static readonly TimeSpan LeaseRenewal = TimeSpan.FromMinutes(1);
 
     private static bool IsTransport(Exception ex, CancellationToken cancellationToken) =>
         !cancellationToken.IsCancellationRequested && ex is HttpRequestException or IOException or TaskCanceledException;

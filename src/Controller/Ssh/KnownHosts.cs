@@ -210,7 +210,8 @@ public sealed class KnownHosts
         ArgumentNullException.ThrowIfNull(hostName);
         if (patterns.StartsWith("|1|", StringComparison.Ordinal))
         {
-            return HashedMatches(patterns, hostName);
+            // Host names are case-insensitive and OpenSSH hashes them lowercased; a hash of the name as typed still counts.
+            return HashedMatches(patterns, hostName.ToLowerInvariant()) || HashedMatches(patterns, hostName);
         }
 
         var name = hostName.ToLowerInvariant();

@@ -16,7 +16,7 @@ internal sealed class ConfigReader(ConfigDiagnostics diagnostics, string baseDir
         "name", "input_len", "output_len", "num_prompts", "max_concurrency", "request_rate", "burstiness", "range_ratio",
         "prefix_len", "seed", "num_warmups", "ignore_eos", "backend", "endpoint",
     ];
-    private static readonly string[] ModelKeys = ["id", "weights_gb", "replicas", "tp", "pp", "revision", "files", "engine"];
+    private static readonly string[] ModelKeys = ["id", "weights_gb", "replicas", "tp", "pp", "revision", "files", "trust_remote_code", "engine"];
     private static readonly string[] ServerKeys = ["name", "local", "ssh", "gpu", "models", "workloads", "runtime", "hf_home", "engine", "gateway"];
     private static readonly string[] SshKeys = ["host", "port", "user", "key", "host_key", "trust_on_first_use"];
     private static readonly string[] GpuKeys = ["type", "count"];
@@ -101,7 +101,7 @@ internal sealed class ConfigReader(ConfigDiagnostics diagnostics, string baseDir
         }
 
         var image = map.String("image");
-        if (image is not null && ImageProblem(image) is { } problem)
+        if (image is not null && EngineSettings.ImageProblem(image) is { } problem)
         {
             diagnostics.Error(map.Child("image"), problem);
             image = null;
@@ -280,6 +280,7 @@ internal sealed class ConfigReader(ConfigDiagnostics diagnostics, string baseDir
             PipelineParallel = map.Int("pp", 1),
             Revision = map.String("revision"),
             Files = map.StringList("files") ?? [],
+            TrustRemoteCode = map.Bool("trust_remote_code") ?? false,
             Engine = ReadEngine(map.Map("engine", EngineKeys)),
         };
     }
@@ -375,25 +376,6 @@ internal sealed class ConfigReader(ConfigDiagnostics diagnostics, string baseDir
             diagnostics.Error(path, at,
                 $"{what} \"{name}\" {problem}; it names a results folder, so use only letters, digits, '.', '_' and '-'");
         }
-    }
-
-    private static string? ImageProblem(string image)
-    {
-        if (image.Contains("@sha256:", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var lastSegment = image[(image.LastIndexOf('/') + 1)..];
-        var colon = lastSegment.IndexOf(':');
-        if (colon < 0 || colon == lastSegment.Length - 1)
-        {
-            return $"\"{image}\" has no tag; pin one (e.g. {EngineSettings.DefaultImage}) or a digest (@sha256:…) so runs are reproducible";
-        }
-
-        return lastSegment[(colon + 1)..] == "latest"
-            ? $"\"{image}\" is not pinned: 'latest' changes under you; name a version tag (e.g. {EngineSettings.DefaultImage}) or a digest"
-            : null;
     }
 
     private static bool IsSha256Fingerprint(string value) =>

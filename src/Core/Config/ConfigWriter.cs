@@ -116,6 +116,11 @@ public static class ConfigWriter
             map.Add("files", new YamlSequenceNode(m.Files.Select(Text)));
         }
 
+        if (m.TrustRemoteCode)
+        {
+            map.Add("trust_remote_code", Plain("true"));
+        }
+
         AddOverrides(map, m.Engine);
         return map;
     }

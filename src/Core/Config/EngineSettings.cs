@@ -67,6 +67,27 @@ public sealed record EngineSettings
             Command = overrides.Command ?? Command,
         };
     }
+
+    /// <summary>Why <paramref name="image"/> is not pinned (no tag, or 'latest'); null when it is (a version tag or a digest).</summary>
+    public static string? ImageProblem(string image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (image.Contains("@sha256:", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var lastSegment = image[(image.LastIndexOf('/') + 1)..];
+        var colon = lastSegment.IndexOf(':');
+        if (colon < 0 || colon == lastSegment.Length - 1)
+        {
+            return $"\"{image}\" has no tag; pin one (e.g. {DefaultImage}) or a digest (@sha256:…) so runs are reproducible";
+        }
+
+        return lastSegment[(colon + 1)..] == "latest"
+            ? $"\"{image}\" is not pinned: 'latest' changes under you; name a version tag (e.g. {DefaultImage}) or a digest"
+            : null;
+    }
 }
 
 /// <summary>An `engine` block under a model or a server: every key optional, see <see cref="EngineSettings.With"/>.</summary>

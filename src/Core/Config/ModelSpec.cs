@@ -24,6 +24,12 @@ public sealed record ModelSpec
     /// <summary>Glob patterns of the repository files to download; empty means what an engine needs (weights, config, tokenizer).</summary>
     public IReadOnlyList<string> Files { get; init; } = [];
 
+    /// <summary>
+    /// Whether the engine may run Python code from the model's repository (vLLM's --trust-remote-code). Off unless
+    /// set: code from a repository runs with the engine's rights on the box.
+    /// </summary>
+    public bool TrustRemoteCode { get; init; }
+
     public EngineOverrides Engine { get; init; } = EngineOverrides.None;
 
     public bool HasExplicitLayout => Replicas is not null || TensorParallel is not null || PipelineParallel is not null;

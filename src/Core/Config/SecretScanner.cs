@@ -9,10 +9,20 @@ namespace GpuBench.Core.Config;
 /// </summary>
 internal static partial class SecretScanner
 {
-    public static void Scan(YamlNode root, string hfTokenEnv, ConfigDiagnostics diagnostics) => Visit(root, "", hfTokenEnv, diagnostics);
+    /// <summary>
+    /// Walks every node once: an alias is the node its anchor named, so a file of nested aliases (a "billion
+    /// laughs") would otherwise be walked an exponential number of times.
+    /// </summary>
+    public static void Scan(YamlNode root, string hfTokenEnv, ConfigDiagnostics diagnostics) =>
+        Visit(root, "", hfTokenEnv, diagnostics, new HashSet<YamlNode>(ReferenceEqualityComparer.Instance));
 
-    private static void Visit(YamlNode node, string path, string hfTokenEnv, ConfigDiagnostics diagnostics)
+    private static void Visit(YamlNode node, string path, string hfTokenEnv, ConfigDiagnostics diagnostics, HashSet<YamlNode> visited)
     {
+        if (!visited.Add(node))
+        {
+            return;
+        }
+
         switch (node)
         {
             case YamlMappingNode mapping:
@@ -28,14 +38,14 @@ internal static partial class SecretScanner
                         continue;
                     }
 
-                    Visit(value, child, hfTokenEnv, diagnostics);
+                    Visit(value, child, hfTokenEnv, diagnostics, visited);
                 }
 
                 break;
             case YamlSequenceNode sequence:
                 for (var i = 0; i < sequence.Children.Count; i++)
                 {
-                    Visit(sequence.Children[i], $"{path}[{i}]", hfTokenEnv, diagnostics);
+                    Visit(sequence.Children[i], $"{path}[{i}]", hfTokenEnv, diagnostics, visited);
                 }
 
                 break;

@@ -21,7 +21,8 @@ public sealed record EngineLaunch
     /// <summary>Executable and leading arguments (runtime process), e.g. ["vllm", "serve"] or the simulator's path.</summary>
     public string[] Command { get; init; } = ["vllm", "serve"];
 
-    public bool TrustRemoteCode { get; init; } = true;
+    /// <summary>vLLM's --trust-remote-code: config.yml's model `trust_remote_code`, off unless set.</summary>
+    public bool TrustRemoteCode { get; init; }
 
     /// <summary>The model cache on the host, mounted at the same path in containers (the article: /hf_models).</summary>
     public string? ModelCacheDir { get; init; }
@@ -58,6 +59,11 @@ public sealed record DeploymentRequest
 
     /// <summary>How long every replica has to answer /health and list the model; loading 70B weights takes minutes.</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromMinutes(20);
+
+    /// <summary>Never the HF token: records print in logs and exception messages.</summary>
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"DeploymentRequest {{ Campaign = {Campaign}, Run = {Run}, Runtime = {Runtime}, Layout = {Layout}, Engine = {Engine}, " +
+        $"GatewayPolicy = {GatewayPolicy}, HuggingFaceToken = {(HuggingFaceToken is null ? "" : "<redacted>")}, ReadyTimeout = {ReadyTimeout} }}");
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<DeploymentState>))]

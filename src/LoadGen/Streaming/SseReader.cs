@@ -5,10 +5,15 @@ namespace GpuBench.LoadGen.Streaming;
 
 /// <summary>
 /// Splits a response stream into SSE lines over one pooled buffer and hands each line to a
-/// <see cref="ChunkTimeline"/> with the Stopwatch timestamp taken the moment its bytes arrived.
+/// <see cref="ChunkTimeline"/> with the Stopwatch timestamp taken the moment its bytes arrived. A line longer than
+/// <see cref="MaxLineBytes"/> is a <see cref="MalformedStreamException"/>: a misbehaving server must not grow the
+/// client's memory without bound.
 /// </summary>
 public static class SseReader
 {
+    /// <summary>The longest SSE line accepted: vLLM's largest chunks are a few kilobytes.</summary>
+    public const int MaxLineBytes = 1024 * 1024;
+
     private const int InitialBufferSize = 16 * 1024;
 
     public static async Task ReadAsync(Stream stream, ChunkTimeline timeline, CancellationToken cancellationToken)
@@ -28,6 +33,10 @@ public static class SseReader
                     {
                         Buffer.BlockCopy(buffer, lineStart, buffer, 0, filled - lineStart);
                         (filled, scanFrom, lineStart) = (filled - lineStart, scanFrom - lineStart, 0);
+                    }
+                    else if (buffer.Length >= MaxLineBytes)
+                    {
+                        throw new MalformedStreamException($"an SSE line exceeded {MaxLineBytes / 1024} KiB without a newline");
                     }
                     else
                     {

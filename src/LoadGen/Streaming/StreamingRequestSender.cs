@@ -74,8 +74,8 @@ public sealed class StreamingRequestSender(
             activity?.SetTag("http.response.status_code", status);
             if (response.StatusCode != HttpStatusCode.OK)
             {
-                var text = await response.Content.ReadAsStringAsync(timeoutSource.Token).ConfigureAwait(false);
-                return Failed(RequestErrorKind.Http, $"HTTP {status}: {text[..Math.Min(text.Length, ErrorBodyExcerpt)]}");
+                var text = await ReadExcerptAsync(response.Content, timeoutSource.Token).ConfigureAwait(false);
+                return Failed(RequestErrorKind.Http, $"HTTP {status}: {text}");
             }
 
             var stream = await response.Content.ReadAsStreamAsync(timeoutSource.Token).ConfigureAwait(false);
@@ -173,6 +173,25 @@ public sealed class StreamingRequestSender(
                 Error = error,
                 StatusCode = status,
             };
+        }
+    }
+
+    /// <summary>The start of an error body, never more: a server may send an endless one.</summary>
+    private static async Task<string> ReadExcerptAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var buffer = new byte[ErrorBodyExcerpt * 4];
+            var filled = 0;
+            int read;
+            while (filled < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                filled += read;
+            }
+
+            var text = System.Text.Encoding.UTF8.GetString(buffer, 0, filled);
+            return text.Length > ErrorBodyExcerpt ? text[..ErrorBodyExcerpt] : text;
         }
     }
 

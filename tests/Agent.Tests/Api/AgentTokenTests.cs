@@ -41,5 +41,18 @@ public sealed class AgentTokenTests : IDisposable
         }
     }
 
+    [Fact]
+    public void The_data_directory_it_creates_is_the_agent_users_alone()
+    {
+        var data = Path.Combine(_directory, "fresh", "agent");
+
+        _ = new AgentToken(Options.Create(new AgentOptions { DataDirectory = data }), NullLogger<AgentToken>.Instance);
+
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(data));
+        }
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }

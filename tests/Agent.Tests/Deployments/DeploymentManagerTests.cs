@@ -4,6 +4,7 @@ using System.Text.Json;
 using GpuBench.Agent.Deployments;
 using GpuBench.Agent.Hosting;
 using GpuBench.Agent.Inventory;
+using GpuBench.Agent.Processes;
 using GpuBench.Agent.Runtimes;
 using GpuBench.Agent.Telemetry;
 using GpuBench.Agent.Tests.Support;
@@ -24,6 +25,7 @@ namespace GpuBench.Agent.Tests.Deployments;
 public sealed class DeploymentManagerTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("gpubench-manager-").FullName;
+    private readonly ChildReaper _reaper = new();
     private readonly ServiceProvider _services = new ServiceCollection()
         .AddHttpClient()
         .AddLogging()
@@ -90,7 +92,7 @@ public sealed class DeploymentManagerTests : IDisposable
             new GpuInventoryProvider(new RecordedCommands([]), options, GpuCatalog.Default),
             new ReadinessProbe(_services.GetRequiredService<IHttpClientFactory>()),
             new ModelCacheProvisioner(_services, options, NullLogger<ModelCacheProvisioner>.Instance),
-            options, new ChildTelemetry(new ConfigurationBuilder().Build()), TimeProvider.System, NullLogger<DeploymentManager>.Instance)
+            options, new ChildTelemetry(new ConfigurationBuilder().Build()), _reaper, TimeProvider.System, NullLogger<DeploymentManager>.Instance)
         {
             PollInterval = TimeSpan.FromMilliseconds(50),
         };
@@ -300,6 +302,7 @@ public sealed class DeploymentManagerTests : IDisposable
     public void Dispose()
     {
         _services.Dispose();
+        _reaper.Dispose();
         Directory.Delete(_directory, recursive: true);
     }
 }

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using GpuBench.Agent.Tests.Support;
 using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
+using GpuBench.Core.Runtime;
 
 namespace GpuBench.Agent.Tests.Deployments;
 
@@ -26,9 +27,12 @@ public sealed class ProcessDeploymentTests : IDisposable
         Assert.All(ready.Replicas, r => Assert.True(r.Ready));
         Assert.True(ready.Engine!.Simulated);
         var pids = ready.Replicas.Select(r => int.Parse(r.RuntimeId!, CultureInfo.InvariantCulture)).ToArray();
-        // The token reaches the engines' environment, and only there.
-        Assert.Contains($"HF_TOKEN={Support.Deployments.HfToken}", ProcessEnvironment(pids[0]));
+        // The simulator downloads nothing: it never gets the HF token.
+        Assert.DoesNotContain(ProcessEnvironment(pids[0]), v => v.Contains(Support.Deployments.HfToken, StringComparison.Ordinal));
         Assert.Contains("CUDA_VISIBLE_DEVICES=1", ProcessEnvironment(pids[1]));
+        // The agent's own secrets stay with it: children start from an allow-listed environment.
+        Assert.DoesNotContain(ProcessEnvironment(pids[0]), v => v.StartsWith("Agent__Token=", StringComparison.Ordinal));
+        Assert.DoesNotContain(ProcessEnvironment(pids[0]), v => v.StartsWith("Agent__", StringComparison.Ordinal));
 
         var (result, progress) = await Support.Deployments.RunAsync(agent, created.Id, ct);
 
@@ -82,7 +86,31 @@ public sealed class ProcessDeploymentTests : IDisposable
     }
 
     [Fact]
-    public async Task An_agent_restarted_after_dying_mid_deployment_stops_what_the_dead_agent_started()
+    public async Task An_agent_killed_mid_run_leaves_no_replica_or_gateway_running()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var agent = await AgentProcess.StartAsync(_dataDirectory, ct);
+        int[] pids;
+        await using (agent)
+        {
+            var created = await agent.DeployReadyAsync(Support.Deployments.Simulated(2, RuntimeKind.Process), ct);
+            pids = RecordedPids();
+            Assert.Equal(3, pids.Length);
+            var runId = await Support.Deployments.StartRunAsync(agent, created.Id, ct, Support.Deployments.SmallWorkload with { NumPrompts = 2000, MaxConcurrency = 2 });
+            // Mid-run: requests completed (the first answer may come before the run's first event, empty).
+            await WaitAsync(async () => await agent.Client.GetStringAsync($"/runs/{runId}", ct) is { Length: > 0 } text
+                && System.Text.Json.JsonSerializer.Deserialize<RunProgress>(text, ContractJson.Options)!.Completed > 0, ct);
+
+            agent.Crash();
+        }
+
+        // SIGKILL leaves the agent no chance to stop anything: its reaper does, within its grace period.
+        await WaitAsync(() => Task.FromResult(!pids.Any(IsRunning)), ct);
+        Assert.All(pids, pid => Assert.False(IsRunning(pid), $"process {pid} of the killed agent still runs"));
+    }
+
+    [Fact]
+    public async Task An_agent_restarted_after_dying_with_its_reaper_stops_what_the_dead_agent_started()
     {
         var ct = TestContext.Current.CancellationToken;
         int[] pids;
@@ -90,25 +118,83 @@ public sealed class ProcessDeploymentTests : IDisposable
         await using (first)
         {
             var created = await first.DeployAsync(Support.Deployments.Simulated(2, RuntimeKind.Process), ct);
-            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
-            DeploymentStatus status;
-            do
-            {
-                status = await first.GetDeploymentAsync(created.Id, ct);
-                await Task.Delay(100, ct);
-            }
-            while (status.Replicas.Any(r => r.RuntimeId is null) && DateTime.UtcNow < deadline);
-
-            pids = [.. status.Replicas.Select(r => int.Parse(r.RuntimeId!, CultureInfo.InvariantCulture))];
-            first.Crash();
+            await WaitAsync(async () => (await first.GetDeploymentAsync(created.Id, ct)).Replicas.All(r => r.RuntimeId is not null), ct);
+            pids = RecordedPids();
+            first.Crash(withReaper: true);
         }
 
-        Assert.All(pids, pid => Assert.True(IsRunning(pid), "a dead agent's replicas outlive it until the next agent starts"));
+        Assert.All(pids, pid => Assert.True(IsRunning(pid), "with its reaper gone too, a dead agent's replicas outlive it until the next agent starts"));
 
         await using var second = await AgentProcess.StartAsync(_dataDirectory, ct);
 
         Assert.All(pids, pid => Assert.False(IsRunning(pid), $"replica process {pid} left by the dead agent still runs"));
         Assert.Contains("left by an earlier agent", second.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_second_agent_of_the_same_box_user_spares_the_replicas_and_gateway_of_a_live_one()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var first = await AgentProcess.StartAsync(_dataDirectory, ct);
+        var created = await first.DeployReadyAsync(Support.Deployments.Simulated(1, RuntimeKind.Process), ct);
+        var pids = RecordedPids();
+
+        await using var second = await AgentProcess.StartAsync(_dataDirectory, ct);
+
+        Assert.All(pids, pid => Assert.True(IsRunning(pid), $"process {pid} of the live agent was stopped by the second one"));
+        Assert.DoesNotContain("left by an earlier agent", second.Output, StringComparison.Ordinal);
+        var (result, _) = await Support.Deployments.RunAsync(first, created.Id, ct);
+        Assert.Equal(RunState.Succeeded, result.State);
+    }
+
+    [Fact]
+    public async Task An_agent_whose_controller_stops_calling_tears_its_deployment_down_when_the_lease_runs_out()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var agent = await AgentProcess.StartAsync(_dataDirectory, ct, extraEnvironment: new Dictionary<string, string> { ["Agent__Lease"] = "00:00:05" });
+        var created = await agent.DeployReadyAsync(Support.Deployments.Simulated(1, RuntimeKind.Process), ct);
+        var pids = RecordedPids();
+
+        // Renewed while the controller calls ...
+        for (var i = 0; i < 4; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2), ct);
+            using var renewed = await agent.Client.PutAsync("/lease", null, ct);
+            Assert.Equal(HttpStatusCode.OK, renewed.StatusCode);
+        }
+
+        Assert.All(pids, pid => Assert.True(IsRunning(pid), $"process {pid} stopped while the lease was renewed"));
+
+        // ... and released once it stops: no call at all from here until the processes are gone.
+        await WaitAsync(() => Task.FromResult(!pids.Any(IsRunning)), ct);
+        Assert.All(pids, pid => Assert.False(IsRunning(pid), $"process {pid} outlived the lease"));
+        await WaitAsync(async () => (await agent.GetDeploymentAsync(created.Id, ct)).State == DeploymentState.Stopped, ct);
+        Assert.Equal(DeploymentState.Stopped, (await agent.GetDeploymentAsync(created.Id, ct)).State);
+        Assert.Contains("the lease ran out", agent.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_deployment_that_would_mount_a_system_path_or_inject_code_is_refused_with_400_naming_why()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var agent = await AgentProcess.StartAsync(_dataDirectory, ct);
+        var request = Support.Deployments.Simulated(1, RuntimeKind.Docker);
+        request = request with
+        {
+            Engine = request.Engine with
+            {
+                ModelCacheDir = "/etc",
+                Settings = request.Engine.Settings with { Env = new Dictionary<string, string> { ["LD_PRELOAD"] = "/tmp/x.so" } },
+            },
+        };
+
+        using var response = await agent.Client.PostAsJsonAsync("/deployments", request, ContractJson.Options, ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("model cache '/etc' is a system path", body, StringComparison.Ordinal);
+        Assert.Contains("engine env LD_PRELOAD is not allowed", body, StringComparison.Ordinal);
+        Assert.Empty(await agent.Client.GetFromJsonAsync<DeploymentStatus[]>("/deployments", ContractJson.Options, ct) ?? []);
     }
 
     [Fact]
@@ -145,6 +231,21 @@ public sealed class ProcessDeploymentTests : IDisposable
         catch (IOException)
         {
             // A log still being closed; the temp directory is cleaned up by the OS eventually.
+        }
+    }
+
+    /// <summary>The pids of the replicas and gateways the agents of this data directory recorded.</summary>
+    private int[] RecordedPids() =>
+        [.. Directory.GetFiles(Path.Combine(_dataDirectory, "processes"), "*.json")
+            .Select(path => System.Text.Json.JsonDocument.Parse(File.ReadAllText(path)).RootElement.GetProperty("Process").GetString())
+            .Select(line => ProcessIdentity.Parse(line)!.ProcessId)];
+
+    private static async Task WaitAsync(Func<Task<bool>> condition, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (!await condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200, cancellationToken);
         }
     }
 

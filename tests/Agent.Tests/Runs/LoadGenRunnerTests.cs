@@ -27,7 +27,7 @@ public class LoadGenRunnerTests
             Endpoint = "/v1/completions",
         };
 
-        var options = LoadGenRunner.ToLoadOptions(new Uri("http://127.0.0.1:9000"), "m", workload);
+        var options = LoadGenRunner.ToLoadOptions(new Uri("http://127.0.0.1:9000"), "m", workload, TimeSpan.FromMinutes(30));
 
         Assert.Equal(new Uri("http://127.0.0.1:9000"), options.BaseUrl);
         Assert.Equal(("m", 1000, 1000, 1200, 400), (options.Model, options.RandomInputLen, options.RandomOutputLen, options.NumPrompts, options.MaxConcurrency));
@@ -35,6 +35,7 @@ public class LoadGenRunnerTests
         Assert.False(options.IgnoreEos);
         Assert.Equal(Backend.OpenAI, options.Backend);
         Assert.Equal("/v1/completions", options.Endpoint);
+        Assert.Equal(TimeSpan.FromMinutes(30), options.RequestTimeout);
         Assert.Empty(options.Validate());
     }
 }

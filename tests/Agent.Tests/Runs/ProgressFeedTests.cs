@@ -52,4 +52,24 @@ public class ProgressFeedTests
 
         Assert.Equal(Enumerable.Range(0, 801).Select(i => (long)i), sequences);
     }
+
+    [Fact]
+    public async Task A_quiet_feed_gives_a_heartbeat_per_interval_then_its_events_and_ends()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var feed = new ProgressFeed();
+        feed.Publish(Event(0));
+        var seen = new List<long?>();
+
+        await foreach (var progress in feed.ReadAllAsync(TimeSpan.FromMilliseconds(50), ct))
+        {
+            seen.Add(progress?.Sequence);
+            if (seen.Count(s => s is null) == 2)
+            {
+                feed.Publish(Event(1, RunState.Succeeded), final: true);
+            }
+        }
+
+        Assert.Equal([0, null, null, 1], seen);
+    }
 }

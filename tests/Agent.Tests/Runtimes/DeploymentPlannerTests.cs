@@ -22,7 +22,7 @@ public class DeploymentPlannerTests
              "--served-model-name", "ibnzterrell/Meta-Llama-3.3-70B-Instruct-AWQ-INT4",
              "--host", "127.0.0.1", "--port", "8002",
              "--tensor-parallel-size", "1", "--pipeline-parallel-size", "2",
-             "--max-model-len", "8192", "--kv-cache-dtype", "fp8", "--gpu-memory-utilization", "0.9", "--trust-remote-code"],
+             "--max-model-len", "8192", "--kv-cache-dtype", "fp8", "--gpu-memory-utilization", "0.9"],
             second.EngineArguments);
         Assert.Equal("spring", second.Labels[DeploymentLabels.Campaign]);
         Assert.Equal("h200x4/llama70b", second.Labels[DeploymentLabels.Run]);
@@ -62,6 +62,30 @@ public class DeploymentPlannerTests
 
         Assert.Equal("PCI_BUS_ID", CommandLineRenderer.ProcessEnvironment(plan.Replicas[1])["CUDA_DEVICE_ORDER"]);
         Assert.Equal("2,3", CommandLineRenderer.ProcessEnvironment(plan.Replicas[1])["CUDA_VISIBLE_DEVICES"]);
+    }
+
+    [Fact]
+    public void Remote_code_is_trusted_only_when_the_model_says_so()
+    {
+        var request = Plans.Request(Layout.Consecutive(1, 1, 1));
+        var trusted = request with { Engine = request.Engine with { TrustRemoteCode = true } };
+
+        Assert.DoesNotContain("--trust-remote-code", Plans.Plan(request.Layout).Replicas[0].EngineArguments);
+        Assert.Contains("--trust-remote-code", DeploymentPlanner.Plan("d1", trusted, Plans.Gpus(4, simulated: false), ["gw"], "t", () => 8000).Replicas[0].EngineArguments);
+    }
+
+    [Theory]
+    [InlineData("Qwen/Qwen3-8B", EngineKind.Vllm, false)]           // provisioned by the agent: HF_HUB_OFFLINE=1
+    [InlineData("/hf_models/Qwen/Qwen3-8B", EngineKind.Vllm, true)] // a path: vLLM may still fetch what it lacks
+    [InlineData("Qwen/Qwen3-8B", EngineKind.Sim, false)]            // the simulator loads nothing
+    public void Only_engines_that_may_download_get_the_hf_token(string model, EngineKind kind, bool gets)
+    {
+        var request = Plans.Request(Layout.Consecutive(1, 1, 1));
+        request = request with { Engine = request.Engine with { Model = model, Settings = request.Engine.Settings with { Kind = kind } } };
+
+        var plan = DeploymentPlanner.Plan("d1", request, Plans.Gpus(4, simulated: false), ["gw"], "t", () => 8000);
+
+        Assert.Equal(gets ? ["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"] : [], plan.Replicas[0].SecretVariables);
     }
 
     [Fact]

@@ -57,7 +57,13 @@ public sealed class ProcessTracingCheckTests : IDisposable
         return telemetry.Apply(applied, applied.Replicas[0]).Replica;
     }
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    private readonly ChildReaper _reaper = new();
+
+    public void Dispose()
+    {
+        _reaper.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
 
     private (DeploymentPlan, ChildTelemetry, ProcessRuntime) Deployment(bool pythonHasOpenTelemetry)
     {
@@ -73,7 +79,7 @@ public sealed class ProcessTracingCheckTests : IDisposable
         var plan = DeploymentPlanner.Plan("d1", request, Plans.Gpus(1, false), ["gw"], "t", () => 8001);
         var telemetry = new ChildTelemetry(new ConfigurationBuilder().AddInMemoryCollection(
             [new("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4317")]).Build());
-        var runtime = new ProcessRuntime(Options.Create(new AgentOptions { DataDirectory = _directory }), telemetry, new CommandRunner());
+        var runtime = new ProcessRuntime(Options.Create(new AgentOptions { DataDirectory = _directory }), telemetry, new CommandRunner(), _reaper);
         return (plan, telemetry, runtime);
     }
 

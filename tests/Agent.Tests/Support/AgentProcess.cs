@@ -103,6 +103,15 @@ internal sealed class AgentProcess : IAsyncDisposable
         return System.Text.Json.JsonSerializer.Deserialize<DeploymentStatus>(body, ContractJson.Options)!;
     }
 
+    /// <summary>Deploys and waits until the deployment is Ready, failing the test with its error otherwise.</summary>
+    public async Task<DeploymentStatus> DeployReadyAsync(DeploymentRequest request, CancellationToken cancellationToken)
+    {
+        var created = await DeployAsync(request, cancellationToken);
+        var ready = await WaitSettledAsync(created.Id, cancellationToken);
+        Assert.True(ready.State == DeploymentState.Ready, $"{ready.State}: {ready.Error}\n{Output}");
+        return ready;
+    }
+
     public async Task<DeploymentStatus> GetDeploymentAsync(string id, CancellationToken cancellationToken) =>
         (await Client.GetFromJsonAsync<DeploymentStatus>($"/deployments/{id}", ContractJson.Options, cancellationToken))!;
 
@@ -122,11 +131,48 @@ internal sealed class AgentProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Kills the agent at once (SIGKILL): nothing it started is torn down.</summary>
-    public void Crash()
+    /// <summary>The agent's pid.</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>
+    /// Kills the agent at once (SIGKILL): it tears nothing down itself. With <paramref name="withReaper"/>, its
+    /// reaper goes first, as when the whole process group is killed: then nothing stops what it started.
+    /// </summary>
+    public void Crash(bool withReaper = false)
     {
+        if (withReaper)
+        {
+            using var reaper = System.Diagnostics.Process.GetProcessById(ReaperProcessId());
+            reaper.Kill();
+            reaper.WaitForExit();
+        }
+
         _process.Kill();
         _process.WaitForExit();
+    }
+
+    /// <summary>The pid of the agent's child that watches it (the shell named gpubench-reaper).</summary>
+    private int ReaperProcessId()
+    {
+        foreach (var directory in Directory.EnumerateDirectories("/proc").Where(d => Path.GetFileName(d).All(char.IsAsciiDigit)))
+        {
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                var parent = stat[(stat.LastIndexOf(')') + 4)..].Split(' ')[0];
+                if (parent == _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                    && File.ReadAllText(Path.Combine(directory, "cmdline")).Contains("gpubench-reaper", StringComparison.Ordinal))
+                {
+                    return int.Parse(Path.GetFileName(directory), System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A process that ended while being read, or another user's.
+            }
+        }
+
+        throw new InvalidOperationException($"The agent {_process.Id} has no reaper.");
     }
 
     /// <summary>Asks the agent to stop as an operator would (SIGTERM) and waits for it.</summary>

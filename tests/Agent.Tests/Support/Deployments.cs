@@ -49,25 +49,37 @@ internal static class Deployments
     public static async Task<(RunResult Result, IReadOnlyList<RunProgress> Progress)> RunAsync(
         AgentProcess agent, string deploymentId, CancellationToken cancellationToken)
     {
-        using var started = await agent.Client.PostAsJsonAsync("/runs", new RunRequest(deploymentId, SmallWorkload), ContractJson.Options, cancellationToken);
-        Assert.True(started.IsSuccessStatusCode, await started.Content.ReadAsStringAsync(cancellationToken));
-        var runId = (await started.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("runId").GetString()!;
+        var runId = await StartRunAsync(agent, deploymentId, cancellationToken);
+        var progress = await FollowAsync(agent, runId, cancellationToken);
+        var result = await agent.Client.GetFromJsonAsync<RunResult>($"/runs/{runId}", ContractJson.Options, cancellationToken);
+        return (result!, progress);
+    }
 
+    public static async Task<string> StartRunAsync(AgentProcess agent, string deploymentId, CancellationToken cancellationToken, WorkloadSpec? workload = null)
+    {
+        using var started = await agent.Client.PostAsJsonAsync("/runs", new RunRequest(deploymentId, workload ?? SmallWorkload), ContractJson.Options, cancellationToken);
+        Assert.True(started.IsSuccessStatusCode, await started.Content.ReadAsStringAsync(cancellationToken));
+        return (await started.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("runId").GetString()!;
+    }
+
+    /// <summary>The run's NDJSON progress, to its end (empty lines are the feed's heartbeats).</summary>
+    public static async Task<IReadOnlyList<RunProgress>> FollowAsync(AgentProcess agent, string runId, CancellationToken cancellationToken)
+    {
         var progress = new List<RunProgress>();
-        using (var stream = await agent.Client.GetAsync($"/runs/{runId}/progress", HttpCompletionOption.ResponseHeadersRead, cancellationToken))
+        using var stream = await agent.Client.GetAsync($"/runs/{runId}/progress", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (stream.IsSuccessStatusCode)
         {
-            if (stream.IsSuccessStatusCode)
+            using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(cancellationToken));
+            while (await reader.ReadLineAsync(cancellationToken) is { } line)
             {
-                using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(cancellationToken));
-                while (await reader.ReadLineAsync(cancellationToken) is { } line)
+                if (line.Length > 0)
                 {
                     progress.Add(JsonSerializer.Deserialize<RunProgress>(line, ContractJson.Options)!);
                 }
             }
         }
 
-        var result = await agent.Client.GetFromJsonAsync<RunResult>($"/runs/{runId}", ContractJson.Options, cancellationToken);
-        return (result!, progress);
+        return progress;
     }
 
     /// <summary>Every file under a directory, as text.</summary>

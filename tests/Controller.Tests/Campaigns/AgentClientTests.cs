@@ -40,4 +40,34 @@ public sealed class AgentClientTests
             [("GET /deployments/d1", true), ("POST /runs", false), ("GET /runs/r1", true), ("DELETE /deployments/d1", false)],
             received.ToArray());
     }
+
+    [Fact]
+    public async Task A_progress_feed_that_goes_silent_fails_with_a_timeout_instead_of_waiting_forever()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var agent = await LoopbackHttpServer.StartAsync(app => app.MapGet("/runs/{id}/progress", async (HttpContext context) =>
+        {
+            // One line, a heartbeat, then silence on an open connection: a hung agent, or a half-open link.
+            context.Response.ContentType = "application/x-ndjson";
+            await context.Response.WriteAsync("""{"runId":"r1","sequence":0,"state":"Running","completed":0,"failed":0,"total":1,"outputTokens":0,"elapsedSeconds":0}""" + "\n\n", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        }));
+        using var client = new AgentClient(new HttpClient(), new HttpClient(), new Uri($"http://127.0.0.1:{agent.Port}/"), "token")
+        {
+            ProgressIdleTimeout = TimeSpan.FromSeconds(1),
+        };
+        var seen = new List<RunProgress>();
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(async () =>
+        {
+            await foreach (var progress in client.FollowProgressAsync("r1", ct).WithCancellation(ct))
+            {
+                seen.Add(progress);
+            }
+        }).WaitAsync(TimeSpan.FromSeconds(30), ct);
+
+        Assert.Single(seen);
+        Assert.Contains("sent nothing for 1 s", error.Message, StringComparison.Ordinal);
+    }
 }

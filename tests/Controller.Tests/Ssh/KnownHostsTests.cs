@@ -47,6 +47,17 @@ public sealed class KnownHostsTests
         Assert.Equal(KnownHostStatus.Unknown, hosts.Lookup("127.0.0.1", "ssh-ed25519", Blob).Status);
     }
 
+    [Fact]
+    public void A_hashed_entry_matches_its_host_name_in_any_case()
+    {
+        // `ssh-keygen -H` of the line "gpu-box.example ssh-ed25519 <Key>".
+        var hosts = KnownHosts.Parse($"|1|TYKGZRcfQl0425OZ1tWyVt3TbUs=|GPEV+W/xXwz1A4DceBRIdu77l10= ssh-ed25519 {Key}\n");
+
+        Assert.Equal(KnownHostStatus.Trusted, hosts.Lookup("gpu-box.example", "ssh-ed25519", Blob).Status);
+        Assert.Equal(KnownHostStatus.Trusted, hosts.Lookup("GPU-Box.Example", "ssh-ed25519", Blob).Status);
+        Assert.Equal(KnownHostStatus.Unknown, hosts.Lookup("gpu-box.example.org", "ssh-ed25519", Blob).Status);
+    }
+
     [Theory]
     [InlineData("gpu1.example,10.0.0.5", "gpu1.example", true)]
     [InlineData("gpu1.example,10.0.0.5", "10.0.0.5", true)]

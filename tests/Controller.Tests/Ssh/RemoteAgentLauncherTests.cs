@@ -122,7 +122,7 @@ public sealed class RemoteAgentLauncherTests(SshdFixture sshd) : IClassFixture<S
         var stopped = await LauncherOf(GoneController()).StartAsync(link, bundle, spec, Ct);
         await Launcher.StopAsync(link, stopped, TimeSpan.FromSeconds(5), Ct);
         var live = await Launcher.StartAsync(link, bundle, spec, Ct);
-        var elsewhere = new ProcessIdentity("another-machine", Environment.ProcessId, 1);
+        var elsewhere = ProcessIdentity.Current with { Machine = "another-machine", StartedTicks = 1 };
         var foreign = await LauncherOf(elsewhere).StartAsync(link, bundle, spec, Ct);
         try
         {
@@ -202,7 +202,8 @@ public sealed class RemoteAgentLauncherTests(SshdFixture sshd) : IClassFixture<S
     }
 
     [Theory]
-    [InlineData("box-1 4242 638000000000000000", true)]
+    [InlineData("box-1 4242 638000000000000000 3d1219c7c4c5404aaa1f6d2a48adfda4:4026531836 1e326f6da6674b81a5ac702333f4e984", true)]
+    [InlineData("box-1 4242 638000000000000000", false)]
     [InlineData("box-1 4242", false)]
     [InlineData("box-1 x 638000000000000000", false)]
     [InlineData("", false)]
@@ -227,7 +228,7 @@ public sealed class RemoteAgentLauncherTests(SshdFixture sshd) : IClassFixture<S
     {
         using var process = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
         process.WaitForExit();
-        return new ProcessIdentity(Environment.MachineName, process.Id, StartedTicks: 1);
+        return ProcessIdentity.Current with { ProcessId = process.Id, StartedTicks = 1 };
     }
 
     private static RemoteAgentLauncher LauncherOf(ProcessIdentity identity) =>

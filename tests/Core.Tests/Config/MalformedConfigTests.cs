@@ -363,4 +363,20 @@ public class MalformedConfigTests
             result.Warnings.Select(w => w.ToString()));
         Assert.Null(result.Config!.PriceOf("rtx4090"));
     }
+
+    [Fact]
+    public async Task Nested_aliases_are_read_in_linear_time_and_a_token_behind_one_is_still_found()
+    {
+        // Ten levels of ten aliases each: a walk that follows every alias visits 10^10 nodes.
+        var laughs = new System.Text.StringBuilder("\nlaughs:\n  l0: &l0 [hf_abcdefghijklmnopqrstuvwxyzABCDEFGH, x, x, x, x, x, x, x, x, x]\n");
+        for (var level = 1; level < 10; level++)
+        {
+            laughs.Append(System.Globalization.CultureInfo.InvariantCulture, $"  l{level}: &l{level} [{string.Join(", ", Enumerable.Repeat($"*l{level - 1}", 10))}]\n");
+        }
+
+        var errors = await Task.Run(() => ConfigText.Errors(ConfigText.Valid + laughs), TestContext.Current.CancellationToken)
+            .WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+
+        Assert.Single(errors, e => e.Contains("this looks like an access token", StringComparison.Ordinal));
+    }
 }

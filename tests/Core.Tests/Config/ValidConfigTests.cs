@@ -14,6 +14,9 @@ public class ValidConfigTests
 
         Assert.Empty(result.Diagnostics);
         Assert.True(result.IsValid);
+        // The article served all three with --trust-remote-code; the root config says so per model, not for every engine.
+        Assert.All(result.Config!.Models, m => Assert.True(m.TrustRemoteCode, m.Name));
+        Assert.DoesNotContain("--trust-remote-code", result.Config.Engine.ExtraArgs);
     }
 
     [Fact]
@@ -31,6 +34,7 @@ public class ValidConfigTests
         var config = ConfigText.Load(ConfigText.Valid, folder).Config!;
 
         Assert.Equal(Path.Combine(folder, "results"), config.ResultsDir);
+        Assert.All(config.Models, m => Assert.False(m.TrustRemoteCode));
         Assert.Empty(config.Engine.ExtraArgs);
         Assert.Empty(config.Engine.Env);
         Assert.Equal((EngineKind.Vllm, "vllm/vllm-openai:v0.11.0", 8192, "auto", 0.9, (int?)null),
@@ -80,6 +84,7 @@ public class ValidConfigTests
         Assert.Equal(("cpatonn/GLM-4.5-Air-AWQ-4bit", (double?)64, (int?)1, (int?)4, (int?)1, "main"),
             (model.Id, model.WeightsGb, model.Replicas, model.TensorParallel, model.PipelineParallel, model.Revision));
         Assert.Equal(["*.safetensors", "*.json"], model.Files);
+        Assert.True(model.TrustRemoteCode);
         Assert.Equal(192, model.Engine.MaxNumSeqs);
 
         var server = config.Servers[0];
@@ -204,6 +209,7 @@ public class ValidConfigTests
             pp: 1
             revision: main
             files: ["*.safetensors", "*.json"]
+            trust_remote_code: true
             engine: { max_model_len: 8192, max_num_seqs: 192, extra_args: [--dtype, float16] }
         servers:
           - name: rtx5090-x4

@@ -18,6 +18,12 @@ public enum Behaviour
     MalformedJson,
     ResetMidStream,
     Hang,
+
+    /// <summary>HTTP 200, then one line that never ends.</summary>
+    EndlessLine,
+
+    /// <summary>HTTP 500 with a body that never ends.</summary>
+    EndlessErrorBody,
 }
 
 /// <summary>The script the server follows for every completion request.</summary>
@@ -149,6 +155,12 @@ public sealed class ScriptedSseServer : IAsyncDisposable
             return;
         }
 
+        if (behaviour is Behaviour.EndlessLine or Behaviour.EndlessErrorBody)
+        {
+            await WriteEndlesslyAsync(context, behaviour);
+            return;
+        }
+
         context.Response.ContentType = "text/event-stream";
         var promptTokens = Words(prompt).Length + (chat ? script.TemplateTokens : 0);
         var ct = context.RequestAborted;
@@ -189,6 +201,27 @@ public sealed class ScriptedSseServer : IAsyncDisposable
 
         await context.Response.WriteAsync(
             $"data: {{\"id\":\"x\",\"choices\":[],\"usage\":{{\"prompt_tokens\":{promptTokens},\"completion_tokens\":{sent},\"total_tokens\":{promptTokens + sent}}}}}\n\ndata: [DONE]\n\n", ct);
+    }
+
+    /// <summary>Writes "data: xxxx…" (or an error body) until the client goes away; never a newline.</summary>
+    private static async Task WriteEndlesslyAsync(HttpContext context, Behaviour behaviour)
+    {
+        context.Response.StatusCode = behaviour == Behaviour.EndlessErrorBody ? 500 : 200;
+        context.Response.ContentType = behaviour == Behaviour.EndlessErrorBody ? "text/plain" : "text/event-stream";
+        var block = Encoding.ASCII.GetBytes(new string('x', 64 * 1024));
+        try
+        {
+            await context.Response.WriteAsync("data: ", context.RequestAborted);
+            while (!context.RequestAborted.IsCancellationRequested)
+            {
+                await context.Response.Body.WriteAsync(block, context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            // The client hung up: what the test wants.
+        }
     }
 
     private static async Task WriteLineAsync(HttpResponse response, string line, bool splitCharacters, CancellationToken ct)

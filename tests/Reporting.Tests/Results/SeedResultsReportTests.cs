@@ -237,4 +237,31 @@ public class SeedResultsReportTests
             && row.Run.Layout.Replicas == Replicas && row.Run.Layout.TensorParallel == Tp
             && row.Run.Layout.PipelineParallel == Pp && row.Run.Workload.MaxConcurrency == Concurrency;
     }
+
+    [Fact]
+    public async Task A_report_written_again_replaces_only_the_charts_the_last_report_wrote()
+    {
+        var output = Path.Combine(AppContext.BaseDirectory, "artifacts", "seed-charts-again");
+        if (Directory.Exists(output))
+        {
+            Directory.Delete(output, recursive: true);
+        }
+
+        var request = new ReportRequest(SeedReport.ResultsDirectory, output, SeedPrices.Article);
+        var first = await ReportGenerator.GenerateAsync(request, TestContext.Current.CancellationToken);
+        var charts = Path.Combine(output, "charts");
+        var stale = Path.Combine(charts, "chart-of-a-model-no-longer-there.png");
+        var mine = Path.Combine(charts, "my-own-figure.png");
+        await File.WriteAllTextAsync(stale, "stale", TestContext.Current.CancellationToken);
+        await File.AppendAllLinesAsync(Path.Combine(charts, ReportGenerator.ChartManifest), [Path.GetFileName(stale)], TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(mine, "not GpuBench's", TestContext.Current.CancellationToken);
+
+        var second = await ReportGenerator.GenerateAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.NotEmpty(second.ChartPaths);
+        Assert.All(second.ChartPaths, p => Assert.True(File.Exists(p)));
+        Assert.False(File.Exists(stale), "a chart the last report wrote and this one did not lingers");
+        Assert.True(File.Exists(mine), "a file GpuBench did not write was deleted");
+        Assert.Equal(first.ChartPaths.Select(Path.GetFileName), await File.ReadAllLinesAsync(Path.Combine(charts, ReportGenerator.ChartManifest), TestContext.Current.CancellationToken));
+    }
 }

@@ -13,7 +13,7 @@ namespace GpuBench.Agent.Runtimes.Process;
 /// Replicas as child processes (`vllm serve …` or the simulator), each with its own CUDA_VISIBLE_DEVICES, for
 /// boxes that are containers themselves and have no Docker. Logs go to files under the data directory.
 /// </summary>
-public sealed class ProcessRuntime(IOptions<AgentOptions> options, ChildTelemetry telemetry, ICommandRunner commands) : IEngineRuntime
+public sealed class ProcessRuntime(IOptions<AgentOptions> options, ChildTelemetry telemetry, ICommandRunner commands, ChildReaper reaper) : IEngineRuntime
 {
     private readonly ConcurrentDictionary<string, ChildProcess> _children = new();
 
@@ -57,7 +57,8 @@ public sealed class ProcessRuntime(IOptions<AgentOptions> options, ChildTelemetr
             CommandLineRenderer.ProcessEnvironment(launch.Replica),
             launch.Secrets,
             logPath,
-            RecordDirectory);
+            RecordDirectory,
+            reaper);
         var id = child.Id.ToString(CultureInfo.InvariantCulture);
         _children[id] = child;
         return Task.FromResult(new ReplicaHandle(replica.Index, id, logPath));

@@ -14,7 +14,7 @@ public sealed class DockerLeftoversTests
         using var other = Process.Start(new ProcessStartInfo("sleep", "30"))!;
         try
         {
-            var live = ProcessIdentity.Parse($"{Environment.MachineName} {other.Id} {other.StartTime.ToUniversalTime().Ticks}")!;
+            var live = ProcessIdentity.Of(other);
 
             Assert.False(DockerRuntime.IsLeftover(Owned(live.ToString())));
             Assert.False(DockerRuntime.IsLeftover(Owned(ProcessIdentity.Current.ToString())));
@@ -36,7 +36,7 @@ public sealed class DockerLeftoversTests
         gone.WaitForExit();
         var current = ProcessIdentity.Current;
 
-        Assert.True(DockerRuntime.IsLeftover(Owned($"{Environment.MachineName} {gone.Id} 638000000000000000")));
+        Assert.True(DockerRuntime.IsLeftover(Owned((current with { ProcessId = gone.Id, StartedTicks = 638000000000000000 }).ToString())));
         // The same pid, started a minute earlier: a recycled pid, not the agent.
         Assert.True(DockerRuntime.IsLeftover(Owned((current with { StartedTicks = current.StartedTicks - TimeSpan.FromMinutes(1).Ticks }).ToString())));
         Assert.True(DockerRuntime.IsLeftover(Owned("not an identity")));
@@ -44,8 +44,14 @@ public sealed class DockerLeftoversTests
     }
 
     [Fact]
-    public void A_container_of_an_agent_on_another_machine_is_never_taken_for_a_leftover() =>
-        Assert.False(DockerRuntime.IsLeftover(Owned($"{Environment.MachineName}-elsewhere 1 1")));
+    public void A_container_of_an_agent_on_another_machine_is_never_taken_for_a_leftover()
+    {
+        var gone = ProcessIdentity.Current with { ProcessId = int.MaxValue, StartedTicks = 1 };
+
+        Assert.False(DockerRuntime.IsLeftover(Owned((gone with { Machine = $"{Environment.MachineName}-elsewhere" }).ToString())));
+        // Another host of the same name (a container, a CI runner): its machine id tells it apart.
+        Assert.False(DockerRuntime.IsLeftover(Owned((gone with { MachineId = "0123456789abcdef:1" }).ToString())));
+    }
 
     private static ContainerListResponse Owned(string agent) => new()
     {
