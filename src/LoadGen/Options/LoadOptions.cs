@@ -22,6 +22,9 @@ public sealed record LoadOptions
     /// <summary>Sent as a bearer token when set; never written to results or logs.</summary>
     public string? ApiKey { get; init; }
 
+    /// <summary>Which prompts to send (<c>--dataset-name</c>, <c>--dataset-path</c> and the dataset's flags).</summary>
+    public DatasetOptions Dataset { get; init; } = DatasetOptions.Default;
+
     public int RandomInputLen { get; init; } = 1024;
 
     public int RandomOutputLen { get; init; } = 128;
@@ -90,6 +93,7 @@ public sealed record LoadOptions
         Require(NumWarmups >= 0, "--num-warmups cannot be negative.");
         Require(RequestTimeout is null || RequestTimeout > TimeSpan.Zero, "--request-timeout must be positive.");
         Require(RunTimeout is null || RunTimeout > TimeSpan.Zero, "--run-timeout must be positive.");
+        errors.AddRange(Dataset.Validate());
         return errors;
     }
 }
