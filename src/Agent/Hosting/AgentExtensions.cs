@@ -65,6 +65,7 @@ public static class AgentExtensions
             .WithMetrics(metrics => metrics.AddMeter(LoadGenTelemetry.MeterName))
             .WithTracing(tracing => tracing.AddSource(LoadGenTelemetry.SourceName));
         services.AddSingleton<RunStore>();
+        services.AddSingleton<GpuBench.Agent.Datasets.DatasetStore>();
         services.AddSingleton<RunManager>();
         // Registered after the deployment manager, so it stops first: runs end before their deployments go.
         services.AddHostedService(sp => sp.GetRequiredService<RunManager>());
@@ -78,6 +79,7 @@ public static class AgentExtensions
         app.MapHostApi();
         app.MapDeploymentsApi();
         app.MapRunsApi();
+        app.MapDatasetsApi();
         return app;
     }
 }

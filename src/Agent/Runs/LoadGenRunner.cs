@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GpuBench.Agent.Datasets;
 using GpuBench.Core.Config;
 using GpuBench.Core.Metrics;
 using GpuBench.LoadGen.Http;
@@ -9,11 +10,11 @@ using GpuBench.LoadGen.Telemetry;
 namespace GpuBench.Agent.Runs;
 
 /// <summary>Runs a workload with GpuBench's load generator (src/LoadGen), on this box next to the gateway.</summary>
-public sealed class LoadGenRunner(LoadGenTelemetry telemetry) : ILoadRunner
+public sealed class LoadGenRunner(LoadGenTelemetry telemetry, DatasetStore datasets) : ILoadRunner
 {
     public async Task<LoadOutcome> RunAsync(Uri baseUrl, string model, WorkloadSpec workload, IProgress<LoadCounters> progress, CancellationToken cancellationToken)
     {
-        var options = ToLoadOptions(baseUrl, model, workload);
+        var options = ToLoadOptions(baseUrl, model, workload, DatasetPath(workload));
         var errors = options.Validate();
         if (errors.Count > 0)
         {
@@ -31,7 +32,19 @@ public sealed class LoadGenRunner(LoadGenTelemetry telemetry) : ILoadRunner
             result.Requests);
     }
 
-    public static LoadOptions ToLoadOptions(Uri baseUrl, string model, WorkloadSpec workload) => new()
+    /// <summary>
+    /// Where the workload's dataset file is on this box: the shipped copy of its hash (the controller ships it before
+    /// the run), else the path as given (an agent on the controller's own machine, or a test).
+    /// </summary>
+    private string? DatasetPath(WorkloadSpec workload) => workload.Dataset switch
+    {
+        null or { ReadsFile: false } => null,
+        { Sha256: { } sha } => datasets.Find(sha) ?? throw new ArgumentException(
+            $"Workload '{workload.Name}': dataset {sha} was not shipped to this box (PUT /datasets/{sha} before the run)."),
+        { Path: var path } => path,
+    };
+
+    public static LoadOptions ToLoadOptions(Uri baseUrl, string model, WorkloadSpec workload, string? datasetPath = null) => new()
     {
         BaseUrl = baseUrl,
         Endpoint = workload.Endpoint,
@@ -48,5 +61,32 @@ public sealed class LoadGenRunner(LoadGenTelemetry telemetry) : ILoadRunner
         Seed = workload.Seed,
         IgnoreEos = workload.IgnoreEos,
         NumWarmups = workload.NumWarmups,
+        Dataset = workload.Dataset is { } d ? ToDatasetOptions(d, datasetPath ?? d.Path) : DatasetOptions.Default,
     };
+
+    /// <summary>The config's dataset as the load generator's options; unset flags keep vLLM's defaults.</summary>
+    public static DatasetOptions ToDatasetOptions(DatasetSpec d, string? path)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        var defaults = DatasetOptions.Default;
+        return new DatasetOptions
+        {
+            Name = d.Name,
+            Path = d.ReadsFile ? path : null,
+            FileName = d.Path is null ? null : Path.GetFileName(d.Path),
+            SharegptOutputLen = d.SharegptOutputLen,
+            CustomOutputLen = d.CustomOutputLen ?? defaults.CustomOutputLen,
+            CustomSkipChatTemplate = d.CustomSkipChatTemplate,
+            SonnetInputLen = d.SonnetInputLen ?? defaults.SonnetInputLen,
+            SonnetOutputLen = d.SonnetOutputLen ?? defaults.SonnetOutputLen,
+            SonnetPrefixLen = d.SonnetPrefixLen ?? defaults.SonnetPrefixLen,
+            PrefixRepetitionPrefixLen = d.PrefixRepetitionPrefixLen ?? defaults.PrefixRepetitionPrefixLen,
+            PrefixRepetitionSuffixLen = d.PrefixRepetitionSuffixLen ?? defaults.PrefixRepetitionSuffixLen,
+            PrefixRepetitionNumPrefixes = d.PrefixRepetitionNumPrefixes ?? defaults.PrefixRepetitionNumPrefixes,
+            PrefixRepetitionOutputLen = d.PrefixRepetitionOutputLen ?? defaults.PrefixRepetitionOutputLen,
+            TraceTimeScale = d.TraceTimeScale ?? defaults.TraceTimeScale,
+            DisableShuffle = d.DisableShuffle,
+            NoOversample = d.NoOversample,
+        };
+    }
 }

@@ -50,7 +50,7 @@ public static class DatasetSampler
         return new DatasetSummary
         {
             Name = d.Name,
-            File = d.ReadsFile ? System.IO.Path.GetFileName(d.Path) : null,
+            File = d.ReadsFile ? d.FileName ?? System.IO.Path.GetFileName(d.Path) : null,
             Sha256 = d.ReadsFile && d.Path is { } path ? Sha256Of(path) : null,
             Flags = flags,
             Requests = samples.Count,

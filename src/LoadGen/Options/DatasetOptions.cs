@@ -26,6 +26,9 @@ public sealed record DatasetOptions
     /// <summary><c>--dataset-path</c>: the file sharegpt, custom, sonnet and mooncake read.</summary>
     public string? Path { get; init; }
 
+    /// <summary>The file's name as results show it, when <see cref="Path"/> is a copy under another name (a shipped file, named by its hash).</summary>
+    public string? FileName { get; init; }
+
     /// <summary><c>--sharegpt-output-len</c>: replaces each conversation's answer length when set.</summary>
     public int? SharegptOutputLen { get; init; }
 

@@ -83,8 +83,9 @@ public sealed record LoadOptions
             "--base-url must be an absolute http:// or https:// URL, e.g. http://127.0.0.1:8000.");
         Require(Endpoint.StartsWith('/'), "--endpoint must start with '/', e.g. /v1/chat/completions.");
         Require(NumPrompts > 0, "--num-prompts must be at least 1.");
-        Require(RandomInputLen > 0, "--random-input-len must be at least 1.");
-        Require(RandomOutputLen > 0, "--random-output-len must be at least 1.");
+        var random = Dataset.Name == DatasetOptions.Random;
+        Require(!random || RandomInputLen > 0, "--random-input-len must be at least 1.");
+        Require(!random || RandomOutputLen > 0, "--random-output-len must be at least 1.");
         Require(RandomPrefixLen >= 0, "--random-prefix-len cannot be negative.");
         Require(RandomRangeRatio is >= 0 and < 1, "--random-range-ratio must be in [0, 1).");
         Require(MaxConcurrency is null or > 0, "--max-concurrency must be at least 1 (leave it out for no limit).");

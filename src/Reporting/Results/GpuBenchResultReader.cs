@@ -70,6 +70,7 @@ public static class GpuBenchResultReader
                 ? new RunWorkload(w.Name, w.InputLen, w.OutputLen, w.NumPrompts, w.MaxConcurrency ?? 0)
                 : files.Workload(workloadName),
             Metrics = metrics,
+            Dataset = files.Metrics.GpuBench?.Dataset,
             Hardware = files.Hardware(),
             Simulated = planned?.Engine.Kind == Core.Config.EngineKind.Sim || files.Simulated(),
             SourcePath = resultPath,
