@@ -75,13 +75,15 @@ public static class ConfigWriter
 
     private static YamlMappingNode Workload(WorkloadSpec w)
     {
-        var map = new YamlMappingNode
+        var map = new YamlMappingNode { { "name", Text(w.Name) } };
+        if (w.Dataset is null)
         {
-            { "name", Text(w.Name) },
-            { "input_len", Number(w.InputLen) },
-            { "output_len", Number(w.OutputLen) },
-            { "num_prompts", Number(w.NumPrompts) },
-        };
+            // A dataset sets the lengths; the random dataset's are only written where they apply.
+            map.Add("input_len", Number(w.InputLen));
+            map.Add("output_len", Number(w.OutputLen));
+        }
+
+        map.Add("num_prompts", Number(w.NumPrompts));
         Optional(map, "max_concurrency", w.MaxConcurrency);
         map.Add("request_rate", double.IsPositiveInfinity(w.RequestRate) ? Text("inf") : Number(w.RequestRate));
         map.Add("burstiness", Number(w.Burstiness));
