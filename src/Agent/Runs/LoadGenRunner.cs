@@ -12,9 +12,10 @@ namespace GpuBench.Agent.Runs;
 /// <summary>Runs a workload with GpuBench's load generator (src/LoadGen), on this box next to the gateway.</summary>
 public sealed class LoadGenRunner(LoadGenTelemetry telemetry, DatasetStore datasets) : ILoadRunner
 {
-    public async Task<LoadOutcome> RunAsync(Uri baseUrl, string model, WorkloadSpec workload, IProgress<LoadCounters> progress, CancellationToken cancellationToken)
+    public async Task<LoadOutcome> RunAsync(
+        Uri baseUrl, string model, WorkloadSpec workload, IReadOnlyList<Uri> engineMetrics, IProgress<LoadCounters> progress, CancellationToken cancellationToken)
     {
-        var options = ToLoadOptions(baseUrl, model, workload, DatasetPath(workload));
+        var options = ToLoadOptions(baseUrl, model, workload, DatasetPath(workload)) with { EngineMetricsUrls = engineMetrics };
         var errors = options.Validate();
         if (errors.Count > 0)
         {

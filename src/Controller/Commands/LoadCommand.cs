@@ -304,6 +304,7 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
         // Before the first socket of the process: the runtime reads this once, when it creates its socket engines.
         InlineSocketCompletions.Enable();
         var options = settings.ToLoadOptions();
+        options = options with { EngineMetricsUrls = [new Uri(options.BaseUrl, "metrics")] };
         using var telemetry = new LoadGenTelemetry();
         using var exporters = OtlpExport.StartIfConfigured(settings.TraceSamplingRatio);
         using var http = LoadHttpClient.Create();
@@ -396,6 +397,11 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
         if (ours.ClientGcCollections is { } collections)
         {
             console.WriteLine($"Client GC during the run: {collections} collections, {ours.ClientGcPauseMs:0.0} ms paused");
+        }
+
+        if (ours.PrefixCache is { } cache)
+        {
+            console.WriteLine($"Prefix cache hit rate: {cache.HitRate:P1} ({cache.Hits:N0} of {cache.Queries:N0} prompt tokens)");
         }
 
         foreach (var (kind, count) in ours.Failures)

@@ -108,6 +108,11 @@ public sealed record GpuBenchMetrics
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DatasetSummary? Dataset { get; init; }
 
+    /// <summary>The engines' prefix-cache queries and hits during the timed window; null when the engines do not publish them.</summary>
+    [JsonPropertyName("prefix_cache")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PrefixCacheSummary? PrefixCache { get; init; }
+
     /// <summary>Failed requests by reason.</summary>
     [JsonPropertyName("failures")]
     public Dictionary<string, int> Failures { get; init; } = [];

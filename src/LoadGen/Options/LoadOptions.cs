@@ -67,6 +67,12 @@ public sealed record LoadOptions
 
     public MetricsOptions Metrics { get; init; } = MetricsOptions.Default;
 
+    /// <summary>
+    /// The engines' /metrics, read before and after the timed window for the prefix-cache hit rate (a campaign gives
+    /// each replica's; <c>gpubench load</c> the server's own). Empty: not read.
+    /// </summary>
+    public IReadOnlyList<Uri> EngineMetricsUrls { get; init; } = [];
+
     /// <summary>Checks values vLLM would reject, naming the flag to change.</summary>
     public IReadOnlyList<string> Validate()
     {

@@ -75,6 +75,7 @@ public sealed class LoadRunner(HttpClient http, LoadGenTelemetry telemetry)
             run.CancelAfter(runTimeout);
         }
 
+        var cacheBefore = await PrefixCacheCounters.ReadAsync(http, options.EngineMetricsUrls, cancellationToken).ConfigureAwait(false);
         var state = new RunState(samples.Count, progress);
         using var quietGc = QuietGcWindow.Enter(samples.Count, samples.Sum(s => (long)s.OutputTokens));
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
@@ -126,7 +127,12 @@ public sealed class LoadRunner(HttpClient http, LoadGenTelemetry telemetry)
             MaxConcurrency = options.MaxConcurrency,
             RequestRate = options.RequestRate,
         });
-        metrics = metrics with { GpuBench = metrics.GpuBench?.WithClientCpu(cpuS).WithClientGc(gcCount, gcPause.TotalMilliseconds) };
+        var prefixCache = PrefixCacheCounters.Delta(
+            cacheBefore, await PrefixCacheCounters.ReadAsync(http, options.EngineMetricsUrls, cancellationToken).ConfigureAwait(false));
+        metrics = metrics with
+        {
+            GpuBench = metrics.GpuBench?.WithClientCpu(cpuS).WithClientGc(gcCount, gcPause.TotalMilliseconds) is { } ours ? ours with { PrefixCache = prefixCache } : null,
+        };
         return new LoadResult(options, model, records, metrics, origin);
 
         async Task<RequestRecord> SendOneAsync(int index, SampleRequest sample, byte[] body, long released, long scheduled)

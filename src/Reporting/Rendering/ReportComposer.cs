@@ -85,7 +85,7 @@ public static class ReportComposer
     private static List<string> WorkloadLines(ComparisonReport report) =>
     [
         .. report.Rows.Select(r => r.Run).GroupBy(r => r.Workload.Name, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => $"{g.Key}: {WorkloadText.Describe(g.FirstOrDefault(r => r.Dataset is not null) ?? g.First())}"),
+            .Select(g => $"{g.Key}: {WorkloadText.Describe(g.FirstOrDefault(r => r.Dataset is not null) ?? g.First())}{WorkloadText.PrefixCache(g.ToList())}"),
     ];
 
     public static string StatusText(BenchmarkRun run) => run.IsFlagged ? "⚠ " + run.Status : run.Status;

@@ -21,6 +21,23 @@ public static class WorkloadText
             $"{d.Name}{file}, {d.Requests} requests; input tokens {Lengths(d.InputLens)}; output tokens {Lengths(d.OutputLens)}");
     }
 
+    /// <summary>"; prefix-cache hit rate 12.5% (7.1–20.0% across 3 runs)" over the runs that recorded it; empty when none did.</summary>
+    public static string PrefixCache(IReadOnlyList<BenchmarkRun> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var rates = runs.Where(r => r.PrefixCache is { Queries: > 0 }).Select(r => r.PrefixCache!).ToList();
+        if (rates.Count == 0)
+        {
+            return "";
+        }
+
+        var overall = (double)rates.Sum(r => r.Hits) / rates.Sum(r => r.Queries);
+        return rates.Count == 1
+            ? string.Create(CultureInfo.InvariantCulture, $"; prefix-cache hit rate {overall:P1}")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"; prefix-cache hit rate {overall:P1} ({rates.Min(r => r.HitRate):P1}–{rates.Max(r => r.HitRate):P1} across {rates.Count} runs)");
+    }
+
     private static string Lengths(LengthStats s) => string.Create(CultureInfo.InvariantCulture,
         $"median {s.Median:0}, p90 {P(s, "90"):0}, p99 {P(s, "99"):0}, max {s.Max}");
 

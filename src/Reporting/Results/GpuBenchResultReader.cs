@@ -71,6 +71,7 @@ public static class GpuBenchResultReader
                 : files.Workload(workloadName),
             Metrics = metrics,
             Dataset = files.Metrics.GpuBench?.Dataset,
+            PrefixCache = files.Metrics.GpuBench?.PrefixCache,
             Hardware = files.Hardware(),
             Simulated = planned?.Engine.Kind == Core.Config.EngineKind.Sim || files.Simulated(),
             SourcePath = resultPath,
