@@ -42,8 +42,7 @@ public sealed class SshCampaignTests(SshdFixture sshd) : IClassFixture<SshdFixtu
         var config = CampaignHarness.Load(configPath);
 
         // No --bundle: the bundle is the one stored for the box's runtime id, as `gpubench bundle` leaves it.
-        var store = new BundleStore(Path.Combine(_folder, "bundles"));
-        await store.AddAsync("linux-x64", TestBundle.Create(Path.Combine(_folder, "staged-bundle")), Ct);
+        var store = await StoredBundleAsync();
 
         // The link is cut as soon as the run reports progress (requests are released two a second, so the run lasts
         // about eight): the run goes on on the box, and its result is fetched once the link is back.
@@ -161,9 +160,7 @@ public sealed class SshCampaignTests(SshdFixture sshd) : IClassFixture<SshdFixtu
             {{await FarServerAsync()}}
             """, Ct);
         var config = CampaignHarness.Load(configPath);
-        var store = new BundleStore(Path.Combine(_folder, "bundles"));
-        await store.AddAsync("linux-x64", TestBundle.Create(Path.Combine(_folder, "staged-bundle")), Ct);
-        var reach = new AgentReach { Bundles = store, ConfigureSsh = ConfigureSsh };
+        var reach = new AgentReach { Bundles = await StoredBundleAsync(), ConfigureSsh = ConfigureSsh };
         var onBox = Path.Combine(_folder, "remote-root", "data", "datasets", sha256);
         using var harness = new CampaignHarness();
 
@@ -187,6 +184,14 @@ public sealed class SshCampaignTests(SshdFixture sshd) : IClassFixture<SshdFixtu
         Assert.Equal("8", dataset.GetProperty("flags").GetProperty("sharegpt_output_len").GetString());
         Assert.Equal(4, dataset.GetProperty("requests").GetInt32());
         Assert.Equal(8, dataset.GetProperty("output_lens").GetProperty("max").GetInt32());
+    }
+
+    /// <summary>A bundle store holding the test bundle for linux-x64, as `gpubench bundle` leaves it.</summary>
+    private async Task<BundleStore> StoredBundleAsync()
+    {
+        var store = new BundleStore(Path.Combine(_folder, "bundles"));
+        await store.AddAsync("linux-x64", TestBundle.Create(Path.Combine(_folder, "staged-bundle")), Ct);
+        return store;
     }
 
     /// <summary>config.yml's servers: one RTX 4090 box serving qwen, reached through the test's sshd with its key pinned.</summary>
