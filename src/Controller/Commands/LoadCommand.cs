@@ -401,7 +401,7 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
 
         if (ours.PrefixCache is { } cache)
         {
-            console.WriteLine($"Prefix cache hit rate: {cache.HitRate:P1} ({cache.Hits:N0} of {cache.Queries:N0} prompt tokens)");
+            console.WriteLine($"Prefix cache hit rate: {cache.HitRate * 100:0.0}% ({cache.Hits:N0} of {cache.Queries:N0} prompt tokens)");
         }
 
         foreach (var (kind, count) in ours.Failures)

@@ -33,10 +33,11 @@ public static class WorkloadText
 
         var overall = (double)rates.Sum(r => r.Hits) / rates.Sum(r => r.Queries);
         return rates.Count == 1
-            ? string.Create(CultureInfo.InvariantCulture, $"; prefix-cache hit rate {overall:P1}")
-            : string.Create(CultureInfo.InvariantCulture,
-                $"; prefix-cache hit rate {overall:P1} ({rates.Min(r => r.HitRate):P1}–{rates.Max(r => r.HitRate):P1} across {rates.Count} runs)");
+            ? $"; prefix-cache hit rate {Percent(overall)}"
+            : $"; prefix-cache hit rate {Percent(overall)} ({Percent(rates.Min(r => r.HitRate))}–{Percent(rates.Max(r => r.HitRate))} across {rates.Count} runs)";
     }
+
+    private static string Percent(double fraction) => string.Create(CultureInfo.InvariantCulture, $"{fraction * 100:0.0}%");
 
     private static string Lengths(LengthStats s) => string.Create(CultureInfo.InvariantCulture,
         $"median {s.Median:0}, p90 {P(s, "90"):0}, p99 {P(s, "99"):0}, max {s.Max}");
