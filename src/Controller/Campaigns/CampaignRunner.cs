@@ -1,4 +1,3 @@
-using GpuBench.LoadGen.Dataset;
 using System.Globalization;
 using System.Text.Json;
 using GpuBench.Core.Config;
@@ -6,6 +5,7 @@ using GpuBench.Core.Contracts;
 using GpuBench.Core.Metrics;
 using GpuBench.Core.Planning;
 using GpuBench.Core.Results;
+using GpuBench.LoadGen.Dataset;
 
 namespace GpuBench.Controller.Campaigns;
 
