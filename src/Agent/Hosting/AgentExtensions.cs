@@ -67,6 +67,7 @@ public static class AgentExtensions
             .WithMetrics(metrics => metrics.AddMeter(LoadGenTelemetry.MeterName))
             .WithTracing(tracing => tracing.AddSource(LoadGenTelemetry.SourceName));
         services.AddSingleton<RunStore>();
+        services.AddSingleton<GpuBench.Agent.Datasets.DatasetStore>();
         services.AddSingleton<RunManager>();
         // Registered after the deployment manager, so it stops first: runs end before their deployments go.
         services.AddHostedService(sp => sp.GetRequiredService<RunManager>());
@@ -83,6 +84,7 @@ public static class AgentExtensions
         app.MapDeploymentsApi();
         app.MapRunsApi();
         app.MapLeaseApi();
+        app.MapDatasetsApi();
         return app;
     }
 }

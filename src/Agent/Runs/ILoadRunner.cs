@@ -13,5 +13,10 @@ public sealed record LoadOutcome(JsonElement Benchmark, string BenchmarkText, IR
 /// <summary>Drives a served model with a workload; the agent's seam to the load generator library.</summary>
 public interface ILoadRunner
 {
-    Task<LoadOutcome> RunAsync(Uri baseUrl, string model, WorkloadSpec workload, IProgress<LoadCounters> progress, CancellationToken cancellationToken);
+    /// <summary>
+    /// Runs the workload against <paramref name="baseUrl"/> (the gateway); <paramref name="engineMetrics"/> are the
+    /// replicas' /metrics, read around the timed window for the prefix-cache hit rate.
+    /// </summary>
+    Task<LoadOutcome> RunAsync(
+        Uri baseUrl, string model, WorkloadSpec workload, IReadOnlyList<Uri> engineMetrics, IProgress<LoadCounters> progress, CancellationToken cancellationToken);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GpuBench.Agent.Hosting;
+using GpuBench.Agent.Datasets;
 using GpuBench.Core.Config;
 using GpuBench.Core.Metrics;
 using GpuBench.LoadGen.Http;
@@ -14,11 +15,12 @@ namespace GpuBench.Agent.Runs;
 /// Runs a workload with GpuBench's load generator (src/LoadGen), on this box next to the gateway. Every request has
 /// <see cref="AgentOptions.RequestTimeout"/>: a hung engine fails its requests as timeouts instead of holding the run.
 /// </summary>
-public sealed class LoadGenRunner(LoadGenTelemetry telemetry, IOptions<AgentOptions> agentOptions) : ILoadRunner
+public sealed class LoadGenRunner(LoadGenTelemetry telemetry, IOptions<AgentOptions> agentOptions, DatasetStore datasets) : ILoadRunner
 {
-    public async Task<LoadOutcome> RunAsync(Uri baseUrl, string model, WorkloadSpec workload, IProgress<LoadCounters> progress, CancellationToken cancellationToken)
+    public async Task<LoadOutcome> RunAsync(
+        Uri baseUrl, string model, WorkloadSpec workload, IReadOnlyList<Uri> engineMetrics, IProgress<LoadCounters> progress, CancellationToken cancellationToken)
     {
-        var options = ToLoadOptions(baseUrl, model, workload, agentOptions.Value.RequestTimeout);
+        var options = ToLoadOptions(baseUrl, model, workload, agentOptions.Value.RequestTimeout, DatasetPath(workload)) with { EngineMetricsUrls = engineMetrics };
         var errors = options.Validate();
         if (errors.Count > 0)
         {
@@ -36,7 +38,19 @@ public sealed class LoadGenRunner(LoadGenTelemetry telemetry, IOptions<AgentOpti
             result.Requests);
     }
 
-    public static LoadOptions ToLoadOptions(Uri baseUrl, string model, WorkloadSpec workload, TimeSpan requestTimeout) => new()
+    /// <summary>
+    /// Where the workload's dataset file is on this box: the shipped copy of its hash (the controller ships it before
+    /// the run), else the path as given (an agent on the controller's own machine, or a test).
+    /// </summary>
+    private string? DatasetPath(WorkloadSpec workload) => workload.Dataset switch
+    {
+        null or { ReadsFile: false } => null,
+        { Sha256: { } sha } => datasets.Find(sha) ?? throw new ArgumentException(
+            $"Workload '{workload.Name}': dataset {sha} was not shipped to this box (PUT /datasets/{sha} before the run)."),
+        { Path: var path } => path,
+    };
+
+    public static LoadOptions ToLoadOptions(Uri baseUrl, string model, WorkloadSpec workload, TimeSpan? requestTimeout = null, string? datasetPath = null) => new()
     {
         RequestTimeout = requestTimeout,
         BaseUrl = baseUrl,
@@ -54,5 +68,32 @@ public sealed class LoadGenRunner(LoadGenTelemetry telemetry, IOptions<AgentOpti
         Seed = workload.Seed,
         IgnoreEos = workload.IgnoreEos,
         NumWarmups = workload.NumWarmups,
+        Dataset = workload.Dataset is { } d ? ToDatasetOptions(d, datasetPath ?? d.Path) : DatasetOptions.Default,
     };
+
+    /// <summary>The config's dataset as the load generator's options; unset flags keep vLLM's defaults.</summary>
+    public static DatasetOptions ToDatasetOptions(DatasetSpec d, string? path)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        var defaults = DatasetOptions.Default;
+        return new DatasetOptions
+        {
+            Name = d.Name,
+            Path = d.ReadsFile ? path : null,
+            FileName = d.Path is null ? null : Path.GetFileName(d.Path),
+            SharegptOutputLen = d.SharegptOutputLen,
+            CustomOutputLen = d.CustomOutputLen ?? defaults.CustomOutputLen,
+            CustomSkipChatTemplate = d.CustomSkipChatTemplate,
+            SonnetInputLen = d.SonnetInputLen ?? defaults.SonnetInputLen,
+            SonnetOutputLen = d.SonnetOutputLen ?? defaults.SonnetOutputLen,
+            SonnetPrefixLen = d.SonnetPrefixLen ?? defaults.SonnetPrefixLen,
+            PrefixRepetitionPrefixLen = d.PrefixRepetitionPrefixLen ?? defaults.PrefixRepetitionPrefixLen,
+            PrefixRepetitionSuffixLen = d.PrefixRepetitionSuffixLen ?? defaults.PrefixRepetitionSuffixLen,
+            PrefixRepetitionNumPrefixes = d.PrefixRepetitionNumPrefixes ?? defaults.PrefixRepetitionNumPrefixes,
+            PrefixRepetitionOutputLen = d.PrefixRepetitionOutputLen ?? defaults.PrefixRepetitionOutputLen,
+            TraceTimeScale = d.TraceTimeScale ?? defaults.TraceTimeScale,
+            DisableShuffle = d.DisableShuffle,
+            NoOversample = d.NoOversample,
+        };
+    }
 }

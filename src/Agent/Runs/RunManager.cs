@@ -137,7 +137,7 @@ public sealed class RunManager(
                 feed.Publish(Event(RunState.Running, p, p.Phase));
             });
             var outcome = await load.RunAsync(new Uri(plan.Gateway.Url), plan.Request.Engine.EffectiveServedModelName,
-                workload, progress, cancellationToken);
+                workload, [.. plan.Replicas.Select(r => new Uri(new Uri(r.Url), "/metrics"))], progress, cancellationToken);
             await store.SaveRequestsAsync(runId, outcome.Requests, cancellationToken);
             result = result with { State = RunState.Succeeded, Benchmark = outcome.Benchmark, BenchmarkText = outcome.BenchmarkText };
         }

@@ -70,6 +70,37 @@ public sealed class AgentClient(HttpClient api, HttpClient streaming, Uri baseUr
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Ships a dataset file to the box unless it holds that content already (HEAD /datasets/{sha256}); true when it
+    /// had to be sent. The agent checks the content against the hash before keeping it.
+    /// </summary>
+    public async Task<bool> EnsureDatasetAsync(string path, string sha256, CancellationToken cancellationToken)
+    {
+        using (var head = await SendAsync(HttpMethod.Head, $"datasets/{sha256}", null, cancellationToken).ConfigureAwait(false))
+        {
+            if (head.IsSuccessStatusCode)
+            {
+                return false;
+            }
+
+            if (head.StatusCode != HttpStatusCode.NotFound)
+            {
+                await EnsureSuccessAsync(head, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var file = File.OpenRead(path);
+        await using (file.ConfigureAwait(false))
+        {
+            using var request = Request(HttpMethod.Put, $"datasets/{sha256}", null);
+            request.Content = new StreamContent(file);
+            using var response = await api.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
     /// <summary>Starts a run and returns its id.</summary>
     public async Task<string> StartRunAsync(RunRequest request, CancellationToken cancellationToken)
     {

@@ -5,6 +5,7 @@ using GpuBench.Core.Contracts;
 using GpuBench.Core.Metrics;
 using GpuBench.Core.Planning;
 using GpuBench.Core.Results;
+using GpuBench.LoadGen.Dataset;
 
 namespace GpuBench.Controller.Campaigns;
 
@@ -167,6 +168,24 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
         return outcomes;
     }
 
+    /// <summary>
+    /// The run's workload with its dataset file on the box: shipped once per content hash (the agent keeps it across
+    /// runs and restarts), and named by that hash in the run request.
+    /// </summary>
+    private async Task<WorkloadSpec> ShipDatasetAsync(IAgentSession session, PlannedRun run, CancellationToken cancellationToken)
+    {
+        if (run.Workload.Dataset is not { ReadsFile: true, Path: { } path } dataset)
+        {
+            return run.Workload;
+        }
+
+        var sha256 = DatasetSampler.Sha256Of(path);
+        var shipped = await CallAsync(session, c => c.EnsureDatasetAsync(path, sha256, cancellationToken), cancellationToken).ConfigureAwait(false);
+        logger.LogInformation(shipped ? "Shipped dataset {File} ({Sha256}) for {Run}" : "Dataset {File} ({Sha256}) is already on the box for {Run}",
+            Path.GetFileName(path), sha256, run.RelativePath);
+        return run.Workload with { Dataset = dataset with { Sha256 = sha256 } };
+    }
+
     private async Task<RunOutcome> ExecuteAsync(
         Campaign campaign, IAgentSession session, PlannedRun run, ServerTracker tracker, CancellationToken cancellationToken)
     {
@@ -207,7 +226,8 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
             }
 
             tracker.Update(run.RelativePath, RunPhase.Running);
-            var runId = await session.Client.StartRunAsync(new RunRequest(deployment.Id, run.Workload), cancellationToken).ConfigureAwait(false);
+            var workload = await ShipDatasetAsync(session, run, cancellationToken).ConfigureAwait(false);
+            var runId = await session.Client.StartRunAsync(new RunRequest(deployment.Id, workload), cancellationToken).ConfigureAwait(false);
             record = record with { RunId = runId };
             var result = await AwaitResultAsync(session, runId, run, tracker, settings.PollInterval, cancellationToken).ConfigureAwait(false);
 

@@ -18,6 +18,11 @@ public abstract class ConfigCommand<TSettings>(IAnsiConsole console) : AsyncComm
     public sealed override async Task<int> ExecuteAsync(CommandContext context, TSettings settings, CancellationToken cancellationToken)
     {
         var result = ConfigLoader.Load(settings.ConfigPath);
+        if (result.Config is { } loaded && DatasetCheck.Check(loaded) is { Count: > 0 } datasets)
+        {
+            result = new ConfigLoadResult(datasets.Any(d => d.IsError) ? null : loaded, [.. result.Diagnostics, .. datasets]);
+        }
+
         Console.WriteDiagnostics(result);
         if (result.Config is not { } config)
         {

@@ -42,8 +42,58 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
         public string? Model { get; init; }
 
         [CommandOption("--dataset-name <NAME>")]
-        [Description("Only random is supported.")]
-        public string DatasetName { get; init; } = "random";
+        [Description("random (default), sharegpt, custom, sonnet, prefix_repetition, or mooncake (trace replay).")]
+        public string DatasetName { get; init; } = DatasetOptions.Random;
+
+        [CommandOption("--dataset-path <FILE>")]
+        [Description("The dataset file: ShareGPT JSON, custom JSONL, sonnet text, or Mooncake trace JSONL.")]
+        public string? DatasetPath { get; init; }
+
+        [CommandOption("--sharegpt-output-len <TOKENS>")]
+        [Description("Output length of every ShareGPT request instead of its answer's length.")]
+        public int? SharegptOutputLen { get; init; }
+
+        [CommandOption("--custom-output-len <TOKENS>")]
+        [Description("Output tokens per custom prompt (default 256); -1 takes each line's output_tokens.")]
+        public int CustomOutputLen { get; init; } = 256;
+
+        [CommandOption("--custom-skip-chat-template")]
+        [Description("Count and send custom prompts as they are, without the chat template.")]
+        public bool CustomSkipChatTemplate { get; init; }
+
+        [CommandOption("--sonnet-input-len <TOKENS>")]
+        public int SonnetInputLen { get; init; } = 550;
+
+        [CommandOption("--sonnet-output-len <TOKENS>")]
+        public int SonnetOutputLen { get; init; } = 150;
+
+        [CommandOption("--sonnet-prefix-len <TOKENS>")]
+        public int SonnetPrefixLen { get; init; } = 200;
+
+        [CommandOption("--prefix-repetition-prefix-len <TOKENS>")]
+        public int PrefixRepetitionPrefixLen { get; init; } = 256;
+
+        [CommandOption("--prefix-repetition-suffix-len <TOKENS>")]
+        public int PrefixRepetitionSuffixLen { get; init; } = 256;
+
+        [CommandOption("--prefix-repetition-num-prefixes <N>")]
+        [Description("Distinct prefixes; each is shared by num-prompts / N prompts.")]
+        public int PrefixRepetitionNumPrefixes { get; init; } = 10;
+
+        [CommandOption("--prefix-repetition-output-len <TOKENS>")]
+        public int PrefixRepetitionOutputLen { get; init; } = 128;
+
+        [CommandOption("--trace-time-scale <FACTOR>")]
+        [Description("Multiplies a trace's recorded send offsets: 0.5 replays it twice as fast. Default: 1.")]
+        public double TraceTimeScale { get; init; } = 1.0;
+
+        [CommandOption("--disable-shuffle")]
+        [Description("Take sharegpt and custom entries in file order instead of a seeded shuffle.")]
+        public bool DisableShuffle { get; init; }
+
+        [CommandOption("--no-oversample")]
+        [Description("Send only the valid entries when there are fewer than --num-prompts.")]
+        public bool NoOversample { get; init; }
 
         [CommandOption("--random-input-len <TOKENS>")]
         public int RandomInputLen { get; init; } = 1024;
@@ -149,10 +199,6 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
             try
             {
                 var errors = ToLoadOptions().Validate().ToList();
-                if (DatasetName != "random")
-                {
-                    errors.Add($"--dataset-name {DatasetName}: only random is supported.");
-                }
 
                 if (TraceSamplingRatio is < 0 or > 1)
                 {
@@ -211,6 +257,24 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
                 Endpoint = Endpoint ?? (backend == LoadGen.Options.Backend.OpenAIChat ? "/v1/chat/completions" : "/v1/completions"),
                 Model = Model,
                 ApiKey = Environment.GetEnvironmentVariable("OPENAI_API_KEY") is { Length: > 0 } key ? key : null,
+                Dataset = new DatasetOptions
+                {
+                    Name = DatasetName,
+                    Path = DatasetPath,
+                    SharegptOutputLen = SharegptOutputLen,
+                    CustomOutputLen = CustomOutputLen,
+                    CustomSkipChatTemplate = CustomSkipChatTemplate,
+                    SonnetInputLen = SonnetInputLen,
+                    SonnetOutputLen = SonnetOutputLen,
+                    SonnetPrefixLen = SonnetPrefixLen,
+                    PrefixRepetitionPrefixLen = PrefixRepetitionPrefixLen,
+                    PrefixRepetitionSuffixLen = PrefixRepetitionSuffixLen,
+                    PrefixRepetitionNumPrefixes = PrefixRepetitionNumPrefixes,
+                    PrefixRepetitionOutputLen = PrefixRepetitionOutputLen,
+                    TraceTimeScale = TraceTimeScale,
+                    DisableShuffle = DisableShuffle,
+                    NoOversample = NoOversample,
+                },
                 RandomInputLen = RandomInputLen,
                 RandomOutputLen = RandomOutputLen,
                 RandomRangeRatio = RandomRangeRatio,
@@ -240,6 +304,7 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
         // Before the first socket of the process: the runtime reads this once, when it creates its socket engines.
         InlineSocketCompletions.Enable();
         var options = settings.ToLoadOptions();
+        options = options with { EngineMetricsUrls = [new Uri(options.BaseUrl, "metrics")] };
         using var telemetry = new LoadGenTelemetry();
         using var exporters = OtlpExport.StartIfConfigured(settings.TraceSamplingRatio);
         using var http = LoadHttpClient.Create();
@@ -256,7 +321,8 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
                 ? await runner.RunAsync(options, null, cancellationToken).ConfigureAwait(false)
                 : await RunWithProgressAsync(runner, options, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is TokenizerUnavailableException or InvalidOperationException or HttpRequestException)
+        catch (Exception e) when (e is TokenizerUnavailableException or DatasetFileException or ArgumentException or InvalidOperationException
+            or HttpRequestException)
         {
             console.MarkupLineInterpolated($"[red]gpubench load:[/] {e.Message}");
             return 2;
@@ -312,6 +378,13 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
             string.Join(", ", s.Percentiles.Select(p => $"p{p.Word} {p.Value:0.00}"));
 
         console.WriteLine("--------------- GpuBench (not vLLM) ---------------");
+        if (ours.Dataset is { } dataset)
+        {
+            console.WriteLine($"Dataset: {dataset.Name}{(dataset.File is { } file ? $" ({file}, sha256 {dataset.Sha256?[..12]}…)" : "")}, {dataset.Requests} requests");
+            console.WriteLine($"Input tokens: median {dataset.InputLens.Median:0}, p90 {dataset.InputLens.Percentiles["90"]:0}, max {dataset.InputLens.Max}; " +
+                $"output tokens: median {dataset.OutputLens.Median:0}, p90 {dataset.OutputLens.Percentiles["90"]:0}, max {dataset.OutputLens.Max}");
+        }
+
         console.WriteLine($"Per-token ITL (ms){(ours.ChunkTokensReported ? "" : ", 1 token/chunk assumed")}: {Stat(ours.PerTokenItl)}");
         console.WriteLine($"Peak output tokens/s (token-weighted): {ours.PeakOutputTokensPerSTokenWeighted:0.00}");
         console.WriteLine($"Client queue time (ms): {Stat(ours.ClientQueueTime)}");
@@ -324,6 +397,11 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
         if (ours.ClientGcCollections is { } collections)
         {
             console.WriteLine($"Client GC during the run: {collections} collections, {ours.ClientGcPauseMs:0.0} ms paused");
+        }
+
+        if (ours.PrefixCache is { } cache)
+        {
+            console.WriteLine($"Prefix cache hit rate: {cache.HitRate * 100:0.0}% ({cache.Hits:N0} of {cache.Queries:N0} prompt tokens)");
         }
 
         foreach (var (kind, count) in ours.Failures)

@@ -14,7 +14,13 @@ internal sealed class ConfigReader(ConfigDiagnostics diagnostics, string baseDir
     private static readonly string[] WorkloadKeys =
     [
         "name", "input_len", "output_len", "num_prompts", "max_concurrency", "request_rate", "burstiness", "range_ratio",
-        "prefix_len", "seed", "num_warmups", "ignore_eos", "backend", "endpoint",
+        "prefix_len", "seed", "num_warmups", "ignore_eos", "backend", "endpoint", "dataset",
+    ];
+    private static readonly string[] DatasetKeys =
+    [
+        "name", "path", "sharegpt_output_len", "custom_output_len", "custom_skip_chat_template", "sonnet_input_len", "sonnet_output_len",
+        "sonnet_prefix_len", "prefix_repetition_prefix_len", "prefix_repetition_suffix_len", "prefix_repetition_num_prefixes",
+        "prefix_repetition_output_len", "trace_time_scale", "disable_shuffle", "no_oversample",
     ];
     private static readonly string[] ModelKeys = ["id", "weights_gb", "replicas", "tp", "pp", "revision", "files", "trust_remote_code", "engine"];
     private static readonly string[] ServerKeys = ["name", "local", "ssh", "gpu", "models", "workloads", "runtime", "hf_home", "engine", "gateway"];
@@ -220,11 +226,13 @@ internal sealed class ConfigReader(ConfigDiagnostics diagnostics, string baseDir
             diagnostics.Error(map.Child("endpoint"), $"expected a path starting with '/', e.g. {WorkloadSpec.DefaultEndpoint(backend)}, got \"{endpoint}\"");
         }
 
+        var dataset = ReadDataset(map);
+        var random = dataset is null or { Name: "random" };
         return new WorkloadSpec
         {
             Name = ReadName(map),
-            InputLen = map.Int("input_len", 1, required: true) ?? 0,
-            OutputLen = map.Int("output_len", 1, required: true) ?? 0,
+            InputLen = map.Int("input_len", 1, required: random) ?? 0,
+            OutputLen = map.Int("output_len", 1, required: random) ?? 0,
             NumPrompts = map.Int("num_prompts", 1, required: true) ?? 0,
             MaxConcurrency = map.Int("max_concurrency", 1),
             RequestRate = ReadRequestRate(map),
@@ -236,6 +244,54 @@ internal sealed class ConfigReader(ConfigDiagnostics diagnostics, string baseDir
             IgnoreEos = map.Bool("ignore_eos") ?? true,
             Backend = backend,
             Endpoint = endpoint ?? WorkloadSpec.DefaultEndpoint(backend),
+            Dataset = dataset is { Name: "random" } ? null : dataset,
+        };
+    }
+
+    /// <summary>workloads[].dataset: the name, the file (relative to the config's folder) and vLLM's flags for it.</summary>
+    private DatasetSpec? ReadDataset(YamlMap workload)
+    {
+        if (workload.Map("dataset", DatasetKeys) is not { } map)
+        {
+            return null;
+        }
+
+        var name = map.String("name", required: true) ?? "";
+        if (name.Length > 0 && !DatasetSpec.Names.Contains(name))
+        {
+            diagnostics.Error(map.Child("name"),
+                $"unknown dataset '{name}'{Suggestions.DidYouMean(name, DatasetSpec.Names)} (known: {string.Join(", ", DatasetSpec.Names)})");
+        }
+
+        var path = map.String("path", required: DatasetSpec.FileNames.Contains(name));
+        if (path is not null && !DatasetSpec.FileNames.Contains(name))
+        {
+            diagnostics.Error(map.Child("path"), $"dataset '{name}' reads no file; path is for {string.Join(", ", DatasetSpec.FileNames)}");
+        }
+
+        var customOutputLen = map.Int("custom_output_len", -1);
+        if (customOutputLen == 0)
+        {
+            diagnostics.Error(map.Child("custom_output_len"), "expected at least 1, or -1 to take each line's output_tokens");
+        }
+
+        return new DatasetSpec
+        {
+            Name = name,
+            Path = path is null ? null : ResolvePath(ExpandHome(path)),
+            SharegptOutputLen = map.Int("sharegpt_output_len", 1),
+            CustomOutputLen = customOutputLen,
+            CustomSkipChatTemplate = map.Bool("custom_skip_chat_template") ?? false,
+            SonnetInputLen = map.Int("sonnet_input_len", 1),
+            SonnetOutputLen = map.Int("sonnet_output_len", 1),
+            SonnetPrefixLen = map.Int("sonnet_prefix_len", 0),
+            PrefixRepetitionPrefixLen = map.Int("prefix_repetition_prefix_len", 0),
+            PrefixRepetitionSuffixLen = map.Int("prefix_repetition_suffix_len", 1),
+            PrefixRepetitionNumPrefixes = map.Int("prefix_repetition_num_prefixes", 1),
+            PrefixRepetitionOutputLen = map.Int("prefix_repetition_output_len", 1),
+            TraceTimeScale = map.Number("trace_time_scale", NumberRange.Positive),
+            DisableShuffle = map.Bool("disable_shuffle") ?? false,
+            NoOversample = map.Bool("no_oversample") ?? false,
         };
     }
 

@@ -27,6 +27,7 @@ internal static class ConfigValidator
         }
 
         CheckCommands(config, diagnostics);
+        CheckDatasetFiles(config, diagnostics);
         WarnUnused(config, diagnostics);
     }
 
@@ -181,6 +182,18 @@ internal static class ConfigValidator
             else
             {
                 first[name] = path;
+            }
+        }
+    }
+
+    /// <summary>A dataset file must exist; what is in it is checked by the controller, at its own lines and columns.</summary>
+    private static void CheckDatasetFiles(BenchConfig config, ConfigDiagnostics diagnostics)
+    {
+        for (var i = 0; i < config.Workloads.Count; i++)
+        {
+            if (config.Workloads[i].Dataset is { ReadsFile: true, Path: { } path } && !File.Exists(path))
+            {
+                diagnostics.Error($"workloads[{i}].dataset.path", $"dataset file not found: {path}");
             }
         }
     }

@@ -75,13 +75,15 @@ public static class ConfigWriter
 
     private static YamlMappingNode Workload(WorkloadSpec w)
     {
-        var map = new YamlMappingNode
+        var map = new YamlMappingNode { { "name", Text(w.Name) } };
+        if (w.Dataset is null)
         {
-            { "name", Text(w.Name) },
-            { "input_len", Number(w.InputLen) },
-            { "output_len", Number(w.OutputLen) },
-            { "num_prompts", Number(w.NumPrompts) },
-        };
+            // A dataset sets the lengths; the random dataset's are only written where they apply.
+            map.Add("input_len", Number(w.InputLen));
+            map.Add("output_len", Number(w.OutputLen));
+        }
+
+        map.Add("num_prompts", Number(w.NumPrompts));
         Optional(map, "max_concurrency", w.MaxConcurrency);
         map.Add("request_rate", double.IsPositiveInfinity(w.RequestRate) ? Text("inf") : Number(w.RequestRate));
         map.Add("burstiness", Number(w.Burstiness));
@@ -92,6 +94,44 @@ public static class ConfigWriter
         map.Add("ignore_eos", Plain(w.IgnoreEos ? "true" : "false"));
         map.Add("backend", Text(w.Backend == WorkloadBackend.OpenAi ? "openai" : "openai-chat"));
         map.Add("endpoint", Text(w.Endpoint));
+        if (w.Dataset is { } dataset)
+        {
+            map.Add("dataset", Dataset(dataset));
+        }
+
+        return map;
+    }
+
+    private static YamlMappingNode Dataset(DatasetSpec d)
+    {
+        var map = new YamlMappingNode { { "name", Text(d.Name) } };
+        if (d.Path is { } path)
+        {
+            map.Add("path", Text(path));
+        }
+
+        Optional(map, "sharegpt_output_len", d.SharegptOutputLen);
+        Optional(map, "custom_output_len", d.CustomOutputLen);
+        Optional(map, "sonnet_input_len", d.SonnetInputLen);
+        Optional(map, "sonnet_output_len", d.SonnetOutputLen);
+        Optional(map, "sonnet_prefix_len", d.SonnetPrefixLen);
+        Optional(map, "prefix_repetition_prefix_len", d.PrefixRepetitionPrefixLen);
+        Optional(map, "prefix_repetition_suffix_len", d.PrefixRepetitionSuffixLen);
+        Optional(map, "prefix_repetition_num_prefixes", d.PrefixRepetitionNumPrefixes);
+        Optional(map, "prefix_repetition_output_len", d.PrefixRepetitionOutputLen);
+        if (d.TraceTimeScale is { } scale)
+        {
+            map.Add("trace_time_scale", Number(scale));
+        }
+
+        foreach (var (key, on) in new[] { ("custom_skip_chat_template", d.CustomSkipChatTemplate), ("disable_shuffle", d.DisableShuffle), ("no_oversample", d.NoOversample) })
+        {
+            if (on)
+            {
+                map.Add(key, Plain("true"));
+            }
+        }
+
         return map;
     }
 

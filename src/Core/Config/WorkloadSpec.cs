@@ -10,7 +10,11 @@ public enum WorkloadBackend
     OpenAi,
 }
 
-/// <summary>One load shape, with the meaning `vllm bench serve` gives each parameter (random dataset).</summary>
+/// <summary>
+/// One load shape, with the meaning `vllm bench serve` gives each parameter. <see cref="InputLen"/>,
+/// <see cref="OutputLen"/>, <see cref="RangeRatio"/> and <see cref="PrefixLen"/> shape the random dataset; a
+/// <see cref="Dataset"/> replaces it.
+/// </summary>
 public sealed record WorkloadSpec
 {
     public required string Name { get; init; }
@@ -37,6 +41,9 @@ public sealed record WorkloadSpec
     public int PrefixLen { get; init; }
 
     public int Seed { get; init; }
+
+    /// <summary>The dataset the prompts come from; null for the random dataset of input_len and output_len.</summary>
+    public DatasetSpec? Dataset { get; init; }
 
     public int NumWarmups { get; init; }
 

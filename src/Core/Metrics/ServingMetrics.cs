@@ -103,6 +103,16 @@ public sealed record GpuBenchMetrics
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? ClientGcPauseMs { get; init; }
 
+    /// <summary>The dataset the run sent (name, file sha256, flags, sampled lengths); null when not recorded.</summary>
+    [JsonPropertyName("dataset")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DatasetSummary? Dataset { get; init; }
+
+    /// <summary>The engines' prefix-cache queries and hits during the timed window; null when the engines do not publish them.</summary>
+    [JsonPropertyName("prefix_cache")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PrefixCacheSummary? PrefixCache { get; init; }
+
     /// <summary>Failed requests by reason.</summary>
     [JsonPropertyName("failures")]
     public Dictionary<string, int> Failures { get; init; } = [];

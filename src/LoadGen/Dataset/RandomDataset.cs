@@ -38,12 +38,7 @@ public static class RandomDataset
         int parallelism, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
-        var pool = (await tokenizer.TokenizeAsync(Vocabulary, cancellationToken).ConfigureAwait(false)).Distinct().ToArray();
-        if (pool.Length == 0)
-        {
-            throw new TokenizerUnavailableException("The server's /tokenize returned no tokens for plain English text.");
-        }
-
+        var pool = await WordPoolAsync(tokenizer, cancellationToken).ConfigureAwait(false);
         var (prefix, prefixTokens) = prefixLen > 0
             ? await ExactTextAsync(tokenizer, pool, "", 0, prefixLen, new Random(Seeds.For(seed, -1)), cancellationToken).ConfigureAwait(false)
             : ("", 0);
@@ -60,12 +55,20 @@ public static class RandomDataset
         return samples;
     }
 
+    /// <summary>The token ids of ordinary words in the served model's vocabulary, the ids prompts are drawn from.</summary>
+    public static async Task<int[]> WordPoolAsync(ITextTokenizer tokenizer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        var pool = (await tokenizer.TokenizeAsync(Vocabulary, cancellationToken).ConfigureAwait(false)).Distinct().ToArray();
+        return pool.Length > 0 ? pool : throw new TokenizerUnavailableException("The server's /tokenize returned no tokens for plain English text.");
+    }
+
     /// <summary>
     /// Text that starts with <paramref name="prefix"/> (<paramref name="prefixTokens"/> tokens on its own) and
     /// tokenizes to exactly <paramref name="length"/> tokens
     /// (or the closest found; merges at the joins of detokenized pieces can leave it a token off in rare cases).
     /// </summary>
-    private static async Task<(string Text, int Tokens)> ExactTextAsync(
+    public static async Task<(string Text, int Tokens)> ExactTextAsync(
         ITextTokenizer tokenizer, int[] pool, string prefix, int prefixTokens, int length, Random random, CancellationToken cancellationToken)
     {
         var bodyIds = Enumerable.Range(0, Math.Max(0, length - prefixTokens)).Select(_ => pool[random.Next(pool.Length)]).ToList();

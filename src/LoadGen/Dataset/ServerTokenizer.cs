@@ -20,6 +20,19 @@ public sealed class ServerTokenizer(HttpClient http, Uri baseUrl, string model) 
         return response.Prompt ?? throw new TokenizerUnavailableException($"{Url("detokenize")} answered without a \"prompt\" string.");
     }
 
+    public async Task<int> CountAsync(string text, CancellationToken cancellationToken)
+    {
+        var response = await PostAsync<TokenizeResponse>("tokenize", new TokenizeRequest(model, text, true), cancellationToken).ConfigureAwait(false);
+        return (response.Tokens ?? throw new TokenizerUnavailableException($"{Url("tokenize")} answered without a \"tokens\" array.")).Length;
+    }
+
+    public async Task<int[]> TokenizeChatAsync(string userMessage, CancellationToken cancellationToken)
+    {
+        var response = await PostAsync<TokenizeResponse>(
+            "tokenize", new TokenizeChatRequest(model, [new ChatMessage("user", userMessage)], true), cancellationToken).ConfigureAwait(false);
+        return response.Tokens ?? throw new TokenizerUnavailableException($"{Url("tokenize")} answered without a \"tokens\" array.");
+    }
+
     private Uri Url(string path) => new(baseUrl, path);
 
     private async Task<T> PostAsync<T>(string path, object body, CancellationToken cancellationToken)
@@ -51,9 +64,9 @@ public sealed class ServerTokenizer(HttpClient http, Uri baseUrl, string model) 
             if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed)
             {
                 throw new TokenizerUnavailableException(
-                    $"The server has no POST /{path} (HTTP {(int)response.StatusCode} from {Url(path)}). The random dataset needs " +
-                    "/tokenize and /detokenize to build prompts of exact token lengths; vLLM and GpuBench's simulator expose " +
-                    "both. Point --base-url at such a server (the server root, not /v1).");
+                    $"The server has no POST /{path} (HTTP {(int)response.StatusCode} from {Url(path)}). Datasets are built " +
+                    "and measured in the served model's tokens through /tokenize and /detokenize; vLLM and GpuBench's " +
+                    "simulator expose both. Point --base-url at such a server (the server root, not /v1).");
             }
 
             if (!response.IsSuccessStatusCode)
@@ -98,6 +111,15 @@ public sealed class ServerTokenizer(HttpClient http, Uri baseUrl, string model) 
         [property: JsonPropertyName("model")] string Model,
         [property: JsonPropertyName("prompt")] string Prompt,
         [property: JsonPropertyName("add_special_tokens")] bool AddSpecialTokens);
+
+    private sealed record TokenizeChatRequest(
+        [property: JsonPropertyName("model")] string Model,
+        [property: JsonPropertyName("messages")] ChatMessage[] Messages,
+        [property: JsonPropertyName("add_generation_prompt")] bool AddGenerationPrompt);
+
+    private sealed record ChatMessage(
+        [property: JsonPropertyName("role")] string Role,
+        [property: JsonPropertyName("content")] string Content);
 
     private sealed record TokenizeResponse([property: JsonPropertyName("tokens")] int[]? Tokens);
 

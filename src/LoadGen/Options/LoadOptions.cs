@@ -22,6 +22,9 @@ public sealed record LoadOptions
     /// <summary>Sent as a bearer token when set; never written to results or logs.</summary>
     public string? ApiKey { get; init; }
 
+    /// <summary>Which prompts to send (<c>--dataset-name</c>, <c>--dataset-path</c> and the dataset's flags).</summary>
+    public DatasetOptions Dataset { get; init; } = DatasetOptions.Default;
+
     public int RandomInputLen { get; init; } = 1024;
 
     public int RandomOutputLen { get; init; } = 128;
@@ -64,6 +67,12 @@ public sealed record LoadOptions
 
     public MetricsOptions Metrics { get; init; } = MetricsOptions.Default;
 
+    /// <summary>
+    /// The engines' /metrics, read before and after the timed window for the prefix-cache hit rate (a campaign gives
+    /// each replica's; <c>gpubench load</c> the server's own). Empty: not read.
+    /// </summary>
+    public IReadOnlyList<Uri> EngineMetricsUrls { get; init; } = [];
+
     /// <summary>Checks values vLLM would reject, naming the flag to change.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -80,8 +89,9 @@ public sealed record LoadOptions
             "--base-url must be an absolute http:// or https:// URL, e.g. http://127.0.0.1:8000.");
         Require(Endpoint.StartsWith('/'), "--endpoint must start with '/', e.g. /v1/chat/completions.");
         Require(NumPrompts > 0, "--num-prompts must be at least 1.");
-        Require(RandomInputLen > 0, "--random-input-len must be at least 1.");
-        Require(RandomOutputLen > 0, "--random-output-len must be at least 1.");
+        var random = Dataset.Name == DatasetOptions.Random;
+        Require(!random || RandomInputLen > 0, "--random-input-len must be at least 1.");
+        Require(!random || RandomOutputLen > 0, "--random-output-len must be at least 1.");
         Require(RandomPrefixLen >= 0, "--random-prefix-len cannot be negative.");
         Require(RandomRangeRatio is >= 0 and < 1, "--random-range-ratio must be in [0, 1).");
         Require(MaxConcurrency is null or > 0, "--max-concurrency must be at least 1 (leave it out for no limit).");
@@ -90,6 +100,7 @@ public sealed record LoadOptions
         Require(NumWarmups >= 0, "--num-warmups cannot be negative.");
         Require(RequestTimeout is null || RequestTimeout > TimeSpan.Zero, "--request-timeout must be positive.");
         Require(RunTimeout is null || RunTimeout > TimeSpan.Zero, "--run-timeout must be positive.");
+        errors.AddRange(Dataset.Validate());
         return errors;
     }
 }

@@ -10,7 +10,7 @@ using GpuBench.LoadGen.Telemetry;
 namespace GpuBench.LoadGen.Running;
 
 /// <summary>
-/// Runs a load as <c>vllm bench serve</c> does: builds the random dataset through the server's tokenizer, sends
+/// Runs a load as <c>vllm bench serve</c> does: builds the dataset through the server's tokenizer, sends
 /// warmups, then releases requests on schedule (all at once, or gamma arrivals), each waiting for a client
 /// concurrency slot, and measures every one. Failures are results: the run goes on and counts them.
 /// </summary>
@@ -26,10 +26,11 @@ public sealed class LoadRunner(HttpClient http, LoadGenTelemetry telemetry)
         var model = options.Model
             ?? await ModelDiscovery.FirstModelAsync(http, options.BaseUrl, options.ApiKey, cancellationToken).ConfigureAwait(false);
         progress?.Report(new LoadProgress("dataset", options.NumPrompts, 0, 0, 0, 0));
-        var samples = await RandomDataset.BuildAsync(
-            new ServerTokenizer(http, options.BaseUrl, model), options.NumPrompts, options.RandomInputLen, options.RandomOutputLen,
-            options.RandomRangeRatio, options.RandomPrefixLen, options.Seed, DatasetParallelism, cancellationToken).ConfigureAwait(false);
-        return await RunAsync(options with { Model = model }, samples, progress, cancellationToken).ConfigureAwait(false);
+        var samples = await DatasetSampler.BuildAsync(
+            options, new ServerTokenizer(http, options.BaseUrl, model), DatasetParallelism, cancellationToken).ConfigureAwait(false);
+        var result = await RunAsync(options with { Model = model }, samples, progress, cancellationToken).ConfigureAwait(false);
+        var dataset = DatasetSampler.Summarise(options, samples);
+        return result with { Metrics = result.Metrics with { GpuBench = result.Metrics.GpuBench is { } ours ? ours with { Dataset = dataset } : null } };
     }
 
     /// <summary>Runs the given prompts (the dataset already built); <see cref="LoadOptions.Model"/> must be set.</summary>
@@ -64,13 +65,17 @@ public sealed class LoadRunner(HttpClient http, LoadGenTelemetry telemetry)
             }, cancellationToken))).ConfigureAwait(false);
         }
 
-        var offsets = ArrivalSchedule.Offsets(samples.Count, options.RequestRate, options.Burstiness, Seeds.For(options.Seed, -2));
+        // A trace's requests carry their own send times; otherwise vLLM's arrival process decides.
+        var offsets = samples.Any(s => s.SendAtS is not null)
+            ? [.. samples.Select(s => s.SendAtS ?? 0)]
+            : ArrivalSchedule.Offsets(samples.Count, options.RequestRate, options.Burstiness, Seeds.For(options.Seed, -2));
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (options.RunTimeout is { } runTimeout)
         {
             run.CancelAfter(runTimeout);
         }
 
+        var cacheBefore = await PrefixCacheCounters.ReadAsync(http, options.EngineMetricsUrls, cancellationToken).ConfigureAwait(false);
         var state = new RunState(samples.Count, progress);
         using var quietGc = QuietGcWindow.Enter(samples.Count, samples.Sum(s => (long)s.OutputTokens));
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
@@ -122,7 +127,12 @@ public sealed class LoadRunner(HttpClient http, LoadGenTelemetry telemetry)
             MaxConcurrency = options.MaxConcurrency,
             RequestRate = options.RequestRate,
         });
-        metrics = metrics with { GpuBench = metrics.GpuBench?.WithClientCpu(cpuS).WithClientGc(gcCount, gcPause.TotalMilliseconds) };
+        var prefixCache = PrefixCacheCounters.Delta(
+            cacheBefore, await PrefixCacheCounters.ReadAsync(http, options.EngineMetricsUrls, cancellationToken).ConfigureAwait(false));
+        metrics = metrics with
+        {
+            GpuBench = metrics.GpuBench?.WithClientCpu(cpuS).WithClientGc(gcCount, gcPause.TotalMilliseconds) is { } ours ? ours with { PrefixCache = prefixCache } : null,
+        };
         return new LoadResult(options, model, records, metrics, origin);
 
         async Task<RequestRecord> SendOneAsync(int index, SampleRequest sample, byte[] body, long released, long scheduled)

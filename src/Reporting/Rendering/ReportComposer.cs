@@ -35,6 +35,12 @@ public static class ReportComposer
                 + "Runs whose requests failed are marked ⚠ invalid and are never winners: they measured a lighter load than was asked. "
                 + "Runs served by GpuBench's simulator are marked ⚠ simulated: modelled figures, not measurements."),
         };
+        if (WorkloadLines(report) is { Count: > 0 } workloads)
+        {
+            blocks.Add(new Heading(2, "Workloads"));
+            blocks.Add(new BulletList(workloads));
+        }
+
         foreach (var model in report.Models)
         {
             blocks.AddRange(ModelSection(model, charts.TryGetValue(model.Model, out var c) ? c : ModelCharts.None));
@@ -74,6 +80,13 @@ public static class ReportComposer
             StatusText(run),
         ];
     }
+
+    /// <summary>One line per workload: its dataset, and the prompt and output lengths its requests had.</summary>
+    private static List<string> WorkloadLines(ComparisonReport report) =>
+    [
+        .. report.Rows.Select(r => r.Run).GroupBy(r => r.Workload.Name, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{g.Key}: {WorkloadText.Describe(g.FirstOrDefault(r => r.Dataset is not null) ?? g.First())}{WorkloadText.PrefixCache(g.ToList())}"),
+    ];
 
     public static string StatusText(BenchmarkRun run) => run.IsFlagged ? "⚠ " + run.Status : run.Status;
 

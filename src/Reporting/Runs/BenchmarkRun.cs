@@ -23,6 +23,12 @@ public sealed record BenchmarkRun
 
     public required RunWorkload Workload { get; init; }
 
+    /// <summary>The dataset the load generator recorded (name, file sha256, flags, sampled lengths); null in older files.</summary>
+    public Core.Metrics.DatasetSummary? Dataset { get; init; }
+
+    /// <summary>The engines' prefix-cache queries and hits over the timed window; null when not recorded.</summary>
+    public Core.Metrics.PrefixCacheSummary? PrefixCache { get; init; }
+
     public required RunMetrics Metrics { get; init; }
 
     public HardwareInfo Hardware { get; init; } = HardwareInfo.Unknown;

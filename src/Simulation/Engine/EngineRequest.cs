@@ -6,7 +6,7 @@ namespace GpuBench.Simulation.Engine;
 /// </summary>
 public sealed class EngineRequest
 {
-    public EngineRequest(string id, int promptTokens, int maxTokens, int? stopAfterTokens = null)
+    public EngineRequest(string id, int promptTokens, int maxTokens, int? stopAfterTokens = null, IReadOnlyList<int>? promptTokenIds = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(promptTokens, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxTokens, 1);
@@ -14,7 +14,11 @@ public sealed class EngineRequest
         PromptTokens = promptTokens;
         MaxTokens = maxTokens;
         StopAfterTokens = stopAfterTokens is { } stop ? Math.Clamp(stop, 1, maxTokens) : null;
+        PromptTokenIds = promptTokenIds;
     }
+
+    /// <summary>The prompt's token ids, whose full blocks the prefix cache shares between requests; null when unknown.</summary>
+    public IReadOnlyList<int>? PromptTokenIds { get; }
 
     public string Id { get; }
     public int PromptTokens { get; }
@@ -25,7 +29,19 @@ public sealed class EngineRequest
 
     public int OutputTokens { get; internal set; }
     public int ComputedTokens { get; internal set; }
-    public int Blocks { get; internal set; }
+    public int Blocks => BlockIds.Count;
+
+    /// <summary>The KV blocks the request holds, in order.</summary>
+    internal List<int> BlockIds { get; } = [];
+
+    /// <summary>How many of <see cref="BlockIds"/> are registered in the prefix cache (or were taken from it).</summary>
+    internal int HashedBlocks { get; set; }
+
+    /// <summary>Chained hashes of the request's blocks, computed as far as needed.</summary>
+    internal List<ulong>? BlockHashes { get; set; }
+
+    /// <summary>A number of the pool's own for requests whose blocks hash to themselves (no token ids).</summary>
+    internal long Serial { get; set; }
     public RequestState State { get; internal set; } = RequestState.New;
     public int Preemptions { get; internal set; }
 
@@ -33,11 +49,6 @@ public sealed class EngineRequest
     internal int Epoch { get; set; }
 
     internal int InFlight { get; set; }
-
-    /// <summary>Where this request's blocks went in the free queue when it last released them.</summary>
-    internal long CachedFrom { get; set; }
-
-    internal int CachedBlocks { get; set; }
 
     /// <summary>Engine times in seconds.</summary>
     public double ArrivalTime { get; internal set; } = double.NaN;

@@ -39,7 +39,7 @@ public static class CompletionsApi
         var seed = ServedModel.SeedOf(request.PromptIds);
         var maxTokens = request.MaxTokens ?? model.Settings.MaxModelLen - request.PromptIds.Count;
         var id = (chat ? "chatcmpl-" : "cmpl-") + Guid.NewGuid().ToString("N");
-        var engineRequest = new EngineRequest(id, request.PromptIds.Count, maxTokens, model.StopAfter(seed, request.IgnoreEos, request.MinTokens));
+        var engineRequest = new EngineRequest(id, request.PromptIds.Count, maxTokens, model.StopAfter(seed, request.IgnoreEos, request.MinTokens), request.PromptIds);
         var live = new LiveRequest(engineRequest, seed);
         var activity = RequestTracing.Start(context, id);
         var written = services.GroundTruth is null ? null : new List<double>(Math.Min(maxTokens, 4096));

@@ -51,6 +51,8 @@ public sealed class VllmMetrics
             Counter(text, "vllm:num_preemptions", "Cumulative number of preemption from the engine.", _snapshot.Preemptions);
             Counter(text, "vllm:prompt_tokens", "Number of prefill tokens processed.", _snapshot.PromptTokens);
             Counter(text, "vllm:generation_tokens", "Number of generation tokens processed.", _generationTokens);
+            Counter(text, "vllm:prefix_cache_queries", "Prefix cache queries, in terms of number of queried tokens.", _snapshot.PrefixCacheQueries);
+            Counter(text, "vllm:prefix_cache_hits", "Prefix cache hits, in terms of number of cached tokens.", _snapshot.PrefixCacheHits);
             text.Append("# HELP vllm:request_success_total Count of successfully processed requests.\n# TYPE vllm:request_success_total counter\n");
             foreach (var (reason, count) in _finished)
             {

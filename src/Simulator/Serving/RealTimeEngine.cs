@@ -219,7 +219,9 @@ public sealed partial class RealTimeEngine : IHostedService, IDisposable
             _cores.Sum(c => c.Waiting),
             _cores.Average(c => c.Pool.Usage),
             _cores.Sum(c => c.Preemptions),
-            _cores.Sum(c => c.PromptTokensComputed)));
+            _cores.Sum(c => c.PromptTokensComputed),
+            _cores.Sum(c => c.Pool.PrefixCacheQueries),
+            _cores.Sum(c => c.Pool.PrefixCacheHits)));
     }
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The simulated engine loop failed")]
@@ -227,4 +229,5 @@ public sealed partial class RealTimeEngine : IHostedService, IDisposable
 }
 
 /// <summary>The engine's state after a step, as vLLM's gauges report it.</summary>
-public readonly record struct EngineSnapshot(int Running, int Waiting, double KvUsage, long Preemptions, long PromptTokens);
+public readonly record struct EngineSnapshot(
+    int Running, int Waiting, double KvUsage, long Preemptions, long PromptTokens, long PrefixCacheQueries, long PrefixCacheHits);

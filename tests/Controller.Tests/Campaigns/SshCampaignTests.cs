@@ -42,8 +42,7 @@ public sealed class SshCampaignTests(SshdFixture sshd) : IClassFixture<SshdFixtu
         var config = CampaignHarness.Load(configPath);
 
         // No --bundle: the bundle is the one stored for the box's runtime id, as `gpubench bundle` leaves it.
-        var store = new BundleStore(Path.Combine(_folder, "bundles"));
-        await store.AddAsync("linux-x64", TestBundle.Create(Path.Combine(_folder, "staged-bundle")), Ct);
+        var store = await StoredBundleAsync();
 
         // The link is cut as soon as the run reports progress (requests are released two a second, so the run lasts
         // about eight): the run goes on on the box, and its result is fetched once the link is back.
@@ -130,6 +129,69 @@ public sealed class SshCampaignTests(SshdFixture sshd) : IClassFixture<SshdFixtu
         Assert.Contains("gpubench bundle --runtime linux-x64 --output ", outcome.Reason, StringComparison.Ordinal);
         Assert.Contains(empty.RuntimeDirectory("linux-x64"), outcome.Reason, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_folder, "remote-root", "bundles")), "nothing is uploaded without a bundle");
+    }
+
+    [Fact]
+    public async Task A_dataset_workload_ships_its_file_once_and_reuses_it_when_the_campaign_runs_again()
+    {
+        Prerequisite.Require(SshdFixture.Available, SshdFixture.Missing);
+        Directory.CreateDirectory(Path.Combine(_folder, "data"));
+        var datasetPath = Path.Combine(_folder, "data", "chat.json");
+        await File.WriteAllTextAsync(datasetPath, JsonSerializer.Serialize(Enumerable.Range(0, 6).Select(i => new
+        {
+            conversations = new[]
+            {
+                new { from = "human", value = $"Question number {i}: how do plants drink water?" },
+                new { from = "gpt", value = $"Answer {i}: through their roots, and the water rises to the leaves." },
+            },
+        })), Ct);
+        var sha256 = GpuBench.LoadGen.Dataset.DatasetSampler.Sha256Of(datasetPath);
+        var configPath = Path.Combine(_folder, "config.yml");
+        await File.WriteAllTextAsync(configPath, $$"""
+            results_dir: results
+            engine: { kind: sim, max_model_len: 4096 }
+            workloads:
+              - name: chat
+                dataset: { name: sharegpt, path: data/chat.json, sharegpt_output_len: 8 }
+                num_prompts: 4
+                max_concurrency: 4
+            models:
+              qwen: { id: {{TestCampaigns.Model}}, weights_gb: 17 }
+            {{await FarServerAsync()}}
+            """, Ct);
+        var config = CampaignHarness.Load(configPath);
+        var reach = new AgentReach { Bundles = await StoredBundleAsync(), ConfigureSsh = ConfigureSsh };
+        var onBox = Path.Combine(_folder, "remote-root", "data", "datasets", sha256);
+        using var harness = new CampaignHarness();
+
+        var first = await harness.RunAsync(config, new CampaignSettings { Name = "remote", Reach = reach }, new RecordingObserver(), Ct);
+        var shippedAt = File.GetLastWriteTimeUtc(onBox);
+        var second = await harness.RunAsync(config, new CampaignSettings { Name = "remote", Reach = reach, Force = true }, new RecordingObserver(), Ct);
+
+        Assert.All(first.Outcomes.Concat(second.Outcomes), o => Assert.True(o.Kind == RunOutcomeKind.Completed, o.Reason));
+        Assert.Equal(await File.ReadAllBytesAsync(datasetPath, Ct), await File.ReadAllBytesAsync(onBox, Ct));
+        Assert.Equal(shippedAt, File.GetLastWriteTimeUtc(onBox));
+        var logs = Directory.EnumerateFiles(Path.Combine(_folder, "remote-root", "agents"), RemoteAgentLauncher.LogName, SearchOption.AllDirectories).ToList();
+        Assert.Equal(2, logs.Count);
+        Assert.Equal(1, logs.Sum(log => File.ReadAllLines(log).Count(l => l.Contains($"Stored dataset {sha256}", StringComparison.Ordinal))));
+
+        var folder = Path.Combine(config.ResultsDir, "remote", "far-4090", "qwen", "chat");
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "result.json"), Ct));
+        var dataset = json.RootElement.GetProperty("gpubench").GetProperty("dataset");
+        Assert.Equal("sharegpt", dataset.GetProperty("name").GetString());
+        Assert.Equal("chat.json", dataset.GetProperty("file").GetString());
+        Assert.Equal(sha256, dataset.GetProperty("sha256").GetString());
+        Assert.Equal("8", dataset.GetProperty("flags").GetProperty("sharegpt_output_len").GetString());
+        Assert.Equal(4, dataset.GetProperty("requests").GetInt32());
+        Assert.Equal(8, dataset.GetProperty("output_lens").GetProperty("max").GetInt32());
+    }
+
+    /// <summary>A bundle store holding the test bundle for linux-x64, as `gpubench bundle` leaves it.</summary>
+    private async Task<BundleStore> StoredBundleAsync()
+    {
+        var store = new BundleStore(Path.Combine(_folder, "bundles"));
+        await store.AddAsync("linux-x64", TestBundle.Create(Path.Combine(_folder, "staged-bundle")), Ct);
+        return store;
     }
 
     /// <summary>config.yml's servers: one RTX 4090 box serving qwen, reached through the test's sshd with its key pinned.</summary>

@@ -171,6 +171,57 @@ public sealed class LoadCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_sharegpt_run_prints_and_saves_what_it_sent()
+    {
+        var folder = Directory.CreateTempSubdirectory("gpubench-load-dataset-").FullName;
+        try
+        {
+            var dataset = Path.Combine(folder, "chat.json");
+            await File.WriteAllTextAsync(dataset, """
+                [{"conversations": [{"value": "one two three four five"}, {"value": "a b c d e f"}]},
+                 {"conversations": [{"value": "short"}, {"value": "a b c d"}]},
+                 {"conversations": [{"value": "six seven eight nine"}, {"value": "g h i j"}]}]
+                """, TestContext.Current.CancellationToken);
+
+            var result = await App().RunAsync(["load", "--base-url", BaseUrl, "--dataset-name", "sharegpt", "--dataset-path", dataset, "--num-prompts", "3",
+                "--disable-tqdm", "--save-result", "--result-dir", folder, "--result-filename", "r.json"], TestContext.Current.CancellationToken);
+
+            Assert.Equal(0, result.ExitCode);
+            Assert.Contains("Dataset: sharegpt (chat.json, sha256 ", result.Output, StringComparison.Ordinal);
+            using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "r.json"), TestContext.Current.CancellationToken));
+            var summary = json.RootElement.GetProperty("gpubench").GetProperty("dataset");
+            Assert.Equal(3, summary.GetProperty("requests").GetInt32());   // two valid, one oversampled
+            Assert.Equal(4, summary.GetProperty("input_lens").GetProperty("min").GetInt32());
+            Assert.Equal(6, summary.GetProperty("output_lens").GetProperty("max").GetInt32());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_malformed_dataset_is_an_error_at_its_line_and_column()
+    {
+        var folder = Directory.CreateTempSubdirectory("gpubench-load-dataset-").FullName;
+        try
+        {
+            var dataset = Path.Combine(folder, "prompts.jsonl");
+            await File.WriteAllTextAsync(dataset, "{\"prompt\": \"hello there\"}\n{\"text\": \"no prompt\"}\n", TestContext.Current.CancellationToken);
+
+            var result = await App().RunAsync(["load", "--base-url", BaseUrl, "--dataset-name", "custom", "--dataset-path", dataset, "--num-prompts", "2",
+                "--disable-tqdm"], TestContext.Current.CancellationToken);
+
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains($"{dataset}:2:1: the line has no \"prompt\"", result.Output.Replace("\n", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Trace_sampling_is_parent_based_with_the_given_ratio_at_the_root()
     {
         static SamplingResult Decide(double ratio, ActivityContext parent) => LoadCommand.OtlpExport.Sampler(ratio).ShouldSample(

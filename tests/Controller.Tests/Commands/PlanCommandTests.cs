@@ -19,14 +19,17 @@ public class PlanCommandTests
                 "sim-rtx4090 ; llama-3.3-70b ; smoke ; 2 × pp2 ; 0,1|2,3 ; $1.56",
                 "sim-rtx4090 ; glm-4.5-air ; smoke ; 1 × pp4 ; 0,1,2,3 ; $1.56",
                 "sim-rtx5090 ; qwen3-coder-30b ; smoke ; 4 × 1 ; 0|1|2|3 ; $2.60",
+                "sim-rtx5090 ; qwen3-coder-30b ; chat ; 4 × 1 ; 0|1|2|3 ; $2.60",
                 "sim-rtx5090 ; llama-3.3-70b ; smoke ; 2 × pp2 ; 0,1|2,3 ; $2.60",
+                "sim-rtx5090 ; llama-3.3-70b ; chat ; 2 × pp2 ; 0,1|2,3 ; $2.60",
                 "sim-rtx5090 ; glm-4.5-air ; smoke ; 1 × pp4 ; 0,1,2,3 ; $2.60",
+                "sim-rtx5090 ; glm-4.5-air ; chat ; 1 × pp4 ; 0,1,2,3 ; $2.60",
                 "sim-pro6000 ; qwen3-coder-30b ; smoke ; 1 × 1 ; 0 ; $1.29",
                 "sim-pro6000 ; llama-3.3-70b ; smoke ; 1 × 1 ; 0 ; $1.29",
                 "sim-pro6000 ; glm-4.5-air ; smoke ; 1 × 1 ; 0 ; $1.29",
             ],
             rows);
-        Assert.EndsWith("9 runs planned, 0 not planned.", result.Output.Trim());
+        Assert.EndsWith("12 runs planned, 0 not planned.", result.Output.Trim());
     }
 
     [Fact]

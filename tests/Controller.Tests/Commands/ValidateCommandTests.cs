@@ -65,7 +65,7 @@ public class ValidateCommandTests
         var result = GpuBenchApp.Run("validate", "-c", Path.Combine(Fixtures.RepositoryRoot, "config.yml"));
 
         Assert.Equal(0, result.ExitCode);
-        Assert.EndsWith("config.yml is valid: 3 servers, 3 models, 1 workload → 9 runs.", result.Output.Trim());
+        Assert.EndsWith("config.yml is valid: 3 servers, 3 models, 2 workloads → 12 runs.", result.Output.Trim());
     }
 
     [Fact]
@@ -84,5 +84,53 @@ public class ValidateCommandTests
 
         Assert.Contains("validate", result.Output);
         Assert.Contains("plan", result.Output);
+    }
+
+    private const string ConfigWithADataset = """
+        prices: { rtx4090: 0.39 }
+        workloads:
+          - name: chat
+            dataset: { name: sharegpt, path: chat.json }
+            num_prompts: 3
+        models:
+          qwen: { id: Qwen/Qwen3-8B, weights_gb: 17 }
+        servers:
+          - name: box
+            local: true
+            gpu: { type: rtx4090, count: 1 }
+            models: [qwen]
+        """;
+
+    [Fact]
+    public void A_malformed_dataset_file_is_reported_at_its_own_line_and_column()
+    {
+        var path = GpuBenchApp.WriteConfig(ConfigWithADataset);
+        var dataset = Path.Combine(Path.GetDirectoryName(path)!, "chat.json");
+        File.WriteAllText(dataset, "[\n  {\"conversations\": [{\"value\": \"hi\"}, {\"value\": \"hello\"}]},\n  {\"conversations\": [{\"value\": 3}, {\"value\": \"x\"}]}\n]\n");
+
+        var result = GpuBenchApp.Run("validate", "--config", path);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(
+            [
+                $"{dataset}:3:3: workloads[0].dataset: entry 2: conversations[0] needs a string \"value\".",
+                "1 error, 0 warnings: fix the errors and run again.",
+            ],
+            result.Lines().Where(l => l.Length > 0));
+    }
+
+    [Fact]
+    public void Fewer_usable_conversations_than_prompts_is_a_warning_and_a_missing_file_an_error_at_the_config()
+    {
+        var path = GpuBenchApp.WriteConfig(ConfigWithADataset);
+        File.WriteAllText(Path.Combine(Path.GetDirectoryName(path)!, "chat.json"), """[{"conversations": [{"value": "hi"}, {"value": "hello"}]}, {"conversations": []}]""");
+
+        var warned = GpuBenchApp.Run("validate", "--config", path);
+        var missing = GpuBenchApp.Run("validate", "--config", GpuBenchApp.WriteConfig(ConfigWithADataset));
+
+        Assert.Equal(0, warned.ExitCode);
+        Assert.Contains("workloads[0].dataset: 1 conversations of two turns or more for num_prompts 3: entries will be repeated (vLLM's oversampling) unless no_oversample", warned.Output);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains(":4:38: workloads[0].dataset.path: dataset file not found: ", missing.Output);
     }
 }

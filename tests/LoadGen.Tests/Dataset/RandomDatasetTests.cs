@@ -19,6 +19,10 @@ public class RandomDatasetTests
 
         public Task<string> DetokenizeAsync(int[] tokens, CancellationToken cancellationToken) =>
             Task.FromResult(string.Join(' ', tokens.Select(t => Words[t])));
+
+        public async Task<int> CountAsync(string text, CancellationToken cancellationToken) => (await TokenizeAsync(text, cancellationToken)).Length;
+
+        public Task<int[]> TokenizeChatAsync(string userMessage, CancellationToken cancellationToken) => TokenizeAsync(userMessage, cancellationToken);
     }
 
     private static Task<SampleRequest[]> Build(int count, int input, int output, double ratio, int prefix, int seed) =>

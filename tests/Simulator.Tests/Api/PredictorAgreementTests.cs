@@ -20,15 +20,17 @@ public class PredictorAgreementTests
         const int outputTokens = 40;
         await using var server = await SimulatorServer.StartAsync("serve", Model, "--sim-gpu", "rtx4090", "--max-model-len", "2048");
         var cancel = TestContext.Current.CancellationToken;
-        var prompt = Enumerable.Repeat(300, promptTokens).ToArray();
+        // A prompt of its own per request: identical prompts would share the prefix cache, which the predictor's
+        // prompts (lengths without tokens) never do.
+        int[] Prompt(int i) => [.. Enumerable.Repeat(300 + i, promptTokens)];
         // Warm-up: the first request pays for JIT compilation and connection setup, not for simulated GPU time.
         await Task.WhenAll(Enumerable.Range(0, requests).Select(_ =>
             server.Client.PostAsJsonAsync("/v1/completions", new { model = Model, prompt = " ka", max_tokens = 2, ignore_eos = true }, cancel)));
 
-        var latencies = await Task.WhenAll(Enumerable.Range(0, requests).Select(async _ =>
+        var latencies = await Task.WhenAll(Enumerable.Range(0, requests).Select(async i =>
         {
             var stopwatch = Stopwatch.StartNew();
-            var response = await server.Client.PostAsJsonAsync("/v1/completions", new { model = Model, prompt, max_tokens = outputTokens, ignore_eos = true }, cancel);
+            var response = await server.Client.PostAsJsonAsync("/v1/completions", new { model = Model, prompt = Prompt(i), max_tokens = outputTokens, ignore_eos = true }, cancel);
             response.EnsureSuccessStatusCode();
             return stopwatch.Elapsed.TotalSeconds;
         }));
