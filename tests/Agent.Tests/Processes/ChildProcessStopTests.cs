@@ -36,12 +36,18 @@ public sealed class ChildProcessStopTests : IDisposable
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1), $"killed after {clock.Elapsed}, before the grace period ended");
     }
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    private readonly ChildReaper _reaper = new();
+
+    public void Dispose()
+    {
+        _reaper.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
 
     private string LogPath => Path.Combine(_directory, "child.log");
 
     private ChildProcess Start(string script) =>
-        ChildProcess.Start(["/bin/sh", "-c", script], new Dictionary<string, string>(), new Dictionary<string, string>(), LogPath, Path.Combine(_directory, "records"));
+        ChildProcess.Start(["/bin/sh", "-c", script], new Dictionary<string, string>(), new Dictionary<string, string>(), LogPath, Path.Combine(_directory, "records"), _reaper);
 
     private async Task WaitForLogAsync(string line)
     {
