@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace GpuBench.Core.Config;
 
 /// <summary>The API a workload's requests use, as `vllm bench serve --backend` names it.</summary>
@@ -51,6 +53,17 @@ public sealed record WorkloadSpec
     public bool IgnoreEos { get; init; } = true;
 
     public WorkloadBackend Backend { get; init; } = WorkloadBackend.OpenAiChat;
+
+    /// <summary>The latency targets each load point is judged by; null when the workload has none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SloSpec? Slo { get; init; }
+
+    /// <summary>The load points to run (a grid or a search); null for the one load of max_concurrency and request_rate.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SweepSpec? Sweep { get; init; }
+
+    /// <summary>How many times each load point runs (confidence intervals come from the repeats); 1 by default.</summary>
+    public int Repeats { get; init; } = 1;
 
     /// <summary>The request path, e.g. /v1/chat/completions.</summary>
     public required string Endpoint { get; init; }

@@ -48,6 +48,7 @@ public static class MetricsCalculator
             TotalOutputTokens = outputTokens,
             RequestThroughput = PerSecond(ok.Length),
             RequestGoodput = options.Goodput is { } slo ? PerSecond(ok.Count(slo.IsMetBy)) : null,
+            SloAttainment = options.Goodput is { } bounds ? Attainment(ok.Count(bounds.IsMetBy), requests.Count) : null,
             OutputThroughput = PerSecond(outputTokens),
             TotalTokenThroughput = PerSecond(inputTokens + outputTokens),
             MaxOutputTokensPerS = PeakPerSecond(ok, tokenWeighted: false),
@@ -61,6 +62,9 @@ public static class MetricsCalculator
             GpuBench = ours,
         };
     }
+
+    /// <summary>The share of <paramref name="all"/> requests that were good; 0 for a run without requests.</summary>
+    public static double Attainment(int good, int all) => all > 0 ? (double)good / all : 0;
 
     /// <summary>
     /// Most output events (or tokens) in one 1-second bucket ⌊t − t0⌋, t0 = earliest start of a successful request

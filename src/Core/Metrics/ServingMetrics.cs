@@ -25,6 +25,9 @@ public sealed record ServingMetrics
     /// <summary>Requests meeting every SLO per second; null when no SLO was given.</summary>
     public double? RequestGoodput { get; init; }
 
+    /// <summary>The share of all requests (failed ones included) that met every SLO; null when no SLO was given.</summary>
+    public double? SloAttainment { get; init; }
+
     public double OutputThroughput { get; init; }
 
     public double TotalTokenThroughput { get; init; }

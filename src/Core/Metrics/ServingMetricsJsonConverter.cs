@@ -37,6 +37,12 @@ public sealed class ServingMetricsJsonConverter : JsonConverter<ServingMetrics>
         writer.WriteNumber("total_output_tokens", value.TotalOutputTokens);
         writer.WriteNumber("request_throughput", value.RequestThroughput);
         WriteNumberOrNull(writer, "request_goodput", value.RequestGoodput);
+        if (value.SloAttainment is { } attainment)
+        {
+            // GpuBench's SLO figures, beside vLLM's request_goodput: the point's share of good requests and its goodput again under the sweep's name.
+            writer.WriteNumber("slo_attainment", attainment);
+            WriteNumberOrNull(writer, "goodput_req_s", value.RequestGoodput);
+        }
 
         writer.WriteNumber("output_throughput", value.OutputThroughput);
         writer.WriteNumber("total_token_throughput", value.TotalTokenThroughput);
@@ -128,6 +134,7 @@ public sealed class ServingMetricsJsonConverter : JsonConverter<ServingMetrics>
             TotalOutputTokens = (long)Number("total_output_tokens"),
             RequestThroughput = Number("request_throughput"),
             RequestGoodput = Optional("request_goodput"),
+            SloAttainment = Optional("slo_attainment"),
             OutputThroughput = Number("output_throughput"),
             TotalTokenThroughput = Number("total_token_throughput"),
             MaxOutputTokensPerS = Number("max_output_tokens_per_s"),

@@ -44,6 +44,14 @@ public sealed record RunRecord
 
     /// <summary>The load the run was driven with, every parameter as config.yml gave it; null in format 1.</summary>
     public WorkloadSpec? WorkloadParameters { get; init; }
+    /// <summary>The sweep's load point the run measured (c32, r2.5: <see cref="LoadPoint.Name"/>); null for a workload without a sweep.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? SweepPoint { get; init; }
+
+    /// <summary>Which of the workload's repeats of the point this run is, from 1; null when the workload has one.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Repeat { get; init; }
+
     public required string Layout { get; init; }
     public required int Replicas { get; init; }
     public required int TensorParallel { get; init; }
