@@ -69,6 +69,8 @@ public sealed class LoadGenRunner(LoadGenTelemetry telemetry, IOptions<AgentOpti
         IgnoreEos = workload.IgnoreEos,
         NumWarmups = workload.NumWarmups,
         Dataset = workload.Dataset is { } d ? ToDatasetOptions(d, datasetPath ?? d.Path) : DatasetOptions.Default,
+        // The workload's SLO judges every request as vLLM's --goodput does: result.json gets slo_attainment and goodput_req_s.
+        Metrics = MetricsOptions.Default with { Goodput = workload.Slo?.Bounds },
     };
 
     /// <summary>The config's dataset as the load generator's options; unset flags keep vLLM's defaults.</summary>

@@ -14,7 +14,7 @@ internal sealed class ConfigReader(ConfigDiagnostics diagnostics, string baseDir
     private static readonly string[] WorkloadKeys =
     [
         "name", "input_len", "output_len", "num_prompts", "max_concurrency", "request_rate", "burstiness", "range_ratio",
-        "prefix_len", "seed", "num_warmups", "ignore_eos", "backend", "endpoint", "dataset",
+        "prefix_len", "seed", "num_warmups", "ignore_eos", "backend", "endpoint", "dataset", "slo", "sweep", "repeats",
     ];
     private static readonly string[] DatasetKeys =
     [
@@ -22,6 +22,7 @@ internal sealed class ConfigReader(ConfigDiagnostics diagnostics, string baseDir
         "sonnet_prefix_len", "prefix_repetition_prefix_len", "prefix_repetition_suffix_len", "prefix_repetition_num_prefixes",
         "prefix_repetition_output_len", "trace_time_scale", "disable_shuffle", "no_oversample",
     ];
+    private static readonly string[] SloKeys = ["ttft_ms", "tpot_ms", "e2el_ms", "attainment"];
     private static readonly string[] ModelKeys = ["id", "weights_gb", "replicas", "tp", "pp", "revision", "files", "trust_remote_code", "engine"];
     private static readonly string[] ServerKeys = ["name", "local", "ssh", "gpu", "models", "workloads", "runtime", "hf_home", "engine", "gateway"];
     private static readonly string[] SshKeys = ["host", "port", "user", "key", "host_key", "trust_on_first_use"];
@@ -228,6 +229,7 @@ internal sealed class ConfigReader(ConfigDiagnostics diagnostics, string baseDir
 
         var dataset = ReadDataset(map);
         var random = dataset is null or { Name: "random" };
+        var slo = ReadSlo(map);
         return new WorkloadSpec
         {
             Name = ReadName(map),
@@ -245,6 +247,9 @@ internal sealed class ConfigReader(ConfigDiagnostics diagnostics, string baseDir
             Backend = backend,
             Endpoint = endpoint ?? WorkloadSpec.DefaultEndpoint(backend),
             Dataset = dataset is { Name: "random" } ? null : dataset,
+            Slo = slo,
+            Sweep = new SweepReader(diagnostics).Read(map, slo is not null),
+            Repeats = map.Int("repeats", 1) ?? 1,
         };
     }
 
@@ -293,6 +298,29 @@ internal sealed class ConfigReader(ConfigDiagnostics diagnostics, string baseDir
             DisableShuffle = map.Bool("disable_shuffle") ?? false,
             NoOversample = map.Bool("no_oversample") ?? false,
         };
+    }
+
+    /// <summary>workloads[].slo: vLLM's goodput bounds in milliseconds and the share of requests that must meet them.</summary>
+    private SloSpec? ReadSlo(YamlMap workload)
+    {
+        if (workload.Map("slo", SloKeys) is not { } map)
+        {
+            return null;
+        }
+
+        var slo = new SloSpec
+        {
+            TtftMs = map.Number("ttft_ms", NumberRange.Positive),
+            TpotMs = map.Number("tpot_ms", NumberRange.Positive),
+            E2elMs = map.Number("e2el_ms", NumberRange.Positive),
+            Attainment = map.Number("attainment", NumberRange.Fraction) ?? SloSpec.DefaultAttainment,
+        };
+        if (!map.Has("ttft_ms") && !map.Has("tpot_ms") && !map.Has("e2el_ms"))
+        {
+            diagnostics.Error(map.Path, map.Start, "expected at least one bound: ttft_ms, tpot_ms or e2el_ms (milliseconds a good request stays within)");
+        }
+
+        return slo;
     }
 
     private double ReadRequestRate(YamlMap map)

@@ -99,7 +99,44 @@ public static class ConfigWriter
             map.Add("dataset", Dataset(dataset));
         }
 
+        if (w.Slo is { } slo)
+        {
+            map.Add("slo", Slo(slo));
+        }
+
+        if (w.Sweep is { } sweep)
+        {
+            map.Add("sweep", Sweep(sweep));
+        }
+
+        map.Add("repeats", Number(w.Repeats));
         return map;
+    }
+
+    private static YamlMappingNode Slo(SloSpec slo)
+    {
+        var map = new YamlMappingNode();
+        foreach (var (key, bound) in new[] { ("ttft_ms", slo.TtftMs), ("tpot_ms", slo.TpotMs), ("e2el_ms", slo.E2elMs) })
+        {
+            if (bound is { } ms)
+            {
+                map.Add(key, Number(ms));
+            }
+        }
+
+        map.Add("attainment", Number(slo.Attainment));
+        return map;
+    }
+
+    private static YamlMappingNode Sweep(SweepSpec sweep)
+    {
+        var key = sweep.Kind == LoadKind.MaxConcurrency ? "max_concurrency" : "request_rate";
+        if (!sweep.Search)
+        {
+            return new YamlMappingNode { { key, new YamlSequenceNode(sweep.Grid.Select(Number)) { Style = YamlDotNet.Core.Events.SequenceStyle.Flow } } };
+        }
+
+        return new YamlMappingNode { { "search", Plain(key) }, { "min", Number(sweep.Min ?? 0) }, { "max", Number(sweep.Max ?? 0) } };
     }
 
     private static YamlMappingNode Dataset(DatasetSpec d)

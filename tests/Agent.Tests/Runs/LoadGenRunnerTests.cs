@@ -38,4 +38,20 @@ public class LoadGenRunnerTests
         Assert.Equal(TimeSpan.FromMinutes(30), options.RequestTimeout);
         Assert.Empty(options.Validate());
     }
+
+    [Fact]
+    public void A_workloads_slo_is_the_load_generators_goodput()
+    {
+        var workload = new WorkloadSpec
+        {
+            Name = "chat", InputLen = 200, OutputLen = 100, NumPrompts = 10, Endpoint = "/v1/chat/completions",
+            Slo = new SloSpec { TtftMs = 500, TpotMs = 50, Attainment = 0.9 },
+        };
+
+        var withSlo = LoadGenRunner.ToLoadOptions(new Uri("http://127.0.0.1:9000"), "m", workload);
+        var without = LoadGenRunner.ToLoadOptions(new Uri("http://127.0.0.1:9000"), "m", workload with { Slo = null });
+
+        Assert.Equal(new GpuBench.Core.Metrics.GoodputSlo(500, 50, null), withSlo.Metrics.Goodput);
+        Assert.Null(without.Metrics.Goodput);
+    }
 }

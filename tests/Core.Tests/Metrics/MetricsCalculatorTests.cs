@@ -143,6 +143,34 @@ public class MetricsCalculatorTests
         Assert.Equal(expected, m.RequestGoodput!.Value, Ms);
     }
 
+    [Theory]
+    [InlineData("ttft:600", 0.5)]           // R0 and R2 of four requests: the failed one counts against attainment
+    [InlineData("tpot:300", 0.5)]           // R0, and R1 whose one output token has no TPOT and so meets any TPOT bound
+    [InlineData("tpot:1", 0.25)]            // R1 alone: a 1 ms TPOT bound no multi-token request meets
+    [InlineData("ttft:600 tpot:300", 0.25)] // R0 only
+    [InlineData("e2el:5000", 0.75)]         // every successful request; the failed one never is good
+    public void Attainment_is_the_share_of_all_requests_meeting_every_bound(string slo, double expected)
+    {
+        var m = MetricsCalculator.Compute(Run, 2.5, new() { Goodput = GoodputSlo.Parse([slo]) });
+
+        Assert.Equal(expected, m.SloAttainment!.Value, Ms);
+        Assert.Equal(expected * Run.Length / 2.5, m.RequestGoodput!.Value, Ms);
+    }
+
+    [Fact]
+    public void Attainment_over_successful_requests_only_and_without_slo()
+    {
+        var succeeded = Run.Where(r => r.Success).ToArray();
+
+        // ttft ≤ 600 ms: R0 (0.5 s) and R2 (0.3 s) of three; goodput 2 requests over 2.5 s.
+        var m = MetricsCalculator.Compute(succeeded, 2.5, new() { Goodput = new GoodputSlo(TtftMs: 600) });
+
+        Assert.Equal(2.0 / 3, m.SloAttainment!.Value, Ms);
+        Assert.Equal(0.8, m.RequestGoodput!.Value, Ms);
+        Assert.Null(MetricsCalculator.Compute(succeeded, 2.5).SloAttainment);
+        Assert.Equal(0, MetricsCalculator.Compute([], 0, new() { Goodput = new GoodputSlo(TtftMs: 600) }).SloAttainment);
+    }
+
     [Fact]
     public void No_requests_give_zeros_not_errors()
     {

@@ -37,6 +37,27 @@ public class ResultJsonTests
     }
 
     [Fact]
+    public void Result_json_has_slo_attainment_and_goodput_only_with_an_slo()
+    {
+        var records = new[]
+        {
+            new RequestRecord { Index = 0, StartS = 0, TtftS = 0.1, ItlS = [0.02, 0.03], E2elS = 0.15, PromptTokens = 5, OutputTokens = 3, Success = true },
+            new RequestRecord { Index = 1, StartS = 0, TtftS = 0.9, ItlS = [], E2elS = 0.9, PromptTokens = 5, OutputTokens = 1, Success = true },
+            new RequestRecord { Index = 2, StartS = 0, ErrorKind = RequestErrorKind.Timeout, Error = "timed out after 1 s" },
+        };
+
+        using var judged = JsonDocument.Parse(ResultJson.Serialize(MetricsCalculator.Compute(records, 2, new() { Goodput = new GoodputSlo(TtftMs: 500) })));
+        using var plain = JsonDocument.Parse(ResultJson.Serialize(MetricsCalculator.Compute(records, 2)));
+
+        // One good request (TTFT 100 ms) of three, the failed one included; goodput 1 request over 2 s.
+        Assert.Equal(1.0 / 3, judged.RootElement.GetProperty("slo_attainment").GetDouble(), 1e-12);
+        Assert.Equal(0.5, judged.RootElement.GetProperty("goodput_req_s").GetDouble(), 1e-12);
+        Assert.Equal(1.0 / 3, ResultJson.Deserialize(judged.RootElement.GetRawText()).SloAttainment!.Value, 1e-12);
+        Assert.False(plain.RootElement.TryGetProperty("slo_attainment", out _));
+        Assert.False(plain.RootElement.TryGetProperty("goodput_req_s", out _));
+    }
+
+    [Fact]
     public void Result_json_round_trips()
     {
         var m = BenchmarkTextBlockTests.Sample() with
