@@ -47,9 +47,11 @@ public sealed record RunOutcome(
     string? Reason,
     double? OutputTokensPerS,
     double? TotalTokensPerS,
-    int? FailedRequests)
+    int? FailedRequests,
+    string? Point = null)
 {
-    public string RelativePath => $"{Server}/{Model}/{Workload}";
+    /// <summary>server/model/workload, then the point's folders below it (c32, c32/repeat-2) for a sweep's point.</summary>
+    public string RelativePath => Point is null ? $"{Server}/{Model}/{Workload}" : $"{Server}/{Model}/{Workload}/{Point}";
 }
 
 /// <summary>Receives progress from the campaign's servers, from several threads at once.</summary>

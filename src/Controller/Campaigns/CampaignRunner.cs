@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using GpuBench.Core.Config;
 using GpuBench.Core.Contracts;
+using GpuBench.Core.Hardware;
 using GpuBench.Core.Metrics;
 using GpuBench.Core.Planning;
 using GpuBench.Core.Results;
@@ -46,8 +47,10 @@ public sealed class AgentLostException(Exception inner) : Exception($"agent lost
 /// torn down and acknowledged before the next. A run that fails is recorded with its reason and the campaign goes on;
 /// a run already complete in the results folder is skipped unless forced, so an interrupted campaign resumes.
 /// </summary>
-public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, ILogger<CampaignRunner> logger)
+public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, ILogger<CampaignRunner> logger, LoadPredictor? loadPredictor = null)
 {
+    private readonly LoadPredictor predictor = loadPredictor ?? new LoadPredictor(GpuCatalog.Default);
+
     public async Task<CampaignResult> RunAsync(
         BenchConfig config, RunPlan plan, CampaignSettings settings, ICampaignObserver observer, CancellationToken cancellationToken)
     {
@@ -94,20 +97,20 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
 
         var runs = campaign.Plan.Runs.Where(r => r.Server.Name == server.Name).ToList();
         var unplanned = campaign.Plan.Unplanned.Where(u => u.Server.Name == server.Name).ToList();
-        tracker.Total = runs.Count + unplanned.Sum(u => u.Workloads.Count);
+        tracker.Total = runs.Sum(ExpectedOutcomes) + unplanned.Sum(u => u.Workloads.Count);
 
         foreach (var item in unplanned)
         {
             foreach (var workload in item.Workloads)
             {
-                Record(await RecordUnplannedAsync(campaign, item, workload, cancellationToken).ConfigureAwait(false));
+                (await RecordUnplannedAsync(campaign, item, workload, cancellationToken).ConfigureAwait(false)).ForEach(Record);
             }
         }
 
         var pending = new List<PlannedRun>();
         foreach (var run in runs)
         {
-            if (!campaign.Settings.Force && RunFolder.For(campaign.Directory, run).IsComplete)
+            if (!campaign.Settings.Force && SweepPoints.IsComplete(campaign.Directory, run))
             {
                 Record(new RunOutcome(server.Name, run.Model.Name, run.Workload.Name, run.Layout.ToString(), RunOutcomeKind.Skipped, "already complete", null, null, null));
             }
@@ -134,7 +137,7 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
             logger.LogError(ex, "Could not reach the agent of {Server}", server.Name);
             foreach (var run in pending)
             {
-                Record(await RecordFailureAsync(campaign, run, $"agent unreachable: {ex.Message}", cancellationToken).ConfigureAwait(false));
+                (await RecordFailureAsync(campaign, run, $"agent unreachable: {ex.Message}", cancellationToken).ConfigureAwait(false)).ForEach(Record);
             }
 
             tracker.Update(null, RunPhase.Finished, ex.Message);
@@ -147,14 +150,14 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
             {
                 try
                 {
-                    Record(await ExecuteAsync(campaign, session, pending[i], tracker, cancellationToken).ConfigureAwait(false));
+                    await RunPointsAsync(campaign, session, pending[i], tracker, Record, cancellationToken).ConfigureAwait(false);
                 }
                 catch (AgentLostException lost)
                 {
-                    // Every run left on this server would fail the same way; record them all now.
+                    // Every point left on this server would fail the same way; record them all now.
                     foreach (var run in pending.Skip(i))
                     {
-                        Record(await RecordFailureAsync(campaign, run, lost.Message, cancellationToken).ConfigureAwait(false));
+                        (await RecordFailureAsync(campaign, run, lost.Message, cancellationToken).ConfigureAwait(false)).ForEach(Record);
                     }
 
                     break;
@@ -186,52 +189,216 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
         return run.Workload with { Dataset = dataset with { Sha256 = sha256 } };
     }
 
-    private async Task<RunOutcome> ExecuteAsync(
-        Campaign campaign, IAgentSession session, PlannedRun run, ServerTracker tracker, CancellationToken cancellationToken)
+    /// <summary>The deployment a run's points share: deployed at the first point that runs, torn down after the last.</summary>
+    private sealed class SharedDeployment
     {
-        var settings = campaign.Settings;
-        var record = RunRecord.Planned(settings.Name, run, time.GetUtcNow());
-        var folder = RunFolder.For(campaign.Directory, run);
-        var slice = RunConfigSlice.For(campaign.Config, run);
-        // Beside the results, so a disk that cannot take them is found out here, and the move into the folder is a rename.
-        var requestsFile = Path.Combine(campaign.Directory, $".requests-{Guid.NewGuid():N}.jsonl");
-        DeploymentStatus? deployment = null;
-        string? logTail = null;
+        public DeploymentStatus? Status { get; set; }
+
+        /// <summary>Why no further point can run on it (it never started, or the agent refused a run); null while it can.</summary>
+        public string? Broken { get; set; }
+
+        /// <summary>What every point's record says of the deployment: its id, provisioning, start time and warnings.</summary>
+        public Func<RunRecord, RunRecord> Facts { get; set; } = r => r;
+
+        /// <summary>False once the agent is lost: nothing can be torn down then.</summary>
+        public bool Reachable { get; set; } = true;
+    }
+
+    /// <summary>
+    /// Runs every load point of <paramref name="run"/> (each repeat in its own folder) on one deployment: a grid's
+    /// points in order, a search's as <see cref="LoadSearch"/> chooses them, or the one load of a workload without a
+    /// sweep. A point already complete is read back instead of run (unless forced); sweep.json is written after each.
+    /// </summary>
+    private async Task RunPointsAsync(
+        Campaign campaign, IAgentSession session, PlannedRun run, ServerTracker tracker, Action<RunOutcome> record, CancellationToken cancellationToken)
+    {
+        var shared = new SharedDeployment();
+        var journal = run.Workload.Sweep is null ? null : SweepJournal.Start(campaign.Settings.Name, campaign.Directory, run);
         try
         {
-            // A folder that cannot be written fails the run before it costs any GPU time.
-            folder.Prepare();
-            tracker.Update(run.RelativePath, RunPhase.Deploying);
-            var command = session.Tools.EngineCommand(run.Engine);
-            if (command.Count == 0)
+            var points = new PointSource(run, SearchFor(run, cancellationToken));
+            while (points.Next() is { } next)
             {
-                return await WriteFailureAsync(folder, record, slice, "no simulator program on this box to run engine kind sim", null, cancellationToken).ConfigureAwait(false);
+                var runs = new List<PointRun>();
+                foreach (var repeat in SweepPoints.Repeats(run))
+                {
+                    var (outcome, measured) = await RunPointAsync(campaign, session, run, next.Point, repeat, shared, tracker, cancellationToken).ConfigureAwait(false);
+                    record(outcome);
+                    runs.Add(measured);
+                }
+
+                if (journal is not null && next.Point is { } point)
+                {
+                    var summary = SweepPoints.Summarise(point, next.Why, runs, run.Workload.Slo);
+                    points.Tried(new SearchTrial(point.Value, summary.MeetsSlo == true));
+                    await WriteJournalAsync(journal, j => j.AddAsync(summary, cancellationToken), run, record).ConfigureAwait(false);
+                }
+
+                if (shared.Broken is { } broken)
+                {
+                    points.Broke(broken);
+                }
             }
 
-            deployment = await session.Client.DeployAsync(DeploymentFor(campaign, run, command), cancellationToken).ConfigureAwait(false);
-            record = record with { DeploymentId = deployment.Id };
-            deployment = await WaitSettledAsync(session, deployment, tracker, run, settings.PollInterval, cancellationToken).ConfigureAwait(false);
-            record = record with
+            if (journal is not null)
             {
-                Provisioning = deployment.Provisioning?.Result,
-                EngineStartSeconds = deployment.EngineStartSeconds,
-                Warnings = deployment.Warnings.Count > 0 ? deployment.Warnings : null,
-            };
-            if (deployment.State != DeploymentState.Ready)
+                await WriteJournalAsync(journal, j => j.StopAsync(points.StopReason, cancellationToken), run, record).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (shared.Status is { } deployment && shared.Reachable)
             {
-                logTail = await TryGetLogAsync(session, deployment, settings.EngineLogLines, cancellationToken).ConfigureAwait(false);
                 await TearDownAsync(session, deployment.Id, tracker, run).ConfigureAwait(false);
-                return await WriteFailureAsync(folder, record with { EngineImage = deployment.Engine?.Image ?? record.EngineImage },
-                    slice, $"engine did not start: {deployment.Error ?? deployment.State.ToString()}", deployment, cancellationToken, logTail).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The search of <paramref name="run"/>, started where the performance model predicts its limit; null without one.</summary>
+    private LoadSearch? SearchFor(PlannedRun run, CancellationToken cancellationToken)
+    {
+        if (run.Workload.Sweep is not { Search: true } sweep)
+        {
+            return null;
+        }
+
+        var (start, why) = predictor.SearchStart(run, cancellationToken);
+        logger.LogInformation("Search of {Run}: {Why}", run.RelativePath, why);
+        return new LoadSearch(sweep.Kind, sweep.Min ?? 1, sweep.Max ?? 1, start, why);
+    }
+
+    private async Task WriteJournalAsync(SweepJournal journal, Func<SweepJournal, Task> write, PlannedRun run, Action<RunOutcome> record)
+    {
+        try
+        {
+            await write(journal).ConfigureAwait(false);
+        }
+        catch (RunFolderWriteException local)
+        {
+            logger.LogError("sweep.json of {Run} was not written: {Reason}", run.RelativePath, local.Message);
+            record(Outcome(run, RunOutcomeKind.Failed, local.Message, null, SweepRecord.File));
+        }
+    }
+
+    /// <summary>One repeat of one point: read back when complete, else run on the shared deployment (deployed first if need be).</summary>
+    private async Task<(RunOutcome, PointRun)> RunPointAsync(
+        Campaign campaign, IAgentSession session, PlannedRun run, LoadPoint? point, int repeat, SharedDeployment shared,
+        ServerTracker tracker, CancellationToken cancellationToken)
+    {
+        var folder = RunFolder.For(campaign.Directory, run, point, repeat);
+        var name = PointName(run, point, repeat);
+        if (!campaign.Settings.Force && folder.IsComplete)
+        {
+            var stored = await RunFolder.ReadAsync(Path.Combine(folder.Path, RunFolder.ResultFile), cancellationToken).ConfigureAwait(false);
+            return (Outcome(run, RunOutcomeKind.Skipped, "already complete", stored.Metrics, name), new PointRun(stored.Metrics, null));
+        }
+
+        var pointRun = run with { Workload = SweepPoints.Workload(run.Workload, point) };
+        var record = RunRecord.Planned(campaign.Settings.Name, pointRun, time.GetUtcNow()) with
+        {
+            SweepPoint = point?.Name,
+            Repeat = run.Workload.Repeats > 1 ? repeat : null,
+        };
+        var slice = RunConfigSlice.For(campaign.Config, pointRun);
+        if (shared.Broken is { } broken)
+        {
+            return await FailPointAsync(folder, shared.Facts(record), slice, $"not run: {broken}", shared.Status, name, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            // A folder that cannot be written fails the point before it costs any GPU time.
+            folder.Prepare();
+            if (shared.Status is null && await DeploySharedAsync(campaign, session, run, shared, tracker, cancellationToken).ConfigureAwait(false) is { } failed)
+            {
+                return await FailPointAsync(folder, shared.Facts(record), slice, failed.Reason, failed.Deployment, name, cancellationToken, failed.LogTail).ConfigureAwait(false);
             }
 
-            tracker.Update(run.RelativePath, RunPhase.Running);
+            return await MeasureAsync(campaign, session, pointRun, folder, shared, shared.Facts(record), slice, name, tracker, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RunFolderWriteException local) when (!cancellationToken.IsCancellationRequested)
+        {
+            // This machine's disk, not the agent: the box keeps any result until acknowledged; the next point may well be written.
+            return await FailPointAsync(folder, shared.Facts(record), slice, local.Message, shared.Status, name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AgentApiException api) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The agent refused something (a layout that does not fit its GPUs, a deployment no longer ready): no further point runs on it.
+            shared.Broken = api.Message;
+            return await FailPointAsync(folder, shared.Facts(record), slice, api.Message, shared.Status, name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AgentLostException lost)
+        {
+            shared.Reachable = false;
+            await FailPointAsync(folder, shared.Facts(record), slice, lost.Message, shared.Status, name, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+        catch (Exception ex) when (IsTransport(ex, cancellationToken))
+        {
+            shared.Reachable = false;
+            var lost = new AgentLostException(ex);
+            await FailPointAsync(folder, shared.Facts(record), slice, lost.Message, shared.Status, name, cancellationToken).ConfigureAwait(false);
+            throw lost;
+        }
+    }
+
+    private sealed record DeployFailure(string Reason, DeploymentStatus? Deployment, string? LogTail);
+
+    /// <summary>Deploys the run and waits for it; null once ready, else why not (the deployment torn down, <see cref="SharedDeployment.Broken"/> set).</summary>
+    private async Task<DeployFailure?> DeploySharedAsync(
+        Campaign campaign, IAgentSession session, PlannedRun run, SharedDeployment shared, ServerTracker tracker, CancellationToken cancellationToken)
+    {
+        tracker.Update(run.RelativePath, RunPhase.Deploying);
+        var command = session.Tools.EngineCommand(run.Engine);
+        if (command.Count == 0)
+        {
+            shared.Broken = "no simulator program on this box to run engine kind sim";
+            return new DeployFailure(shared.Broken, null, null);
+        }
+
+        var deployment = await session.Client.DeployAsync(DeploymentFor(campaign, run, command), cancellationToken).ConfigureAwait(false);
+        shared.Status = deployment;
+        deployment = await WaitSettledAsync(session, deployment, tracker, run, campaign.Settings.PollInterval, cancellationToken).ConfigureAwait(false);
+        shared.Status = deployment;
+        var settled = deployment;
+        shared.Facts = r => r with
+        {
+            DeploymentId = settled.Id,
+            Provisioning = settled.Provisioning?.Result,
+            EngineStartSeconds = settled.EngineStartSeconds,
+            Warnings = settled.Warnings.Count > 0 ? settled.Warnings : null,
+            EngineImage = settled.Engine?.Image ?? r.EngineImage,
+        };
+        if (deployment.State == DeploymentState.Ready)
+        {
+            return null;
+        }
+
+        var logTail = await TryGetLogAsync(session, deployment, campaign.Settings.EngineLogLines, cancellationToken).ConfigureAwait(false);
+        await TearDownAsync(session, deployment.Id, tracker, run).ConfigureAwait(false);
+        shared.Status = null;
+        shared.Broken = $"engine did not start: {deployment.Error ?? deployment.State.ToString()}";
+        return new DeployFailure(shared.Broken, deployment, logTail);
+    }
+
+    /// <summary>One point's load on the ready deployment: run, collect, write its folder, and only then let the box forget it.</summary>
+    private async Task<(RunOutcome, PointRun)> MeasureAsync(
+        Campaign campaign, IAgentSession session, PlannedRun run, RunFolder folder, SharedDeployment shared, RunRecord record, string slice,
+        string name, ServerTracker tracker, CancellationToken cancellationToken)
+    {
+        var settings = campaign.Settings;
+        var deployment = shared.Status!;
+        // Beside the results, so a disk that cannot take them is found out here, and the move into the folder is a rename.
+        var requestsFile = Path.Combine(campaign.Directory, $".requests-{Guid.NewGuid():N}.jsonl");
+        try
+        {
+            tracker.Update(name, RunPhase.Running);
             var workload = await ShipDatasetAsync(session, run, cancellationToken).ConfigureAwait(false);
             var runId = await session.Client.StartRunAsync(new RunRequest(deployment.Id, workload), cancellationToken).ConfigureAwait(false);
             record = record with { RunId = runId };
             var result = await AwaitResultAsync(session, runId, run, tracker, settings.PollInterval, cancellationToken).ConfigureAwait(false);
 
-            tracker.Update(run.RelativePath, RunPhase.Collecting);
+            tracker.Update(name, RunPhase.Collecting);
             var hasRequests = await CallAsync(session, async c =>
             {
                 var stream = LocalFileStream.Create(requestsFile);
@@ -240,35 +407,14 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
                     return await c.CopyRequestsAsync(runId, stream, cancellationToken).ConfigureAwait(false);
                 }
             }, cancellationToken).ConfigureAwait(false);
-            logTail = await TryGetLogAsync(session, deployment, settings.EngineLogLines, cancellationToken).ConfigureAwait(false);
-            await TearDownAsync(session, deployment.Id, tracker, run).ConfigureAwait(false);
+            var logTail = await TryGetLogAsync(session, deployment, settings.EngineLogLines, cancellationToken).ConfigureAwait(false);
             deployment = result.Deployment ?? deployment;
 
             var metrics = result.Benchmark is { ValueKind: JsonValueKind.Object } b ? ResultJson.Deserialize(b.GetRawText()) : null;
             var reason = FailureReason(result, metrics, settings.MaxFailedRequestFraction);
-            var engine = result.System?.Engine ?? deployment.Engine;
-            record = record with
-            {
-                State = reason is null ? RunRecord.Succeeded : RunRecord.Failed,
-                Reason = reason,
-                FinishedAt = result.FinishedAt ?? time.GetUtcNow(),
-                GpuName = result.System?.Gpus.Gpus.FirstOrDefault()?.Name,
-                GpuDriver = result.System?.Gpus.DriverVersion ?? result.System?.Gpus.Gpus.FirstOrDefault()?.DriverVersion,
-                CudaVersion = result.System?.Gpus.CudaVersion,
-                Cpu = result.System?.Cpu,
-                EngineImage = engine?.Image ?? record.EngineImage,
-                EngineImageDigest = engine?.ImageDigest,
-                EngineVersion = engine?.Version,
-                EngineTracing = engine?.Tracing,
-                EngineTracingImage = engine?.TracingImage,
-                Simulated = record.Simulated || engine?.Simulated == true || result.System?.Gpus.Simulated == true,
-                AgentGpuBenchVersion = result.System?.GpuBenchVersion,
-                GpuTelemetry = result.Gpus,
-                EngineTelemetry = result.Engine,
-            };
             await folder.WriteAsync(new RunArtifacts
             {
-                Record = record,
+                Record = Completed(record, result, deployment, reason),
                 Benchmark = result.Benchmark,
                 BenchmarkText = result.BenchmarkText,
                 RequestsFile = hasRequests ? requestsFile : null,
@@ -281,57 +427,62 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
 
             // Only now that the result is on this disk may the box forget it.
             await CallAsync(session, async c => { await c.AcknowledgeAsync(runId, cancellationToken).ConfigureAwait(false); return true; }, cancellationToken).ConfigureAwait(false);
-            return Outcome(run, reason is null ? RunOutcomeKind.Completed : RunOutcomeKind.Failed, reason, metrics);
-        }
-        catch (Exception ex) when (cancellationToken.IsCancellationRequested)
-        {
-            if (deployment is not null)
-            {
-                await TearDownAsync(session, deployment.Id, tracker, run).ConfigureAwait(false);
-            }
-
-            if (ex is OperationCanceledException)
-            {
-                throw;
-            }
-
-            throw AsCancellation(ex, cancellationToken);
-        }
-        catch (AgentLostException lost)
-        {
-            await WriteFailureAsync(folder, record, slice, lost.Message, deployment, cancellationToken, logTail).ConfigureAwait(false);
-            throw;
-        }
-        catch (RunFolderWriteException local)
-        {
-            // This machine's disk, not the agent: the box is torn down (or never deployed) and keeps any result until
-            // acknowledged; the next run may well be written, so the campaign goes on.
-            if (deployment is not null)
-            {
-                await TearDownAsync(session, deployment.Id, tracker, run).ConfigureAwait(false);
-            }
-
-            return await WriteFailureAsync(folder, record, slice, local.Message, deployment, cancellationToken, logTail).ConfigureAwait(false);
-        }
-        catch (AgentApiException api)
-        {
-            // The agent refused something (a layout that does not fit its GPUs, a conflict): this run fails, the next may not.
-            if (deployment is not null)
-            {
-                await TearDownAsync(session, deployment.Id, tracker, run).ConfigureAwait(false);
-            }
-
-            return await WriteFailureAsync(folder, record, slice, api.Message, deployment, cancellationToken, logTail).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (IsTransport(ex, cancellationToken))
-        {
-            throw new AgentLostException(ex);
+            var outcome = Outcome(run, reason is null ? RunOutcomeKind.Completed : RunOutcomeKind.Failed, reason, metrics, PointOf(name, run));
+            return (outcome, new PointRun(metrics, reason));
         }
         finally
         {
             LocalFileStream.DeleteQuietly(requestsFile);
         }
     }
+
+    /// <summary>The record of a run that ended: its state, and what the box and engine reported.</summary>
+    private RunRecord Completed(RunRecord record, RunResult result, DeploymentStatus deployment, string? reason)
+    {
+        var engine = result.System?.Engine ?? deployment.Engine;
+        return record with
+        {
+            State = reason is null ? RunRecord.Succeeded : RunRecord.Failed,
+            Reason = reason,
+            FinishedAt = result.FinishedAt ?? time.GetUtcNow(),
+            GpuName = result.System?.Gpus.Gpus.FirstOrDefault()?.Name,
+            GpuDriver = result.System?.Gpus.DriverVersion ?? result.System?.Gpus.Gpus.FirstOrDefault()?.DriverVersion,
+            CudaVersion = result.System?.Gpus.CudaVersion,
+            Cpu = result.System?.Cpu,
+            EngineImage = engine?.Image ?? record.EngineImage,
+            EngineImageDigest = engine?.ImageDigest,
+            EngineVersion = engine?.Version,
+            EngineTracing = engine?.Tracing,
+            EngineTracingImage = engine?.TracingImage,
+            Simulated = record.Simulated || engine?.Simulated == true || result.System?.Gpus.Simulated == true,
+            AgentGpuBenchVersion = result.System?.GpuBenchVersion,
+            GpuTelemetry = result.Gpus,
+            EngineTelemetry = result.Engine,
+        };
+    }
+
+    private async Task<(RunOutcome, PointRun)> FailPointAsync(
+        RunFolder folder, RunRecord record, string slice, string reason, DeploymentStatus? deployment, string name,
+        CancellationToken cancellationToken, string? logTail = null)
+    {
+        var outcome = await WriteFailureAsync(folder, record, slice, reason, deployment, cancellationToken, logTail).ConfigureAwait(false);
+        outcome = outcome with { Point = PointOf(name, record) };
+        return (outcome, new PointRun(null, outcome.Reason));
+    }
+
+    /// <summary>server/model/workload[/point][/repeat-k]: what the live view shows for a point.</summary>
+    private static string PointName(PlannedRun run, LoadPoint? point, int repeat)
+    {
+        var name = point is null ? run.RelativePath : $"{run.RelativePath}/{point.Name}";
+        return run.Workload.Repeats > 1 ? $"{name}/{RunFolder.RepeatFolder(repeat)}" : name;
+    }
+
+    /// <summary>The part of a point's name below the workload folder (c32, c32/repeat-2); null for the workload folder itself.</summary>
+    private static string? PointOf(string name, PlannedRun run) => PointOf(name, run.RelativePath);
+
+    private static string? PointOf(string name, RunRecord record) => PointOf(name, $"{record.Server}/{record.Model}/{record.Workload}");
+
+    private static string? PointOf(string name, string workloadPath) => name.Length > workloadPath.Length ? name[(workloadPath.Length + 1)..] : null;
 
     private static DeploymentRequest DeploymentFor(Campaign campaign, PlannedRun run, IReadOnlyList<string> command) => new()
     {
@@ -549,21 +700,76 @@ public sealed class CampaignRunner(AgentConnector connector, TimeProvider time, 
         return new RunOutcome(record.Server, record.Model, record.Workload, record.Layout, RunOutcomeKind.Failed, reason, null, null, null);
     }
 
-    private Task<RunOutcome> RecordFailureAsync(Campaign campaign, PlannedRun run, string reason, CancellationToken cancellationToken) =>
-        WriteFailureAsync(RunFolder.For(campaign.Directory, run), RunRecord.Planned(campaign.Settings.Name, run, time.GetUtcNow()),
-            RunConfigSlice.For(campaign.Config, run), reason, null, cancellationToken);
+    /// <summary>
+    /// A run that cannot go on (agent unreachable or lost, not planned): every point and repeat not complete yet gets
+    /// its failure.json; a search, which has no points left to name, gets the reason as sweep.json's stop reason.
+    /// </summary>
+    private async Task<List<RunOutcome>> RecordFailureAsync(Campaign campaign, PlannedRun run, string reason, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<RunOutcome>();
+        if (run.Workload.Sweep is { Search: true })
+        {
+            logger.LogWarning("Search {Run} stopped: {Reason}", run.RelativePath, reason);
+            var journal = await ResumedJournalAsync(campaign, run, cancellationToken).ConfigureAwait(false);
+            outcomes.Add(Outcome(run, RunOutcomeKind.Failed, reason, null));
+            await WriteJournalAsync(journal, j => j.StopAsync(reason, cancellationToken), run, outcomes.Add).ConfigureAwait(false);
+            return outcomes;
+        }
+
+        foreach (var point in SweepPoints.Grid(run.Workload))
+        {
+            foreach (var repeat in SweepPoints.Repeats(run))
+            {
+                var folder = RunFolder.For(campaign.Directory, run, point, repeat);
+                if (folder.IsComplete)
+                {
+                    continue;
+                }
+
+                var pointRun = run with { Workload = SweepPoints.Workload(run.Workload, point) };
+                var record = RunRecord.Planned(campaign.Settings.Name, pointRun, time.GetUtcNow()) with
+                {
+                    SweepPoint = point?.Name,
+                    Repeat = run.Workload.Repeats > 1 ? repeat : null,
+                };
+                var (outcome, _) = await FailPointAsync(folder, record, RunConfigSlice.For(campaign.Config, pointRun), reason, null,
+                    PointName(run, point, repeat), cancellationToken).ConfigureAwait(false);
+                outcomes.Add(outcome);
+            }
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>The search's sweep.json as the disk holds it (its points kept), or a new one.</summary>
+    private static async Task<SweepJournal> ResumedJournalAsync(Campaign campaign, PlannedRun run, CancellationToken cancellationToken)
+    {
+        var path = SweepPoints.RecordPath(campaign.Directory, run);
+        try
+        {
+            return new SweepJournal(path, await SweepRecord.ReadAsync(path, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return SweepJournal.Start(campaign.Settings.Name, campaign.Directory, run);
+        }
+    }
 
     /// <summary>A model the planner could not lay out on the server is a failed run too, with the planner's reason.</summary>
-    private Task<RunOutcome> RecordUnplannedAsync(Campaign campaign, UnplannedRun item, WorkloadSpec workload, CancellationToken cancellationToken)
+    private Task<List<RunOutcome>> RecordUnplannedAsync(Campaign campaign, UnplannedRun item, WorkloadSpec workload, CancellationToken cancellationToken)
     {
         var engine = campaign.Config.EngineFor(item.Server, item.Model);
         var run = new PlannedRun(item.Server, item.Model, workload, new Layout(0, 0, 0, []), engine, campaign.Config.PriceOf(item.Server.Gpu.Type));
         return RecordFailureAsync(campaign, run, $"not planned: {item.Reason}", cancellationToken);
     }
 
-    private static RunOutcome Outcome(PlannedRun run, RunOutcomeKind kind, string? reason, ServingMetrics? metrics) =>
+    /// <summary>How many outcomes a run reports: one per point and repeat (a search's at most <see cref="SweepSpec.MaxSearchPoints"/>).</summary>
+    private static int ExpectedOutcomes(PlannedRun run) =>
+        (run.Workload.Sweep is { Search: true } ? SweepSpec.MaxSearchPoints : SweepPoints.Grid(run.Workload).Count) * Math.Max(1, run.Workload.Repeats);
+
+    private static RunOutcome Outcome(PlannedRun run, RunOutcomeKind kind, string? reason, ServingMetrics? metrics, string? point = null) =>
         new(run.Server.Name, run.Model.Name, run.Workload.Name, run.Layout.ToString(), kind, reason,
-            metrics?.OutputThroughput, metrics?.TotalTokenThroughput, metrics?.Failed);
+            metrics?.OutputThroughput, metrics?.TotalTokenThroughput, metrics?.Failed, point);
 
     /// <summary>How often the lease is renewed during a run: well within the agent's default lease of 10 minutes.</summary>
     public static readonly TimeSpan LeaseRenewal = TimeSpan.FromMinutes(1);

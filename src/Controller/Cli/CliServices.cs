@@ -15,6 +15,7 @@ public static class CliServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(GpuCatalog.Default);
         services.AddSingleton(sp => new RunPlanner(sp.GetRequiredService<GpuCatalog>()));
+        services.AddSingleton(sp => new LoadPredictor(sp.GetRequiredService<GpuCatalog>()));
         services.AddCampaigns();
         services.AddSingleton<IBundlePublisher>(_ => new DotnetBundlePublisher(line => console.WriteLine(line)));
         return services;

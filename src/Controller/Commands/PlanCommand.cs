@@ -1,4 +1,5 @@
 using System.Globalization;
+using GpuBench.Controller.Campaigns;
 using GpuBench.Controller.Cli;
 using GpuBench.Core.Config;
 using GpuBench.Core.Planning;
@@ -8,36 +9,47 @@ using Layout = GpuBench.Core.Planning.Layout;
 
 namespace GpuBench.Controller.Commands;
 
-/// <summary>`gpubench plan`: the run matrix of the campaign, and the pairs that cannot be planned with the reason.</summary>
-public sealed class PlanCommand(IAnsiConsole console, RunPlanner planner) : ConfigCommand<ConfigSettings>(console)
+/// <summary>
+/// `gpubench plan`: the run matrix of the campaign with each run's load points (a grid's, or where a search starts:
+/// the predicted limit), its predicted duration and cost, the campaign's; and the pairs that cannot be planned.
+/// </summary>
+public sealed class PlanCommand(IAnsiConsole console, RunPlanner planner, LoadPredictor predictor) : ConfigCommand<ConfigSettings>(console)
 {
     protected override Task<int> ExecuteAsync(CommandContext context, ConfigSettings settings, BenchConfig config, CancellationToken cancellationToken)
     {
         var plan = planner.Plan(config);
-        Console.Write(RunsTable(plan.Runs));
+        var estimates = plan.Runs.Select(run => new RunEstimate(run, predictor.Plan(run, cancellationToken))).ToArray();
+        Console.Write(RunsTable(estimates));
         if (plan.Unplanned.Count > 0)
         {
             Console.Write(UnplannedTable(plan.Unplanned));
         }
 
+        Console.Write(new Text(CampaignEstimate.Describe(estimates)));
+        Console.WriteLine();
         Console.Write(new Text($"{DiagnosticsOutput.Plural(plan.Runs.Count, "run")} planned, {plan.Unplanned.Count} not planned."));
         Console.WriteLine();
         return Task.FromResult(0);
     }
 
-    private static Table RunsTable(IEnumerable<PlannedRun> runs)
+    private static Table RunsTable(IEnumerable<RunEstimate> estimates)
     {
         var table = new Table().Title("Runs").AddColumns("Server", "Model", "Workload", "Layout", "GPU ids")
-            .AddColumn(new TableColumn("$/h").RightAligned());
-        foreach (var run in runs)
+            .AddColumn(new TableColumn("$/h").RightAligned()).AddColumn("Points")
+            .AddColumn(new TableColumn("Predicted").RightAligned()).AddColumn(new TableColumn("Cost").RightAligned());
+        foreach (var estimate in estimates)
         {
+            var run = estimate.Run;
             table.AddRow(
                 Cell(run.Server.Name),
                 Cell(run.Model.Name),
                 Cell(run.Workload.Name),
                 Cell(run.Layout.ToString()),
                 Cell(GpuIds(run.Layout)),
-                Cell(FormatDollars(run.DollarsPerHour)));
+                Cell(FormatDollars(run.DollarsPerHour)),
+                Cell(CampaignEstimate.Points(estimate)),
+                Cell(estimate.Seconds is { } seconds ? CampaignEstimate.Duration(seconds) : "unknown"),
+                Cell(estimate.Dollars is { } dollars ? string.Create(CultureInfo.InvariantCulture, $"${dollars:0.00}") : estimate.Seconds is null ? "unknown" : "no price"));
         }
 
         return table;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GpuBench.Core.Config;
 using GpuBench.Core.Metrics;
 using GpuBench.Core.Planning;
 
@@ -28,11 +29,33 @@ public sealed class RunFolder(string path)
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
-    public static RunFolder For(string campaignDirectory, PlannedRun run)
+    public static RunFolder For(string campaignDirectory, PlannedRun run) => new(WorkloadDirectory(campaignDirectory, run));
+
+    /// <summary>
+    /// The folder of one load point and repeat: &lt;workload&gt;/&lt;point&gt;/ (c32, r2.5) for a sweep's point, with
+    /// repeat-&lt;k&gt;/ below it when the workload repeats each point; the workload folder itself for a workload
+    /// without a sweep run once.
+    /// </summary>
+    public static RunFolder For(string campaignDirectory, PlannedRun run, LoadPoint? point, int repeat)
+    {
+        var path = WorkloadDirectory(campaignDirectory, run);
+        if (point is not null)
+        {
+            path = System.IO.Path.Combine(path, point.Name);
+        }
+
+        return new RunFolder(run.Workload.Repeats > 1 ? System.IO.Path.Combine(path, RepeatFolder(repeat)) : path);
+    }
+
+    /// <summary>&lt;campaign&gt;/&lt;server&gt;/&lt;model&gt;/&lt;workload&gt;/: the run's folder, or the folder of its points and sweep.json.</summary>
+    public static string WorkloadDirectory(string campaignDirectory, PlannedRun run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return new RunFolder(System.IO.Path.Combine(campaignDirectory, run.Server.Name, run.Model.Name, run.Workload.Name));
+        return System.IO.Path.GetFullPath(System.IO.Path.Combine(campaignDirectory, run.Server.Name, run.Model.Name, run.Workload.Name));
     }
+
+    /// <summary>repeat-&lt;k&gt;, k from 1.</summary>
+    public static string RepeatFolder(int repeat) => $"repeat-{repeat.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
     /// <summary>A run is done when its result.json exists; a failed run is tried again by the next bench.</summary>
     public bool IsComplete => File.Exists(System.IO.Path.Combine(Path, ResultFile));

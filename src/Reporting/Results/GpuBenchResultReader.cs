@@ -57,6 +57,8 @@ public static class GpuBenchResultReader
             Hardware = Hardware(stored, record),
             RecordedUsdPerGpuHour = (double?)record.PricePerGpuHour,
             Simulated = record.Simulated,
+            SweepPoint = record.SweepPoint,
+            Repeat = record.Repeat,
             SourcePath = stored.Marker,
             RequestsPath = stored.RequestsPath,
         };

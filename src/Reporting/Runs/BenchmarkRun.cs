@@ -39,6 +39,12 @@ public sealed record BenchmarkRun
     /// <summary>True when the engine was GpuBench's simulator rather than a real vLLM.</summary>
     public bool Simulated { get; init; }
 
+    /// <summary>The sweep's load point the run measured (c32, r2.5), as its record says; null for a run outside a sweep.</summary>
+    public string? SweepPoint { get; init; }
+
+    /// <summary>Which repeat of its point the run is, from 1; null when the workload runs each point once.</summary>
+    public int? Repeat { get; init; }
+
     /// <summary>The file the run was read from.</summary>
     public required string SourcePath { get; init; }
 
