@@ -25,6 +25,12 @@ public sealed class PlanCommand(IAnsiConsole console, RunPlanner planner, LoadPr
             Console.Write(UnplannedTable(plan.Unplanned));
         }
 
+        foreach (var search in CampaignEstimate.Searches(estimates))
+        {
+            Console.Write(new Text(search));
+            Console.WriteLine();
+        }
+
         Console.Write(new Text(CampaignEstimate.Describe(estimates)));
         Console.WriteLine();
         Console.Write(new Text($"{DiagnosticsOutput.Plural(plan.Runs.Count, "run")} planned, {plan.Unplanned.Count} not planned."));
@@ -49,7 +55,7 @@ public sealed class PlanCommand(IAnsiConsole console, RunPlanner planner, LoadPr
                 Cell(FormatDollars(run.DollarsPerHour)),
                 Cell(CampaignEstimate.Points(estimate)),
                 Cell(estimate.Seconds is { } seconds ? CampaignEstimate.Duration(seconds) : "unknown"),
-                Cell(estimate.Dollars is { } dollars ? string.Create(CultureInfo.InvariantCulture, $"${dollars:0.00}") : estimate.Seconds is null ? "unknown" : "no price"));
+                Cell(estimate.Dollars is { } dollars ? CampaignEstimate.Dollars(dollars) : estimate.Seconds is null ? "unknown" : "no price"));
         }
 
         return table;
