@@ -139,16 +139,7 @@ public sealed class LoadPredictor(GpuCatalog gpus)
             return null;
         }
 
-        var options = new EngineOptions
-        {
-            TensorParallel = run.Layout.TensorParallel,
-            PipelineParallel = run.Layout.PipelineParallel,
-            MaxModelLen = run.Engine.MaxModelLen,
-            MaxNumSeqs = run.Engine.MaxNumSeqs,
-            GpuMemoryUtilization = run.Engine.GpuMemoryUtilization,
-            KvCacheDtype = run.Engine.KvCacheDtype,
-        };
-        var predictor = new Predictor(gpu, profile, options, run.Layout.Replicas);
+        var predictor = new Predictor(gpu, profile, Options(run.Layout, run.Engine), run.Layout.Replicas);
         if (predictor.ReplicaModel.FitError is { } error)
         {
             problem = $"{run.Layout} does not start in the model: {error}";
@@ -156,6 +147,22 @@ public sealed class LoadPredictor(GpuCatalog gpus)
         }
 
         return predictor;
+    }
+
+    /// <summary>The simulated engine's flags for <paramref name="layout"/> under <paramref name="engine"/>'s settings.</summary>
+    public static EngineOptions Options(Layout layout, EngineSettings engine)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(engine);
+        return new EngineOptions
+        {
+            TensorParallel = layout.TensorParallel,
+            PipelineParallel = layout.PipelineParallel,
+            MaxModelLen = engine.MaxModelLen,
+            MaxNumSeqs = engine.MaxNumSeqs,
+            GpuMemoryUtilization = engine.GpuMemoryUtilization,
+            KvCacheDtype = engine.KvCacheDtype,
+        };
     }
 
     private static string Name(SweepSpec sweep, double load) => new LoadPoint(sweep.Kind, load).Name;

@@ -1,11 +1,11 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
+using GpuBench.Controller.Campaigns;
 using GpuBench.Core.Config;
 using GpuBench.Core.Hardware;
 using GpuBench.Core.Metrics;
 using GpuBench.Core.Planning;
-using GpuBench.Simulation.Engine;
 using GpuBench.Simulation.Prediction;
 using GpuBench.Simulation.Profiles;
 using GpuBench.Simulation.Profiles.HuggingFace;
@@ -177,16 +177,7 @@ public sealed class PredictCommand(IAnsiConsole console, GpuCatalog gpus, RunPla
             return 1;
         }
 
-        var options = new EngineOptions
-        {
-            TensorParallel = layout.TensorParallel,
-            PipelineParallel = layout.PipelineParallel,
-            MaxModelLen = settings.MaxModelLen,
-            MaxNumSeqs = settings.MaxNumSeqs,
-            MaxNumBatchedTokens = settings.MaxNumBatchedTokens,
-            GpuMemoryUtilization = settings.GpuMemoryUtilization,
-            KvCacheDtype = settings.KvCacheDtype,
-        };
+        var options = LoadPredictor.Options(layout, engine) with { MaxNumBatchedTokens = settings.MaxNumBatchedTokens };
         var predictor = new Predictor(gpu, model, options, layout.Replicas);
         if (predictor.ReplicaModel.FitError is { } error)
         {

@@ -21,7 +21,8 @@ public sealed record SloSpec
     /// <summary>In (0, 1]: the share of requests that must be good.</summary>
     public double Attainment { get; init; } = DefaultAttainment;
 
-    /// <summary>The per-request bounds, in the form the metrics calculator applies them.</summary>
+    /// <summary>The per-request bounds, in the form the metrics calculator applies them (not written: the bounds above are).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public GoodputSlo Bounds => new(TtftMs, TpotMs, E2elMs);
 
     /// <summary>Whether a point whose share of good requests is <paramref name="attainment"/> and that had <paramref name="failed"/> failures meets the SLO: runs with failures never do.</summary>

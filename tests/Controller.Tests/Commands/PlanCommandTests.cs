@@ -12,14 +12,18 @@ public class PlanCommandTests
         var result = GpuBenchApp.Run("plan", "--config", Path.Combine(Fixtures.RepositoryRoot, "config.yml"));
 
         Assert.Equal(0, result.ExitCode);
-        var rows = result.Lines().Where(l => l.StartsWith("│ sim-", StringComparison.Ordinal))
-            .Select(l => string.Join(" ; ", l.Split('│', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        var cells = result.Lines().Where(l => l.StartsWith("│ sim-", StringComparison.Ordinal))
+            .Select(l => l.Split('│', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .ToArray();
+        var rows = cells.Select(c => string.Join(" ; ", c[..6])).ToArray();
         Assert.Equal(
             [
                 "sim-rtx4090 ; qwen3-coder-30b ; smoke ; 4 × 1 ; 0|1|2|3 ; $1.56",
+                "sim-rtx4090 ; qwen3-coder-30b ; chat-slo ; 4 × 1 ; 0|1|2|3 ; $1.56",
                 "sim-rtx4090 ; llama-3.3-70b ; smoke ; 2 × pp2 ; 0,1|2,3 ; $1.56",
+                "sim-rtx4090 ; llama-3.3-70b ; chat-slo ; 2 × pp2 ; 0,1|2,3 ; $1.56",
                 "sim-rtx4090 ; glm-4.5-air ; smoke ; 1 × pp4 ; 0,1,2,3 ; $1.56",
+                "sim-rtx4090 ; glm-4.5-air ; chat-slo ; 1 × pp4 ; 0,1,2,3 ; $1.56",
                 "sim-rtx5090 ; qwen3-coder-30b ; smoke ; 4 × 1 ; 0|1|2|3 ; $2.60",
                 "sim-rtx5090 ; qwen3-coder-30b ; chat ; 4 × 1 ; 0|1|2|3 ; $2.60",
                 "sim-rtx5090 ; llama-3.3-70b ; smoke ; 2 × pp2 ; 0,1|2,3 ; $2.60",
@@ -27,11 +31,16 @@ public class PlanCommandTests
                 "sim-rtx5090 ; glm-4.5-air ; smoke ; 1 × pp4 ; 0,1,2,3 ; $2.60",
                 "sim-rtx5090 ; glm-4.5-air ; chat ; 1 × pp4 ; 0,1,2,3 ; $2.60",
                 "sim-pro6000 ; qwen3-coder-30b ; smoke ; 1 × 1 ; 0 ; $1.29",
+                "sim-pro6000 ; qwen3-coder-30b ; chat-slo ; 1 × 1 ; 0 ; $1.29",
                 "sim-pro6000 ; llama-3.3-70b ; smoke ; 1 × 1 ; 0 ; $1.29",
+                "sim-pro6000 ; llama-3.3-70b ; chat-slo ; 1 × 1 ; 0 ; $1.29",
                 "sim-pro6000 ; glm-4.5-air ; smoke ; 1 × 1 ; 0 ; $1.29",
+                "sim-pro6000 ; glm-4.5-air ; chat-slo ; 1 × 1 ; 0 ; $1.29",
             ],
             rows);
-        Assert.EndsWith("12 runs planned, 0 not planned.", result.Output.Trim());
+        Assert.All(cells, c => Assert.Matches(c[2] switch { "smoke" => "^c16$", "chat" => "^c10$", _ => "^search c8…c32 from c[0-9]+$" }, c[6]));
+        Assert.All(cells, c => Assert.Matches(c[2] == "chat" ? "^unknown$" : "^([0-9]+ min )?[0-9]+ s$", c[7]));
+        Assert.EndsWith("18 runs planned, 0 not planned.", result.Output.Trim());
     }
 
     [Fact]
