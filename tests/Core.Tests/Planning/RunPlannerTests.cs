@@ -151,11 +151,15 @@ public class RunPlannerTests
         Assert.Empty(plan.Unplanned);
         Assert.Equal(
             [
-                "sim-rtx4090/qwen3-coder-30b/smoke 4 × 1", "sim-rtx4090/llama-3.3-70b/smoke 2 × pp2", "sim-rtx4090/glm-4.5-air/smoke 1 × pp4",
+                "sim-rtx4090/qwen3-coder-30b/smoke 4 × 1", "sim-rtx4090/qwen3-coder-30b/chat-slo 4 × 1",
+                "sim-rtx4090/llama-3.3-70b/smoke 2 × pp2", "sim-rtx4090/llama-3.3-70b/chat-slo 2 × pp2",
+                "sim-rtx4090/glm-4.5-air/smoke 1 × pp4", "sim-rtx4090/glm-4.5-air/chat-slo 1 × pp4",
                 "sim-rtx5090/qwen3-coder-30b/smoke 4 × 1", "sim-rtx5090/qwen3-coder-30b/chat 4 × 1",
                 "sim-rtx5090/llama-3.3-70b/smoke 2 × pp2", "sim-rtx5090/llama-3.3-70b/chat 2 × pp2",
                 "sim-rtx5090/glm-4.5-air/smoke 1 × pp4", "sim-rtx5090/glm-4.5-air/chat 1 × pp4",
-                "sim-pro6000/qwen3-coder-30b/smoke 1 × 1", "sim-pro6000/llama-3.3-70b/smoke 1 × 1", "sim-pro6000/glm-4.5-air/smoke 1 × 1",
+                "sim-pro6000/qwen3-coder-30b/smoke 1 × 1", "sim-pro6000/qwen3-coder-30b/chat-slo 1 × 1",
+                "sim-pro6000/llama-3.3-70b/smoke 1 × 1", "sim-pro6000/llama-3.3-70b/chat-slo 1 × 1",
+                "sim-pro6000/glm-4.5-air/smoke 1 × 1", "sim-pro6000/glm-4.5-air/chat-slo 1 × 1",
             ],
             plan.Runs.Select(r => $"{r.RelativePath} {r.Layout}"));
     }
