@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using GpuBench.Simulation.Engine;
@@ -137,11 +138,11 @@ public static class CompletionsApi
 
             await body.FlushAsync(cancellationToken);
             var now = services.Engine.Now;
-            foreach (var due in dueTimes)
+            services.Emission.Record(now, CollectionsMarshal.AsSpan(dueTimes));
+            if (scheduled is not null && written is not null)
             {
-                services.Emission.Record(now - due);
-                scheduled?.Add(due);
-                written?.Add(now);
+                scheduled.AddRange(dueTimes);
+                written.AddRange(Enumerable.Repeat(now, dueTimes.Count));
             }
         }
 
