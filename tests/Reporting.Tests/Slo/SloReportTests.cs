@@ -189,9 +189,12 @@ public sealed class SloReportTests : IDisposable
     /// box-a (2× rtx4090, 3 repeats) meets the SLO up to c8; box-b (1× h100, one run a point, a search) up to c32, its
     /// c32 run lasting <paramref name="boxBDurationAtC32"/> s; box-c (1× l40s) at no load.
     /// </summary>
-    private async Task WriteCampaignAsync(double boxBDurationAtC32)
+    private Task WriteCampaignAsync(double boxBDurationAtC32) => WriteCampaignAsync(Path.Combine(_root.FullName, "results"), boxBDurationAtC32);
+
+    /// <summary>The sweep campaign of these tests under <paramref name="resultsFolder"/>.</summary>
+    internal static async Task WriteCampaignAsync(string resultsFolder, double boxBDurationAtC32)
     {
-        var results = new SloResults(Path.Combine(_root.FullName, "results"));
+        var results = new SloResults(resultsFolder);
         Directory.CreateDirectory(results.Root);
         TelemetrySummary[] power =
         [
