@@ -118,10 +118,14 @@ public static class SloSection
         var margin = $"{Named(second)} at {second.AtSlo!.Load} costs {Percent(comparison.Margin)} more ({Cost(second)})";
         return cheapest.Verdict == Verdict.Winner
             ? $"{Named(first)} at {first.AtSlo!.Load}: {Cost(first)} per million output tokens. {margin}; the {Percent(level)} intervals do not overlap."
-            : $"{string.Join(" and ", cheapest.Leaders.Select(c => $"{Named(c)} at {c.AtSlo!.Load} ({Cost(c)})"))} per million output tokens. "
+            : $"{Enumerate([.. cheapest.Leaders.Select(c => $"{Named(c)} at {c.AtSlo!.Load} ({Cost(c)})")])} per million output tokens. "
               + $"{margin}, but the {Percent(level)} intervals overlap{(first.UsdPerMtokOutput!.Interval is null || second.UsdPerMtokOutput!.Interval is null ? " or are unknown" : "")}: "
               + "the runs cannot tell them apart.";
     }
+
+    /// <summary>"A and B", "A, B and C".</summary>
+    private static string Enumerate(IReadOnlyList<string> items) =>
+        items.Count < 2 ? string.Concat(items) : $"{string.Join(", ", items.Take(items.Count - 1))} and {items[^1]}";
 
     private static IReadOnlyList<string> ConfigurationCells(SloConfiguration c) =>
     [
