@@ -1,5 +1,4 @@
 using System.Text.Json;
-using GpuBench.Core.Metrics;
 using GpuBench.Core.Results;
 using GpuBench.Reporting.Pricing;
 using GpuBench.Reporting.Runs;
@@ -101,7 +100,7 @@ public static class SloAnalyzer
             };
         }
 
-        var requests = await ReadRequestsAsync(run.RequestsPath, cancellationToken).ConfigureAwait(false);
+        var requests = await RequestRecords.ReadAsync(run.RequestsPath, cancellationToken).ConfigureAwait(false);
         var duration = run.Metrics.DurationS;
         var bounds = configuration.Slo.Bounds;
         return configuration with
@@ -110,12 +109,6 @@ public static class SloAnalyzer
             OutputTokensPerS = bootstrap.OverRequests(requests, s => s.Sum(r => r.Success ? (double)r.OutputTokens : 0) / duration),
             TotalTokensPerS = bootstrap.OverRequests(requests, s => s.Sum(r => r.Success ? (double)r.PromptTokens + r.OutputTokens : 0) / duration),
         };
-    }
-
-    private static async Task<List<RequestRecord>> ReadRequestsAsync(string path, CancellationToken cancellationToken)
-    {
-        using var reader = new StringReader(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false));
-        return [.. ResultJson.ReadLines(reader)];
     }
 
     /// <summary>
