@@ -6,6 +6,8 @@ using GpuBench.Reporting.Pricing;
 using GpuBench.Reporting.Rendering;
 using GpuBench.Reporting.Results;
 using GpuBench.Reporting.Runs;
+using GpuBench.Reporting.Slo;
+using GpuBench.Reporting.Statistics;
 
 namespace GpuBench.Reporting;
 
@@ -19,6 +21,9 @@ public sealed record ReportRequest(string ResultsDirectory, string OutputDirecto
     public PriceTable PriceOverrides { get; init; } = PriceTable.Empty;
 
     public RunPlan? Plan { get; init; }
+
+    /// <summary>The confidence level of the intervals of the SLO figures, in (0, 1).</summary>
+    public double ConfidenceLevel { get; init; } = Bootstrap.DefaultLevel;
 }
 
 /// <summary>The files a report wrote, and what it said.</summary>
@@ -29,7 +34,14 @@ public sealed record ReportOutput(
     IReadOnlyList<string> ChartPaths,
     ComparisonReport Report,
     IReadOnlyList<string> Notes,
-    IReadOnlyList<SkippedFile> Skipped);
+    IReadOnlyList<SkippedFile> Skipped)
+{
+    /// <summary>slo.csv; null when no workload had an SLO.</summary>
+    public string? SloCsvPath { get; init; }
+
+    /// <summary>The workloads with an SLO, and what the report said of them.</summary>
+    public SloReport Slo { get; init; } = SloReport.None;
+}
 
 /// <summary>Reads a results folder and writes report.md (with charts/), report.html and summary.csv.</summary>
 public static class ReportGenerator
@@ -55,12 +67,17 @@ public static class ReportGenerator
         var prices = request.Prices.With(recorded).With(request.PriceOverrides.Prices);
         var report = ReportAnalyzer.Analyze(runs, prices);
         var charts = new Dictionary<string, ModelCharts>(StringComparer.Ordinal);
-        foreach (var model in report.Models)
+        foreach (var model in report.AtOneLoad().Models)
         {
             charts[model.Model] = await ChartsForAsync(model, cancellationToken).ConfigureAwait(false);
         }
 
-        var document = ReportComposer.Compose(report, charts, skipped, request.ResultsDirectory);
+        var sloWorkloads = await SloAnalyzer.AnalyzeAsync(runs, prices, new Bootstrap(request.ConfidenceLevel), cancellationToken).ConfigureAwait(false);
+        var slo = new SloReport(
+            sloWorkloads,
+            sloWorkloads.ToDictionary(w => w.Workload, w => SloCharts.For(w, SloChartPrefix + Slug(w.Workload)), StringComparer.Ordinal),
+            request.ConfidenceLevel);
+        var document = ReportComposer.Compose(report, charts, slo, skipped, request.ResultsDirectory);
         var output = request.OutputDirectory;
         var chartDirectory = Path.Combine(output, MarkdownWriter.ChartFolder);
         // Charts of an earlier report in the same folder would otherwise linger beside the new ones; only those it
@@ -80,7 +97,7 @@ public static class ReportGenerator
         Directory.CreateDirectory(chartDirectory);
 
         var chartPaths = new List<string>();
-        foreach (var chart in charts.Values.SelectMany(c => c.Charts))
+        foreach (var chart in charts.Values.SelectMany(c => c.Charts).Concat(slo.Charts.Values.SelectMany(c => c)))
         {
             var path = Path.Combine(chartDirectory, chart.FileName);
             await File.WriteAllBytesAsync(path, chart.Png, cancellationToken).ConfigureAwait(false);
@@ -97,9 +114,27 @@ public static class ReportGenerator
         await File.WriteAllTextAsync(htmlPath, HtmlWriter.Write(document), utf8, cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(csvPath, SummaryCsv.Write(report, request.ResultsDirectory), utf8, cancellationToken).ConfigureAwait(false);
 
+        // slo.csv is this report's file by its name: one left by an earlier report of runs with an SLO would describe runs no longer there.
+        var sloCsvPath = Path.Combine(output, SloCsv.File);
+        if (sloWorkloads.Count > 0)
+        {
+            await File.WriteAllTextAsync(sloCsvPath, SloCsv.Write(sloWorkloads), utf8, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            File.Delete(sloCsvPath);
+        }
+
         var notes = charts.Values.Select(c => c.Note).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        return new ReportOutput(markdownPath, htmlPath, csvPath, chartPaths, report, notes, skipped);
+        return new ReportOutput(markdownPath, htmlPath, csvPath, chartPaths, report, notes, skipped)
+        {
+            SloCsvPath = sloWorkloads.Count > 0 ? sloCsvPath : null,
+            Slo = slo,
+        };
     }
+
+    /// <summary>The start of the ids (and file names) of a workload's SLO charts: slo-chat-ttft.png.</summary>
+    public const string SloChartPrefix = "slo-";
 
     /// <summary>The charts a report wrote into charts/, one file name a line: the next report deletes only these.</summary>
     public const string ChartManifest = ".gpubench-charts";

@@ -5,14 +5,15 @@ using GpuBench.Core.Planning;
 using GpuBench.Reporting;
 using GpuBench.Reporting.Pricing;
 using GpuBench.Reporting.Rendering;
+using GpuBench.Reporting.Statistics;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace GpuBench.Controller.Commands;
 
 /// <summary>
-/// <c>gpubench report</c>: turns a results folder (GpuBench's, the article's, or both) into report.md, report.html and
-/// summary.csv. A run is priced as it recorded, else by config.yml; --price overrides a GPU type without re-running.
+/// <c>gpubench report</c>: turns a results folder (GpuBench's, the article's, or both) into report.md, report.html,
+/// summary.csv and, for workloads with an SLO, slo.csv. A run is priced as it recorded, else by config.yml; --price overrides a GPU type without re-running.
 /// </summary>
 public sealed class ReportCommand(IAnsiConsole console, RunPlanner planner) : AsyncCommand<ReportCommand.Settings>
 {
@@ -34,8 +35,17 @@ public sealed class ReportCommand(IAnsiConsole console, RunPlanner planner) : As
         [Description("Overrides one GPU type's $ per GPU-hour, e.g. --price rtx4090=0.45. Repeatable.")]
         public string[] Prices { get; init; } = [];
 
+        [CommandOption("--confidence <LEVEL>")]
+        [Description("Confidence level of the intervals of the SLO figures, in (0, 1). Default: 0.95.")]
+        public double Confidence { get; init; } = Bootstrap.DefaultLevel;
+
         public override ValidationResult Validate()
         {
+            if (!(Confidence is > 0 and < 1))
+            {
+                return ValidationResult.Error($"--confidence {Confidence.ToString(System.Globalization.CultureInfo.InvariantCulture)}: give a level between 0 and 1, e.g. --confidence 0.9.");
+            }
+
             foreach (var price in Prices)
             {
                 try
@@ -75,6 +85,7 @@ public sealed class ReportCommand(IAnsiConsole console, RunPlanner planner) : As
         {
             PriceOverrides = new PriceTable(settings.Prices.Select(PriceTable.ParseOverride)),
             Plan = config is null ? null : planner.Plan(config),
+            ConfidenceLevel = settings.Confidence,
         };
 
         ReportOutput output;
@@ -94,7 +105,13 @@ public sealed class ReportCommand(IAnsiConsole console, RunPlanner planner) : As
 
     private void Summarize(ReportOutput output)
     {
-        foreach (var model in output.Report.Models)
+        foreach (var workload in output.Slo.Workloads)
+        {
+            console.MarkupLineInterpolated($"[bold]{workload.Workload}[/] ({SloSection.Describe(workload.Slo)}): {workload.Configurations.Count} configurations");
+            console.MarkupLineInterpolated($"  {SloSection.VerdictLead(workload)} {SloSection.VerdictText(workload, output.Slo.Level)}");
+        }
+
+        foreach (var model in output.Report.AtOneLoad().Models)
         {
             console.MarkupLineInterpolated($"[bold]{model.Model}[/]: {model.Rows.Count} configurations");
             if (model.ThroughputWinner is { } fastest)
@@ -123,7 +140,8 @@ public sealed class ReportCommand(IAnsiConsole console, RunPlanner planner) : As
             console.MarkupLineInterpolated($"[yellow]note:[/] tokens/s over the run {note}");
         }
 
-        console.MarkupLineInterpolated($"Wrote {output.MarkdownPath}, {output.HtmlPath}, {output.CsvPath} and {output.ChartPaths.Count} charts.");
+        var slo = output.SloCsvPath is { } sloCsv ? $", {sloCsv}" : "";
+        console.MarkupLineInterpolated($"Wrote {output.MarkdownPath}, {output.HtmlPath}, {output.CsvPath}{slo} and {output.ChartPaths.Count} charts.");
     }
 }
 

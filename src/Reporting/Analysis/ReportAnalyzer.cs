@@ -24,6 +24,9 @@ public static class ReportAnalyzer
             .ThenByDescending(r => r.Layout.Replicas)
             .ThenBy(r => r.Layout.TensorParallel)
             .ThenByDescending(r => r.Workload.MaxConcurrency)
+            .ThenBy(r => r.Workload.Name, StringComparer.Ordinal)
+            .ThenBy(r => r.SweepPoint?.Value)
+            .ThenBy(r => r.Repeat)
             .ThenBy(r => r.SourcePath, StringComparer.Ordinal)
             .ToList();
         var labels = Labels(ordered);
@@ -55,15 +58,17 @@ public static class ReportAnalyzer
             : run.Metrics.TotalTokensPerS / run.GpuCount / baseline.Metrics.TotalTokensPerS;
     }
 
-    /// <summary>"4× rtx4090 · 4 × 1", with the concurrency, then a counter, added only where that alone is ambiguous.</summary>
+    /// <summary>"4× rtx4090 · 4 × 1", with the load (c400, r2.5), then the workload, then the repeat, added only where that alone is ambiguous.</summary>
     private static List<string> Labels(List<BenchmarkRun> runs)
     {
         var labels = runs.Select(r => $"{r.GpuCount}× {r.GpuType} · {r.Layout}").ToList();
-        labels = Disambiguate(labels, runs, r => $" · c{r.Workload.MaxConcurrency}");
-        return Disambiguate(labels, runs, r => $" · {r.Workload.Name}");
+        labels = Disambiguate(labels, runs, r => $" · {r.SweepPoint ?? r.Workload.Load}");
+        labels = Disambiguate(labels, runs, r => $" · {r.Workload.Name}");
+        return Disambiguate(labels, runs, r => $" · repeat {r.Repeat}");
     }
 
-    private static List<string> Disambiguate(List<string> labels, List<BenchmarkRun> runs, Func<BenchmarkRun, string> suffix)
+    /// <summary>Adds <paramref name="suffix"/> to every label that more than one run has.</summary>
+    public static List<string> Disambiguate(List<string> labels, List<BenchmarkRun> runs, Func<BenchmarkRun, string> suffix)
     {
         var counts = labels.CountBy(l => l).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         return labels.Select((l, i) => counts[l] > 1 ? l + suffix(runs[i]) : l).ToList();

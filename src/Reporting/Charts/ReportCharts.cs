@@ -12,7 +12,7 @@ namespace GpuBench.Reporting.Charts;
 public static class ReportCharts
 {
     private const int Width = 960;
-    private const string FontName = "DejaVu Sans";
+    internal const string FontName = "DejaVu Sans";
 
     private static readonly Color Total = Color.FromHex("#1f77b4");
     private static readonly Color Output = Color.FromHex("#ff7f0e");
@@ -173,7 +173,7 @@ public static class ReportCharts
         return Render(id, title, alt, plot, 420);
     }
 
-    private static Plot NewPlot(string title)
+    internal static Plot NewPlot(string title)
     {
         var plot = new Plot();
         plot.Font.Set(FontName);
@@ -181,11 +181,11 @@ public static class ReportCharts
         return plot;
     }
 
-    private static Chart Render(string id, string title, string alt, Plot plot, int height)
+    internal static Chart Render(string id, string title, string alt, Plot plot, int height)
     {
         var png = plot.GetImageBytes(Width, height, ImageFormat.Png);
         return new Chart(id, OneLine(title), alt, png, Width, height);
     }
 
-    private static string OneLine(string text) => text.Replace("\n", " — ", StringComparison.Ordinal);
+    internal static string OneLine(string text) => text.Replace("\n", " — ", StringComparison.Ordinal);
 }

@@ -2,6 +2,7 @@ using GpuBench.Reporting.Analysis;
 using GpuBench.Reporting.Charts;
 using GpuBench.Reporting.Results;
 using GpuBench.Reporting.Runs;
+using GpuBench.Reporting.Slo;
 
 namespace GpuBench.Reporting.Rendering;
 
@@ -17,12 +18,16 @@ public static class ReportComposer
 
     private static readonly HashSet<int> NumericConfigurationColumns = [1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
 
+    /// <summary>The report; <paramref name="slo"/>'s workloads get the "Cheapest at SLO" section, the other runs today's tables.</summary>
     public static ReportDocument Compose(
         ComparisonReport report,
         IReadOnlyDictionary<string, ModelCharts> charts,
+        SloReport slo,
         IReadOnlyList<SkippedFile> skipped,
         string source)
     {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(slo);
         var blocks = new List<ReportBlock>
         {
             new Paragraph($"{report.Rows.Count()} runs of {report.Models.Count} models, read from {source}."),
@@ -41,7 +46,8 @@ public static class ReportComposer
             blocks.Add(new BulletList(workloads));
         }
 
-        foreach (var model in report.Models)
+        blocks.AddRange(SloSection.Blocks(slo.Workloads, slo.Charts, slo.Level));
+        foreach (var model in report.AtOneLoad().Models)
         {
             blocks.AddRange(ModelSection(model, charts.TryGetValue(model.Model, out var c) ? c : ModelCharts.None));
         }

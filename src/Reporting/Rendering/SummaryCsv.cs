@@ -1,13 +1,13 @@
-using System.Globalization;
 using System.Text;
 using GpuBench.Reporting.Analysis;
+using static GpuBench.Reporting.Rendering.CsvCells;
 
 namespace GpuBench.Reporting.Rendering;
 
 /// <summary>
 /// One line per configuration, for spreadsheets and scripts. Column names follow the seed results' CSV where they
-/// overlap; a missing price leaves its cells empty (never 0), <c>status</c> carries the invalid/simulated marks and
-/// <c>sweep_point</c> the load point (c32, r2.5) of a sweep's run, empty for others.
+/// overlap; a missing price leaves its cells empty (never 0), <c>sweep_point</c>, last so that scripts reading
+/// earlier columns by position still work, names a sweep's load point (c32, r2.5; empty outside a sweep) and <c>status</c> carries the invalid/simulated marks.
 /// </summary>
 public static class SummaryCsv
 {
@@ -22,7 +22,7 @@ public static class SummaryCsv
     public static string Write(ComparisonReport report, string sourceRoot)
     {
         var csv = new StringBuilder();
-        csv.AppendJoin(',', Columns).Append('\n');
+        CsvCells.AppendRow(csv, Columns);
         foreach (var row in report.Rows)
         {
             var run = row.Run;
@@ -35,19 +35,11 @@ public static class SummaryCsv
                 Fixed(m.OutputTokensPerS, 2), Fixed(m.TotalTokensPerS, 2), Fixed(row.UsdPerGpuHour, 4), Fixed(row.UsdPerHour, 4),
                 Fixed(row.UsdPerMtokTotal, 4), Fixed(row.UsdPerMtokOutput, 4), Fixed(m.Ttft.MedianMs, 2), Fixed(m.Ttft.P99Ms, 2),
                 Fixed(m.Tpot.MedianMs, 2), Fixed(m.Tpot.P99Ms, 2), Fixed(row.ScalingEfficiency, 3), run.Status,
-                Path.GetRelativePath(sourceRoot, run.SourcePath).Replace('\\', '/'), run.SweepPoint ?? "",
+                Path.GetRelativePath(sourceRoot, run.SourcePath).Replace('\\', '/'), run.SweepPoint?.Name ?? "",
             ];
-            csv.AppendJoin(',', cells.Select(Quote)).Append('\n');
+            CsvCells.AppendRow(csv, cells);
         }
 
         return csv.ToString();
     }
-
-    private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static string Fixed(double? value, int decimals) =>
-        value is { } v ? v.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : "";
-
-    private static string Quote(string cell) =>
-        cell.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
 }

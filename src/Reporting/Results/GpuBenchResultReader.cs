@@ -51,18 +51,37 @@ public static class GpuBenchResultReader
             GpuCount = layout.TotalGpus,
             Layout = layout,
             Workload = record.WorkloadParameters is { } workload ? Workload(workload) : WorkloadOfFormat1(stored, record.Workload),
+            Slo = record.WorkloadParameters?.Slo,
+            SweepPoint = record.SweepPoint is { } point ? LoadPoint.Parse(point) ?? throw new FormatException(
+                $"{stored.Marker}: the run record's sweep_point '{point}' is not a load point (c<N> or r<RATE>).") : null,
+            Repeat = record.Repeat ?? 1,
+            GpuPowerW = GpuPower(record),
             Metrics = ServingResult.From(stored.Metrics),
             Dataset = stored.Metrics.GpuBench?.Dataset,
             PrefixCache = stored.Metrics.GpuBench?.PrefixCache,
             Hardware = Hardware(stored, record),
             RecordedUsdPerGpuHour = (double?)record.PricePerGpuHour,
             Simulated = record.Simulated,
-            SweepPoint = record.SweepPoint,
-            Repeat = record.Repeat,
             SourcePath = stored.Marker,
             RequestsPath = stored.RequestsPath,
         };
     }
+
+    /// <summary>
+    /// The mean power of each GPU the layout used (telemetry "gpu.power" of source gpu&lt;id&gt;), added up; null unless
+    /// every one of them was sampled. The agent samples every GPU of the box, so GPUs the layout left idle are not counted.
+    /// </summary>
+    private static double? GpuPower(RunRecord record)
+    {
+        var watts = record.GpuIds.SelectMany(ids => ids).Distinct()
+            .Select(id => record.GpuTelemetry.FirstOrDefault(t =>
+                t.Name == PowerTelemetry && t.Samples > 0 && t.Source == $"gpu{id.ToString(System.Globalization.CultureInfo.InvariantCulture)}"))
+            .ToList();
+        return watts.Count > 0 && watts.All(w => w is not null) ? watts.Sum(w => w!.Mean) : null;
+    }
+
+    /// <summary>The GPU telemetry series of board power, in W.</summary>
+    public const string PowerTelemetry = "gpu.power";
 
     /// <summary>Format 1 recorded the workload's name only; its parameters are in the slice, as the run was given them.</summary>
     private static RunWorkload WorkloadOfFormat1(StoredRun stored, string name) =>
@@ -127,7 +146,10 @@ public static class GpuBenchResultReader
         }
     }
 
-    private static RunWorkload Workload(WorkloadSpec w) => new(w.Name, w.InputLen, w.OutputLen, w.NumPrompts, w.MaxConcurrency ?? 0);
+    private static RunWorkload Workload(WorkloadSpec w) => new(w.Name, w.InputLen, w.OutputLen, w.NumPrompts, w.MaxConcurrency ?? 0)
+    {
+        RequestRate = double.IsFinite(w.RequestRate) ? w.RequestRate : null,
+    };
 
     /// <summary>Without a recorded workload, it is what the figures show: prompts sent, mean lengths, the concurrency limit.</summary>
     private static RunWorkload MeasuredWorkload(StoredRun stored, string name)

@@ -1,3 +1,4 @@
+using GpuBench.Core.Config;
 using GpuBench.Core.Planning;
 
 namespace GpuBench.Reporting.Runs;
@@ -23,6 +24,21 @@ public sealed record BenchmarkRun
 
     public required RunWorkload Workload { get; init; }
 
+    /// <summary>The latency targets the workload's load points are judged by; null for a workload without an SLO.</summary>
+    public SloSpec? Slo { get; init; }
+
+    /// <summary>The sweep's load point the run measured (its record's <c>sweep_point</c>); null outside a sweep.</summary>
+    public LoadPoint? SweepPoint { get; init; }
+
+    /// <summary>Which repeat of its load point the run is, from 1.</summary>
+    public int Repeat { get; init; } = 1;
+
+    /// <summary>
+    /// The mean power the layout's GPUs drew during the run, added up over those GPUs (W), from the sampled GPU
+    /// telemetry; null when a GPU of the layout had no power samples.
+    /// </summary>
+    public double? GpuPowerW { get; init; }
+
     /// <summary>The dataset the load generator recorded (name, file sha256, flags, sampled lengths); null in older files.</summary>
     public Core.Metrics.DatasetSummary? Dataset { get; init; }
 
@@ -38,12 +54,6 @@ public sealed record BenchmarkRun
 
     /// <summary>True when the engine was GpuBench's simulator rather than a real vLLM.</summary>
     public bool Simulated { get; init; }
-
-    /// <summary>The sweep's load point the run measured (c32, r2.5), as its record says; null for a run outside a sweep.</summary>
-    public string? SweepPoint { get; init; }
-
-    /// <summary>Which repeat of its point the run is, from 1; null when the workload runs each point once.</summary>
-    public int? Repeat { get; init; }
 
     /// <summary>The file the run was read from.</summary>
     public required string SourcePath { get; init; }
@@ -86,7 +96,14 @@ public sealed record BenchmarkRun
 }
 
 /// <summary>The load a run was driven with.</summary>
-public sealed record RunWorkload(string Name, int InputLen, int OutputLen, int NumPrompts, int MaxConcurrency);
+public sealed record RunWorkload(string Name, int InputLen, int OutputLen, int NumPrompts, int MaxConcurrency)
+{
+    /// <summary>Requests per second; null when they were all sent at once (vLLM's <c>inf</c>) or not recorded.</summary>
+    public double? RequestRate { get; init; }
+
+    /// <summary>The load the run was driven at: its request rate when it had one, else its concurrency limit.</summary>
+    public LoadPoint Load => RequestRate is { } rate ? new LoadPoint(LoadKind.RequestRate, rate) : new LoadPoint(LoadKind.MaxConcurrency, MaxConcurrency);
+}
 
 /// <summary>What the box was: GPU model, driver, CUDA, CPU. Fields are empty when the run did not record them.</summary>
 public sealed record HardwareInfo(string GpuName, string Driver, string Cuda, string Cpu)

@@ -5,12 +5,8 @@ namespace GpuBench.Reporting.Runs;
 /// <summary>Output tokens per second over a run, from its per-request records (requests.jsonl).</summary>
 public static class RequestTimeline
 {
-    public static async Task<IReadOnlyList<double>> ReadAsync(string requestsPath, CancellationToken cancellationToken)
-    {
-        var text = await File.ReadAllTextAsync(requestsPath, cancellationToken).ConfigureAwait(false);
-        using var reader = new StringReader(text);
-        return TokensPerSecond(ResultJson.ReadLines(reader).ToList());
-    }
+    public static async Task<IReadOnlyList<double>> ReadAsync(string requestsPath, CancellationToken cancellationToken) =>
+        TokensPerSecond(await RequestRecords.ReadAsync(requestsPath, cancellationToken).ConfigureAwait(false));
 
     /// <summary>
     /// Buckets every streamed event of every successful request into the second it arrived (counted from the earliest

@@ -13,6 +13,12 @@ public sealed record RunMetrics
 
     public required double TotalTokensPerS { get; init; }
 
+    /// <summary>Requests meeting every SLO bound per second (vLLM's request_goodput); null when the run had no SLO.</summary>
+    public double? GoodputReqS { get; init; }
+
+    /// <summary>The share of all requests, failed ones included, that met every SLO bound; null when the run had no SLO.</summary>
+    public double? SloAttainment { get; init; }
+
     public required LatencySummary Ttft { get; init; }
 
     public required LatencySummary Tpot { get; init; }

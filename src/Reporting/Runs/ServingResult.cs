@@ -15,6 +15,8 @@ public static class ServingResult
         DurationS = metrics.Duration,
         OutputTokensPerS = metrics.OutputThroughput,
         TotalTokensPerS = metrics.TotalTokenThroughput,
+        GoodputReqS = metrics.RequestGoodput,
+        SloAttainment = metrics.SloAttainment,
         Ttft = Summary(metrics.Ttft),
         Tpot = Summary(metrics.Tpot),
         Itl = Summary(metrics.Itl),

@@ -43,6 +43,19 @@ public class ReportCommandTests
         Assert.Contains("--price rtx4090=0.45", result.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1")]
+    [InlineData("95")]
+    public void A_confidence_level_outside_zero_to_one_is_refused_with_an_example(string level)
+    {
+        var result = GpuBenchApp.Run("report", "--results", SeedResults, "--confidence", level, "--out", Path.Combine(AppContext.BaseDirectory, "artifacts", "report-confidence"));
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("--confidence 0.9", result.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(AppContext.BaseDirectory, "artifacts", "report-confidence", "report.md")));
+    }
+
     [Fact]
     public void A_missing_results_folder_names_the_option_to_pass()
     {
