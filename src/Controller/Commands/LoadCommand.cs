@@ -95,6 +95,14 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
         [Description("Send only the valid entries when there are fewer than --num-prompts.")]
         public bool NoOversample { get; init; }
 
+        [CommandOption("--multi-turn")]
+        [Description("sharegpt: replay each conversation turn by turn, every turn carrying the history and the model's own answers; --num-prompts and --max-concurrency count conversations.")]
+        public bool MultiTurn { get; init; }
+
+        [CommandOption("--think-time <SECONDS>")]
+        [Description("--multi-turn: seconds between an answer and the conversation's next turn. Default: 0.")]
+        public double ThinkTime { get; init; }
+
         [CommandOption("--random-input-len <TOKENS>")]
         public int RandomInputLen { get; init; } = 1024;
 
@@ -274,6 +282,8 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
                     TraceTimeScale = TraceTimeScale,
                     DisableShuffle = DisableShuffle,
                     NoOversample = NoOversample,
+                    MultiTurn = MultiTurn,
+                    ThinkTime = ThinkTime,
                 },
                 RandomInputLen = RandomInputLen,
                 RandomOutputLen = RandomOutputLen,
@@ -380,7 +390,8 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
         console.WriteLine("--------------- GpuBench (not vLLM) ---------------");
         if (ours.Dataset is { } dataset)
         {
-            console.WriteLine($"Dataset: {dataset.Name}{(dataset.File is { } file ? $" ({file}, sha256 {dataset.Sha256?[..12]}…)" : "")}, {dataset.Requests} requests");
+            console.WriteLine($"Dataset: {dataset.Name}{(dataset.File is { } file ? $" ({file}, sha256 {dataset.Sha256?[..12]}…)" : "")}, {dataset.Requests} requests" +
+                (dataset.Conversations is { } conversations ? $" in {conversations} conversations" : ""));
             console.WriteLine($"Input tokens: median {dataset.InputLens.Median:0}, p90 {dataset.InputLens.Percentiles["90"]:0}, max {dataset.InputLens.Max}; " +
                 $"output tokens: median {dataset.OutputLens.Median:0}, p90 {dataset.OutputLens.Percentiles["90"]:0}, max {dataset.OutputLens.Max}");
         }
@@ -402,6 +413,12 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
         if (ours.PrefixCache is { } cache)
         {
             console.WriteLine($"Prefix cache hit rate: {cache.HitRate * 100:0.0}% ({cache.Hits:N0} of {cache.Queries:N0} prompt tokens)");
+        }
+
+        foreach (var turn in ours.Turns ?? [])
+        {
+            console.WriteLine($"Turn {turn.Turn}: {turn.Completed}/{turn.Requests} completed, mean input {turn.MeanInputTokens:0} tokens, " +
+                $"TTFT (ms) median {turn.Ttft.Median:0.00}, TPOT (ms) median {turn.Tpot.Median:0.00}, E2EL (ms) median {turn.E2el.Median:0.00}");
         }
 
         foreach (var (kind, count) in ours.Failures)
