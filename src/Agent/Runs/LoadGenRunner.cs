@@ -96,6 +96,8 @@ public sealed class LoadGenRunner(LoadGenTelemetry telemetry, IOptions<AgentOpti
             TraceTimeScale = d.TraceTimeScale ?? defaults.TraceTimeScale,
             DisableShuffle = d.DisableShuffle,
             NoOversample = d.NoOversample,
+            MultiTurn = d.MultiTurn,
+            ThinkTime = d.ThinkTime ?? defaults.ThinkTime,
         };
     }
 }

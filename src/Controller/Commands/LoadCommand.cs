@@ -23,7 +23,7 @@ namespace GpuBench.Controller.Commands;
 /// </summary>
 public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : DatasetSettings
     {
         [CommandOption("--base-url <URL>")]
         [Description("Server root, e.g. http://127.0.0.1:8000 (not /v1).")]
@@ -40,60 +40,6 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
         [CommandOption("--model <NAME>")]
         [Description("Served model name. Default: the first model of GET /v1/models.")]
         public string? Model { get; init; }
-
-        [CommandOption("--dataset-name <NAME>")]
-        [Description("random (default), sharegpt, custom, sonnet, prefix_repetition, or mooncake (trace replay).")]
-        public string DatasetName { get; init; } = DatasetOptions.Random;
-
-        [CommandOption("--dataset-path <FILE>")]
-        [Description("The dataset file: ShareGPT JSON, custom JSONL, sonnet text, or Mooncake trace JSONL.")]
-        public string? DatasetPath { get; init; }
-
-        [CommandOption("--sharegpt-output-len <TOKENS>")]
-        [Description("Output length of every ShareGPT request instead of its answer's length.")]
-        public int? SharegptOutputLen { get; init; }
-
-        [CommandOption("--custom-output-len <TOKENS>")]
-        [Description("Output tokens per custom prompt (default 256); -1 takes each line's output_tokens.")]
-        public int CustomOutputLen { get; init; } = 256;
-
-        [CommandOption("--custom-skip-chat-template")]
-        [Description("Count and send custom prompts as they are, without the chat template.")]
-        public bool CustomSkipChatTemplate { get; init; }
-
-        [CommandOption("--sonnet-input-len <TOKENS>")]
-        public int SonnetInputLen { get; init; } = 550;
-
-        [CommandOption("--sonnet-output-len <TOKENS>")]
-        public int SonnetOutputLen { get; init; } = 150;
-
-        [CommandOption("--sonnet-prefix-len <TOKENS>")]
-        public int SonnetPrefixLen { get; init; } = 200;
-
-        [CommandOption("--prefix-repetition-prefix-len <TOKENS>")]
-        public int PrefixRepetitionPrefixLen { get; init; } = 256;
-
-        [CommandOption("--prefix-repetition-suffix-len <TOKENS>")]
-        public int PrefixRepetitionSuffixLen { get; init; } = 256;
-
-        [CommandOption("--prefix-repetition-num-prefixes <N>")]
-        [Description("Distinct prefixes; each is shared by num-prompts / N prompts.")]
-        public int PrefixRepetitionNumPrefixes { get; init; } = 10;
-
-        [CommandOption("--prefix-repetition-output-len <TOKENS>")]
-        public int PrefixRepetitionOutputLen { get; init; } = 128;
-
-        [CommandOption("--trace-time-scale <FACTOR>")]
-        [Description("Multiplies a trace's recorded send offsets: 0.5 replays it twice as fast. Default: 1.")]
-        public double TraceTimeScale { get; init; } = 1.0;
-
-        [CommandOption("--disable-shuffle")]
-        [Description("Take sharegpt and custom entries in file order instead of a seeded shuffle.")]
-        public bool DisableShuffle { get; init; }
-
-        [CommandOption("--no-oversample")]
-        [Description("Send only the valid entries when there are fewer than --num-prompts.")]
-        public bool NoOversample { get; init; }
 
         [CommandOption("--random-input-len <TOKENS>")]
         public int RandomInputLen { get; init; } = 1024;
@@ -257,24 +203,7 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
                 Endpoint = Endpoint ?? (backend == LoadGen.Options.Backend.OpenAIChat ? "/v1/chat/completions" : "/v1/completions"),
                 Model = Model,
                 ApiKey = Environment.GetEnvironmentVariable("OPENAI_API_KEY") is { Length: > 0 } key ? key : null,
-                Dataset = new DatasetOptions
-                {
-                    Name = DatasetName,
-                    Path = DatasetPath,
-                    SharegptOutputLen = SharegptOutputLen,
-                    CustomOutputLen = CustomOutputLen,
-                    CustomSkipChatTemplate = CustomSkipChatTemplate,
-                    SonnetInputLen = SonnetInputLen,
-                    SonnetOutputLen = SonnetOutputLen,
-                    SonnetPrefixLen = SonnetPrefixLen,
-                    PrefixRepetitionPrefixLen = PrefixRepetitionPrefixLen,
-                    PrefixRepetitionSuffixLen = PrefixRepetitionSuffixLen,
-                    PrefixRepetitionNumPrefixes = PrefixRepetitionNumPrefixes,
-                    PrefixRepetitionOutputLen = PrefixRepetitionOutputLen,
-                    TraceTimeScale = TraceTimeScale,
-                    DisableShuffle = DisableShuffle,
-                    NoOversample = NoOversample,
-                },
+                Dataset = ToDatasetOptions(),
                 RandomInputLen = RandomInputLen,
                 RandomOutputLen = RandomOutputLen,
                 RandomRangeRatio = RandomRangeRatio,
@@ -378,11 +307,9 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
             string.Join(", ", s.Percentiles.Select(p => $"p{p.Word} {p.Value:0.00}"));
 
         console.WriteLine("--------------- GpuBench (not vLLM) ---------------");
-        if (ours.Dataset is { } dataset)
+        foreach (var line in DatasetLines.Dataset(ours))
         {
-            console.WriteLine($"Dataset: {dataset.Name}{(dataset.File is { } file ? $" ({file}, sha256 {dataset.Sha256?[..12]}…)" : "")}, {dataset.Requests} requests");
-            console.WriteLine($"Input tokens: median {dataset.InputLens.Median:0}, p90 {dataset.InputLens.Percentiles["90"]:0}, max {dataset.InputLens.Max}; " +
-                $"output tokens: median {dataset.OutputLens.Median:0}, p90 {dataset.OutputLens.Percentiles["90"]:0}, max {dataset.OutputLens.Max}");
+            console.WriteLine(line);
         }
 
         console.WriteLine($"Per-token ITL (ms){(ours.ChunkTokensReported ? "" : ", 1 token/chunk assumed")}: {Stat(ours.PerTokenItl)}");
@@ -399,9 +326,9 @@ public sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadCommand
             console.WriteLine($"Client GC during the run: {collections} collections, {ours.ClientGcPauseMs:0.0} ms paused");
         }
 
-        if (ours.PrefixCache is { } cache)
+        foreach (var line in DatasetLines.CacheAndTurns(ours))
         {
-            console.WriteLine($"Prefix cache hit rate: {cache.HitRate * 100:0.0}% ({cache.Hits:N0} of {cache.Queries:N0} prompt tokens)");
+            console.WriteLine(line);
         }
 
         foreach (var (kind, count) in ours.Failures)

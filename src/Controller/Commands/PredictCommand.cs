@@ -6,6 +6,9 @@ using GpuBench.Core.Config;
 using GpuBench.Core.Hardware;
 using GpuBench.Core.Metrics;
 using GpuBench.Core.Planning;
+using GpuBench.LoadGen.Dataset;
+using GpuBench.LoadGen.Options;
+using GpuBench.Simulation.Engine;
 using GpuBench.Simulation.Prediction;
 using GpuBench.Simulation.Profiles;
 using GpuBench.Simulation.Profiles.HuggingFace;
@@ -21,7 +24,8 @@ namespace GpuBench.Controller.Commands;
 /// </summary>
 public sealed class PredictCommand(IAnsiConsole console, GpuCatalog gpus, RunPlanner planner) : AsyncCommand<PredictCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    /// <summary>Dataset flags as <c>gpubench load</c>'s: a dataset other than random predicts its requests' lengths, measured by the simulator's tokenizer.</summary>
+    public sealed class Settings : DatasetSettings
     {
         [CommandOption("--gpu <TYPE>")]
         [Description("GPU type id from gpus.yml: rtx4090, rtx5090, pro6000, l40s, a100, h100, h200.")]
@@ -121,8 +125,8 @@ public sealed class PredictCommand(IAnsiConsole console, GpuCatalog gpus, RunPla
         }
     }
 
-    public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
-        Task.FromResult(settings.Calibration is { } csv ? Calibrate(csv, cancellationToken) : Predict(settings, cancellationToken));
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
+        settings.Calibration is { } csv ? Calibrate(csv, cancellationToken) : await PredictAsync(settings, cancellationToken).ConfigureAwait(false);
 
     private int Calibrate(string csv, CancellationToken cancellationToken)
     {
@@ -133,7 +137,7 @@ public sealed class PredictCommand(IAnsiConsole console, GpuCatalog gpus, RunPla
         return 0;
     }
 
-    private int Predict(Settings settings, CancellationToken cancellationToken)
+    private async Task<int> PredictAsync(Settings settings, CancellationToken cancellationToken)
     {
         if (!gpus.TryGet(settings.Gpu!, out var gpu))
         {
@@ -186,9 +190,22 @@ public sealed class PredictCommand(IAnsiConsole console, GpuCatalog gpus, RunPla
         }
 
         var rate = settings.RequestRate == "inf" ? double.PositiveInfinity : double.Parse(settings.RequestRate, CultureInfo.InvariantCulture);
+        DatasetRequests? dataset;
+        try
+        {
+            dataset = await DatasetRequestsAsync(settings, model, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DatasetFileException or ArgumentException)
+        {
+            console.MarkupLineInterpolated($"[red]gpubench predict:[/] {e.Message}");
+            return 2;
+        }
+
         var stopwatch = Stopwatch.StartNew();
         var prediction = predictor.Run(new PredictionWorkload
         {
+            Requests = dataset?.Requests,
+            ThinkTime = settings.ThinkTime,
             InputLen = settings.InputLen,
             OutputLen = settings.OutputLen,
             RangeRatio = settings.RangeRatio,
@@ -204,12 +221,47 @@ public sealed class PredictCommand(IAnsiConsole console, GpuCatalog gpus, RunPla
             MaxConcurrency = settings.MaxConcurrency,
             RequestRate = rate,
         });
+        metrics = metrics with { GpuBench = metrics.GpuBench is { } ours ? ours with { Dataset = dataset?.Summary } : null };
 
         var replica = predictor.ReplicaModel;
         console.WriteLine($"SIMULATED (not measured): {model.Id} on {settings.GpuCount} × {gpu.Name}, layout {layout}");
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Per replica: KV cache {replica.KvCapacityTokens} tokens, max_num_seqs {replica.Settings.MaxNumSeqs}, max_num_batched_tokens {replica.Settings.MaxNumBatchedTokens}; {prediction.Preemptions} preemptions; predicted in {stopwatch.Elapsed.TotalSeconds:F1} s"));
         console.Write(BenchmarkTextBlock.Format(metrics, settings.PercentileMetrics.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+        foreach (var line in metrics.GpuBench is { } figures ? DatasetLines.Dataset(figures).Concat(DatasetLines.CacheAndTurns(figures)) : [])
+        {
+            console.WriteLine(line);
+        }
+
         return 0;
     }
+
+    /// <summary>A dataset's requests as the load generator would build them, measured by the simulator's tokenizer; null for the random dataset.</summary>
+    private static async Task<DatasetRequests?> DatasetRequestsAsync(Settings settings, ModelProfile model, CancellationToken cancellationToken)
+    {
+        var options = new LoadOptions
+        {
+            BaseUrl = new Uri("http://127.0.0.1/"), // never contacted: the simulator's tokenizer runs in process
+            Dataset = settings.ToDatasetOptions(),
+            NumPrompts = settings.NumPrompts,
+            MaxConcurrency = settings.MaxConcurrency,
+            Seed = settings.Seed,
+        };
+        if (options.Validate() is { Count: > 0 } errors)
+        {
+            throw new ArgumentException(string.Join(Environment.NewLine, errors));
+        }
+
+        if (options.Dataset.Name == DatasetOptions.Random)
+        {
+            return null;
+        }
+
+        var samples = await DatasetSampler.BuildAsync(options, new SimulatorTextTokenizer(model.VocabSize), 1, cancellationToken).ConfigureAwait(false);
+        return new DatasetRequests(
+            [.. samples.Select(s => new PredictionRequest(s.PromptTokens, s.OutputTokens, s.Conversation, s.Turn, s.SendAtS))],
+            DatasetSampler.Summarise(options, samples));
+    }
+
+    private sealed record DatasetRequests(IReadOnlyList<PredictionRequest> Requests, DatasetSummary Summary);
 }

@@ -20,7 +20,7 @@ internal sealed class ConfigReader(ConfigDiagnostics diagnostics, string baseDir
     [
         "name", "path", "sharegpt_output_len", "custom_output_len", "custom_skip_chat_template", "sonnet_input_len", "sonnet_output_len",
         "sonnet_prefix_len", "prefix_repetition_prefix_len", "prefix_repetition_suffix_len", "prefix_repetition_num_prefixes",
-        "prefix_repetition_output_len", "trace_time_scale", "disable_shuffle", "no_oversample",
+        "prefix_repetition_output_len", "trace_time_scale", "disable_shuffle", "no_oversample", "multi_turn", "think_time",
     ];
     private static readonly string[] SloKeys = ["ttft_ms", "tpot_ms", "e2el_ms", "attainment"];
     private static readonly string[] ModelKeys = ["id", "weights_gb", "replicas", "tp", "pp", "revision", "files", "trust_remote_code", "engine"];
@@ -228,6 +228,11 @@ internal sealed class ConfigReader(ConfigDiagnostics diagnostics, string baseDir
         }
 
         var dataset = ReadDataset(map);
+        if (dataset is { MultiTurn: true } && backend != WorkloadBackend.OpenAiChat)
+        {
+            diagnostics.Error(map.Child("dataset"), "multi_turn sends each turn with its history as chat messages: use backend openai-chat");
+        }
+
         var random = dataset is null or { Name: "random" };
         var slo = ReadSlo(map);
         return new WorkloadSpec
@@ -280,9 +285,23 @@ internal sealed class ConfigReader(ConfigDiagnostics diagnostics, string baseDir
             diagnostics.Error(map.Child("custom_output_len"), "expected at least 1, or -1 to take each line's output_tokens");
         }
 
+        var multiTurn = map.Bool("multi_turn") ?? false;
+        if (multiTurn && name != "sharegpt")
+        {
+            diagnostics.Error(map.Child("multi_turn"), $"multi_turn replays ShareGPT conversations turn by turn; dataset '{name}' has no turns (use name: sharegpt)");
+        }
+
+        var thinkTime = map.Number("think_time", NumberRange.NonNegative);
+        if (thinkTime is not null && !multiTurn)
+        {
+            diagnostics.Error(map.Child("think_time"), "think_time is the pause between the turns of a conversation: set multi_turn: true");
+        }
+
         return new DatasetSpec
         {
             Name = name,
+            MultiTurn = multiTurn,
+            ThinkTime = thinkTime,
             Path = path is null ? null : ResolvePath(ExpandHome(path)),
             SharegptOutputLen = map.Int("sharegpt_output_len", 1),
             CustomOutputLen = customOutputLen,

@@ -161,7 +161,16 @@ public static class ConfigWriter
             map.Add("trace_time_scale", Number(scale));
         }
 
-        foreach (var (key, on) in new[] { ("custom_skip_chat_template", d.CustomSkipChatTemplate), ("disable_shuffle", d.DisableShuffle), ("no_oversample", d.NoOversample) })
+        if (d.ThinkTime is { } think)
+        {
+            map.Add("think_time", Number(think));
+        }
+
+        foreach (var (key, on) in new[]
+        {
+            ("custom_skip_chat_template", d.CustomSkipChatTemplate), ("disable_shuffle", d.DisableShuffle), ("no_oversample", d.NoOversample),
+            ("multi_turn", d.MultiTurn),
+        })
         {
             if (on)
             {

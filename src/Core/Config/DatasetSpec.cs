@@ -46,5 +46,11 @@ public sealed record DatasetSpec
 
     public bool NoOversample { get; init; }
 
+    /// <summary>sharegpt: replay each conversation turn by turn, every turn carrying the history and the model's own answers.</summary>
+    public bool MultiTurn { get; init; }
+
+    /// <summary>Multi-turn: seconds between an answer and the conversation's next turn; null for none.</summary>
+    public double? ThinkTime { get; init; }
+
     public bool ReadsFile => FileNames.Contains(Name);
 }

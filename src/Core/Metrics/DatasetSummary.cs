@@ -26,6 +26,11 @@ public sealed record DatasetSummary
     [JsonPropertyName("requests")]
     public int Requests { get; init; }
 
+    /// <summary>Multi-turn runs: the conversations the requests are the turns of; null otherwise.</summary>
+    [JsonPropertyName("conversations")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Conversations { get; init; }
+
     [JsonPropertyName("input_lens")]
     public required LengthStats InputLens { get; init; }
 

@@ -37,6 +37,7 @@ public static class MetricsCalculator
             SendLag = SampleStatistics.SummariseSecondsAsMs([.. requests.Select(r => r.SendLagS)], percentiles),
             Failures = failures.ToDictionary(g => g.Key, g => g.Count()),
             FailureExamples = failures.ToDictionary(g => g.Key, g => g.First().Error ?? g.Key),
+            Turns = TurnMetrics.Of(requests, percentiles),
         };
 
         return new ServingMetrics

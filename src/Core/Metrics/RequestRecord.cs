@@ -12,6 +12,16 @@ public sealed record RequestRecord
     [JsonPropertyName("index")]
     public int Index { get; init; }
 
+    /// <summary>The conversation the request belongs to (multi-turn runs), numbered from 0 in the run; null otherwise.</summary>
+    [JsonPropertyName("conversation")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Conversation { get; init; }
+
+    /// <summary>The request's turn in its conversation, from 0 (multi-turn runs); null otherwise.</summary>
+    [JsonPropertyName("turn")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Turn { get; init; }
+
     /// <summary>Timestamp taken immediately before the POST was sent (after the concurrency slot was acquired).</summary>
     [JsonPropertyName("start_s")]
     public double StartS { get; init; }

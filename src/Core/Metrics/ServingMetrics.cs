@@ -116,6 +116,11 @@ public sealed record GpuBenchMetrics
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public PrefixCacheSummary? PrefixCache { get; init; }
 
+    /// <summary>Multi-turn runs: the figures of each turn index (every conversation's first turn, second turn, ...); null otherwise.</summary>
+    [JsonPropertyName("turns")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<TurnMetrics>? Turns { get; init; }
+
     /// <summary>Failed requests by reason.</summary>
     [JsonPropertyName("failures")]
     public Dictionary<string, int> Failures { get; init; } = [];

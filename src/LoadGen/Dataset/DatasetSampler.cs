@@ -15,6 +15,8 @@ public static class DatasetSampler
         var chat = options.Backend == Backend.OpenAIChat;
         return d.Name switch
         {
+            DatasetOptions.ShareGpt when d.MultiTurn => await ConversationDataset.SampleAsync(d.Path!, tokenizer, options.NumPrompts, d.SharegptOutputLen,
+                options.Seed, d.DisableShuffle, d.NoOversample, parallelism, cancellationToken).ConfigureAwait(false),
             DatasetOptions.ShareGpt => await ShareGptDataset.SampleAsync(d.Path!, tokenizer, options.NumPrompts, d.SharegptOutputLen, options.Seed,
                 d.DisableShuffle, d.NoOversample, parallelism, cancellationToken).ConfigureAwait(false),
             DatasetOptions.Custom => await CustomDataset.SampleAsync(d.Path!, tokenizer, options.NumPrompts, d.CustomOutputLen, d.CustomSkipChatTemplate,
@@ -54,6 +56,7 @@ public static class DatasetSampler
             Sha256 = d.ReadsFile && d.Path is { } path ? Sha256Of(path) : null,
             Flags = flags,
             Requests = samples.Count,
+            Conversations = d.MultiTurn ? samples.Select(s => s.Conversation).Distinct().Count() : null,
             InputLens = LengthStats.Of([.. samples.Select(s => s.PromptTokens)]),
             OutputLens = LengthStats.Of([.. samples.Select(s => s.OutputTokens)]),
         };

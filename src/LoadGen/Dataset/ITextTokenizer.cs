@@ -13,6 +13,9 @@ public interface ITextTokenizer
 
     /// <summary>The tokens of one user message through the model's chat template, with the assistant's turn opened.</summary>
     Task<int[]> TokenizeChatAsync(string userMessage, CancellationToken cancellationToken);
+
+    /// <summary>The length of a conversation through the model's chat template, with the assistant's turn opened.</summary>
+    Task<int> CountChatAsync(IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken);
 }
 
 /// <summary>The server cannot tokenize (no /tokenize or /detokenize); the message says what to do.</summary>

@@ -7,19 +7,24 @@ namespace GpuBench.LoadGen.Dataset;
 /// </summary>
 public static class Oversampling
 {
-    public static List<SampleRequest> Apply(IReadOnlyList<SampleRequest> requests, int numPrompts, int seed, bool noOversample)
+    public static List<SampleRequest> Apply(IReadOnlyList<SampleRequest> requests, int numPrompts, int seed, bool noOversample) =>
+        Choose(requests, numPrompts, seed, noOversample, (chosen, index) => chosen with { Index = index });
+
+    /// <summary>The same rule over any entries (a multi-turn run's conversations); <paramref name="renumber"/> gives a chosen entry its new place.</summary>
+    public static List<T> Choose<T>(IReadOnlyList<T> valid, int numPrompts, int seed, bool noOversample, Func<T, int, T> renumber)
     {
-        ArgumentNullException.ThrowIfNull(requests);
-        var all = requests.ToList();
-        if (noOversample || requests.Count >= numPrompts || requests.Count == 0)
+        ArgumentNullException.ThrowIfNull(valid);
+        ArgumentNullException.ThrowIfNull(renumber);
+        var all = valid.ToList();
+        if (noOversample || valid.Count >= numPrompts || valid.Count == 0)
         {
             return all;
         }
 
         var random = new PythonRandom(seed);
-        for (var i = requests.Count; i < numPrompts; i++)
+        for (var i = valid.Count; i < numPrompts; i++)
         {
-            all.Add(random.Choice(requests) with { Index = i });
+            all.Add(renumber(random.Choice(valid), i));
         }
 
         return all;

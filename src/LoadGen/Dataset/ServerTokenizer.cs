@@ -26,10 +26,16 @@ public sealed class ServerTokenizer(HttpClient http, Uri baseUrl, string model) 
         return (response.Tokens ?? throw new TokenizerUnavailableException($"{Url("tokenize")} answered without a \"tokens\" array.")).Length;
     }
 
-    public async Task<int[]> TokenizeChatAsync(string userMessage, CancellationToken cancellationToken)
+    public Task<int[]> TokenizeChatAsync(string userMessage, CancellationToken cancellationToken) =>
+        TokenizeChatAsync([new ChatMessage(ChatMessage.User, userMessage)], cancellationToken);
+
+    public async Task<int> CountChatAsync(IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken) =>
+        (await TokenizeChatAsync(messages, cancellationToken).ConfigureAwait(false)).Length;
+
+    private async Task<int[]> TokenizeChatAsync(IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken)
     {
         var response = await PostAsync<TokenizeResponse>(
-            "tokenize", new TokenizeChatRequest(model, [new ChatMessage("user", userMessage)], true), cancellationToken).ConfigureAwait(false);
+            "tokenize", new TokenizeChatRequest(model, messages, true), cancellationToken).ConfigureAwait(false);
         return response.Tokens ?? throw new TokenizerUnavailableException($"{Url("tokenize")} answered without a \"tokens\" array.");
     }
 
@@ -114,12 +120,8 @@ public sealed class ServerTokenizer(HttpClient http, Uri baseUrl, string model) 
 
     private sealed record TokenizeChatRequest(
         [property: JsonPropertyName("model")] string Model,
-        [property: JsonPropertyName("messages")] ChatMessage[] Messages,
+        [property: JsonPropertyName("messages")] IReadOnlyList<ChatMessage> Messages,
         [property: JsonPropertyName("add_generation_prompt")] bool AddGenerationPrompt);
-
-    private sealed record ChatMessage(
-        [property: JsonPropertyName("role")] string Role,
-        [property: JsonPropertyName("content")] string Content);
 
     private sealed record TokenizeResponse([property: JsonPropertyName("tokens")] int[]? Tokens);
 

@@ -63,6 +63,12 @@ public sealed record DatasetOptions
     /// <summary><c>--no-oversample</c>: send only the valid entries when there are fewer than --num-prompts.</summary>
     public bool NoOversample { get; init; }
 
+    /// <summary><c>--multi-turn</c>: replay each ShareGPT conversation turn by turn, each turn carrying the history and the model's own answers.</summary>
+    public bool MultiTurn { get; init; }
+
+    /// <summary><c>--think-time</c>: seconds between a turn's answer and the conversation's next turn.</summary>
+    public double ThinkTime { get; init; }
+
     public bool ReadsFile => Name is ShareGpt or Custom or Sonnet or Mooncake;
 
     /// <summary>The flags that shaped the prompts, as given on vLLM's command line (for result.json).</summary>
@@ -81,6 +87,12 @@ public sealed record DatasetOptions
         {
             case ShareGpt:
                 Add("sharegpt_output_len", SharegptOutputLen);
+                if (MultiTurn)
+                {
+                    Add("multi_turn", true);
+                    Add("think_time", ThinkTime);
+                }
+
                 break;
             case Custom:
                 Add("custom_output_len", CustomOutputLen);
@@ -134,6 +146,9 @@ public sealed record DatasetOptions
         Require(PrefixRepetitionPrefixLen >= 0 && PrefixRepetitionSuffixLen > 0 && PrefixRepetitionOutputLen > 0,
             "--prefix-repetition-suffix-len and --prefix-repetition-output-len must be at least 1, --prefix-repetition-prefix-len at least 0.");
         Require(PrefixRepetitionNumPrefixes > 0, "--prefix-repetition-num-prefixes must be at least 1.");
+        Require(!MultiTurn || Name == ShareGpt, $"--multi-turn replays ShareGPT conversations turn by turn: use it with --dataset-name sharegpt, not {Name}.");
+        Require(ThinkTime >= 0 && double.IsFinite(ThinkTime), "--think-time must be a number of seconds, 0 or more.");
+        Require(ThinkTime == 0 || MultiTurn, "--think-time is the pause between the turns of a conversation: add --multi-turn.");
         Require(TraceTimeScale > 0 && double.IsFinite(TraceTimeScale), "--trace-time-scale must be a positive number (1 replays the trace at its own pace).");
         return errors;
     }

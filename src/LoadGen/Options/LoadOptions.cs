@@ -100,6 +100,8 @@ public sealed record LoadOptions
         Require(NumWarmups >= 0, "--num-warmups cannot be negative.");
         Require(RequestTimeout is null || RequestTimeout > TimeSpan.Zero, "--request-timeout must be positive.");
         Require(RunTimeout is null || RunTimeout > TimeSpan.Zero, "--run-timeout must be positive.");
+        Require(!Dataset.MultiTurn || Backend == Backend.OpenAIChat,
+            "--multi-turn sends each turn with its history as chat messages: use --backend openai-chat.");
         errors.AddRange(Dataset.Validate());
         return errors;
     }

@@ -41,21 +41,28 @@ public sealed class LoadRunner(HttpClient http, LoadGenTelemetry telemetry)
         ArgumentNullException.ThrowIfNull(samples);
         ThrowIfInvalid(options);
         var model = options.Model ?? throw new ArgumentException("LoadOptions.Model must be set.", nameof(options));
-        var bodies = samples.Select(s => RequestBody.Serialize(s, model, options)).ToArray();
+        var multiTurn = options.Dataset.MultiTurn;
+
+        // What one task sends while it holds one concurrency slot: a request, or a conversation's turns in order.
+        SampleRequest[][] units = multiTurn
+            ? [.. samples.GroupBy(s => s.Conversation).Select(g => g.OrderBy(s => s.Turn).ToArray())]
+            : [.. samples.Select(s => new[] { s })];
+        var bodies = multiTurn ? null : samples.Select(s => RequestBody.Serialize(s, model, options)).ToArray();
         var operation = options.Backend == Backend.OpenAIChat ? "chat" : "text_completion";
         var sender = new StreamingRequestSender(
-            http, new Uri(options.BaseUrl, options.Endpoint), model, operation, options.ApiKey, telemetry, options.KeepGeneratedText);
+            http, new Uri(options.BaseUrl, options.Endpoint), model, operation, options.ApiKey, telemetry, options.KeepGeneratedText || multiTurn);
         using var slots = options.MaxConcurrency is { } limit ? new SemaphoreSlim(limit, limit) : null;
 
         if (options.NumWarmups > 0 && samples.Count > 0)
         {
             progress?.Report(new LoadProgress("warmup", options.NumWarmups, 0, 0, 0, 0));
+            var warmupBody = bodies?[0] ?? RequestBody.Serialize(samples[0], model, options);
             await Task.WhenAll(Enumerable.Range(0, options.NumWarmups).Select(_ => Task.Run(async () =>
             {
                 await WaitForSlotAsync(slots, cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    await sender.SendAsync(-1, bodies[0], samples[0].PromptTokens, samples[0].OutputTokens, Stopwatch.GetTimestamp(),
+                    await sender.SendAsync(-1, warmupBody, samples[0].PromptTokens, samples[0].OutputTokens, Stopwatch.GetTimestamp(),
                         options.RequestTimeout, cancellationToken).ConfigureAwait(false);
                 }
                 finally
@@ -65,10 +72,10 @@ public sealed class LoadRunner(HttpClient http, LoadGenTelemetry telemetry)
             }, cancellationToken))).ConfigureAwait(false);
         }
 
-        // A trace's requests carry their own send times; otherwise vLLM's arrival process decides.
+        // A trace's requests carry their own send times; otherwise vLLM's arrival process decides (conversations arrive as requests do).
         var offsets = samples.Any(s => s.SendAtS is not null)
-            ? [.. samples.Select(s => s.SendAtS ?? 0)]
-            : ArrivalSchedule.Offsets(samples.Count, options.RequestRate, options.Burstiness, Seeds.For(options.Seed, -2));
+            ? [.. units.Select(u => u[0].SendAtS ?? 0)]
+            : ArrivalSchedule.Offsets(units.Length, options.RequestRate, options.Burstiness, Seeds.For(options.Seed, -2));
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (options.RunTimeout is { } runTimeout)
         {
@@ -81,8 +88,8 @@ public sealed class LoadRunner(HttpClient http, LoadGenTelemetry telemetry)
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var origin = Stopwatch.GetTimestamp();
         state.Finished(origin);
-        var tasks = new Task<RequestRecord>[samples.Count];
-        for (var i = 0; i < samples.Count; i++)
+        var tasks = new Task<List<RequestRecord>>[units.Length];
+        for (var i = 0; i < units.Length; i++)
         {
             var scheduled = origin + (long)(offsets[i] * Stopwatch.Frequency);
             var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), scheduled);
@@ -99,17 +106,12 @@ public sealed class LoadRunner(HttpClient http, LoadGenTelemetry telemetry)
             }
 
             var released = Stopwatch.GetTimestamp();
-            var index = i;
-            var sample = samples[i];
-            tasks[i] = Task.Run(async () =>
-            {
-                var record = await SendOneAsync(index, sample, bodies[index], released, scheduled).ConfigureAwait(false);
-                state.Completed(record);
-                return record;
-            }, CancellationToken.None);
+            var unit = units[i];
+            var body = bodies?[i];
+            tasks[i] = Task.Run(() => SendUnitAsync(unit, body, released, scheduled), CancellationToken.None);
         }
 
-        var records = await Task.WhenAll(tasks).ConfigureAwait(false);
+        RequestRecord[] records = [.. (await Task.WhenAll(tasks).ConfigureAwait(false)).SelectMany(r => r).OrderBy(r => r.Index)];
         var durationS = Stopwatch.GetElapsedTime(origin, state.LastFinish).TotalSeconds;
         var cpuS = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
         var (gcCount, gcPause) = (quietGc.Collections, quietGc.Pause);
@@ -135,8 +137,12 @@ public sealed class LoadRunner(HttpClient http, LoadGenTelemetry telemetry)
         };
         return new LoadResult(options, model, records, metrics, origin);
 
-        async Task<RequestRecord> SendOneAsync(int index, SampleRequest sample, byte[] body, long released, long scheduled)
+        // One request, or one conversation: its turns in order, each with the history and the model's answers so far,
+        // the think time between them, all under the one concurrency slot. A failed turn ends the conversation (as
+        // vLLM's multi-turn client drops it); its later turns are recorded as not sent.
+        async Task<List<RequestRecord>> SendUnitAsync(SampleRequest[] unit, byte[]? body, long released, long scheduled)
         {
+            var records = new List<RequestRecord>(unit.Length);
             var sendLag = Math.Max(0, Stopwatch.GetElapsedTime(scheduled, released).TotalSeconds);
             try
             {
@@ -144,31 +150,97 @@ public sealed class LoadRunner(HttpClient http, LoadGenTelemetry telemetry)
             }
             catch (OperationCanceledException)
             {
-                var now = Stopwatch.GetTimestamp();
-                return new RequestRecord
-                {
-                    Index = index,
-                    StartS = Stopwatch.GetElapsedTime(origin, now).TotalSeconds,
-                    QueueS = Stopwatch.GetElapsedTime(released, now).TotalSeconds,
-                    SendLagS = sendLag,
-                    PromptTokens = sample.PromptTokens,
-                    ErrorKind = RequestErrorKind.Cancelled,
-                    Error = "the run ended before a concurrency slot was free; the request was never sent",
-                };
+                NotSent(0, "the run ended before a concurrency slot was free; the request was never sent");
+                return records;
             }
 
             try
             {
                 var queueS = Stopwatch.GetElapsedTime(released).TotalSeconds;
-                state.Started();
-                var record = await sender.SendAsync(index, body, sample.PromptTokens, sample.OutputTokens, origin, options.RequestTimeout, run.Token)
-                    .ConfigureAwait(false);
-                return record with { QueueS = queueS, SendLagS = sendLag };
+                var history = body is null ? new List<ChatMessage>() : null;
+                var due = released;
+                for (var t = 0; t < unit.Length; t++)
+                {
+                    var sample = unit[t];
+                    history?.Add(new ChatMessage(ChatMessage.User, sample.Prompt));
+                    var lag = t == 0 ? sendLag : Math.Max(0, Stopwatch.GetElapsedTime(due).TotalSeconds);
+                    state.Started();
+                    RequestRecord record;
+                    try
+                    {
+                        record = await sender.SendAsync(sample.Index, body ?? RequestBody.Serialize(history!, sample.OutputTokens, model, options),
+                            sample.PromptTokens, sample.OutputTokens, origin, options.RequestTimeout, run.Token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        state.Stopped();
+                    }
+
+                    var text = record.GeneratedText;
+                    Add(record with
+                    {
+                        QueueS = t == 0 ? queueS : 0,
+                        SendLagS = lag,
+                        Conversation = sample.Conversation,
+                        Turn = sample.Turn,
+                        GeneratedText = options.KeepGeneratedText ? text : null,
+                    });
+                    if (t + 1 == unit.Length)
+                    {
+                        break;
+                    }
+
+                    if (!record.Success)
+                    {
+                        NotSent(t + 1, $"turn {t} of the conversation failed, so its later turns were not sent");
+                        break;
+                    }
+
+                    history!.Add(new ChatMessage(ChatMessage.Assistant, text ?? ""));
+                    var think = TimeSpan.FromSeconds(options.Dataset.ThinkTime);
+                    due = Stopwatch.GetTimestamp() + (long)(think.TotalSeconds * Stopwatch.Frequency);
+                    try
+                    {
+                        await Task.Delay(think, run.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        NotSent(t + 1, "the run ended during the think time; the conversation's later turns were never sent");
+                        break;
+                    }
+                }
             }
             finally
             {
-                state.Stopped();
                 slots?.Release();
+            }
+
+            return records;
+
+            void Add(RequestRecord record)
+            {
+                state.Completed(record);
+                records.Add(record);
+            }
+
+            void NotSent(int from, string error)
+            {
+                var now = Stopwatch.GetTimestamp();
+                foreach (var sample in unit.Skip(from))
+                {
+                    Add(new RequestRecord
+                    {
+                        Index = sample.Index,
+                        Conversation = sample.Conversation,
+                        Turn = sample.Turn,
+                        StartS = Stopwatch.GetElapsedTime(origin, now).TotalSeconds,
+                        QueueS = Stopwatch.GetElapsedTime(released, now).TotalSeconds,
+                        SendLagS = sendLag,
+                        PromptTokens = sample.PromptTokens,
+                        ErrorKind = RequestErrorKind.Cancelled,
+                        Error = error,
+                    });
+                }
             }
         }
     }

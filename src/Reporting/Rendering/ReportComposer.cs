@@ -133,6 +133,15 @@ public static class ReportComposer
             ConfigurationHeaders,
             [.. model.Rows.Select(ConfigurationCells)],
             NumericConfigurationColumns);
+        if (TurnTable(model) is { } turns)
+        {
+            yield return new Paragraph(
+                "each turn index over the conversations of a multi-turn workload; later turns carry the history, so their prompts grow "
+                + "and the prefix cache serves what the earlier turns computed.",
+                "Per turn:");
+            yield return turns;
+        }
+
         foreach (var chart in charts.Charts)
         {
             yield return new Figure(chart);
@@ -146,6 +155,29 @@ public static class ReportComposer
 
     /// <summary>A winner's label, with its mark when it has one (a simulated run can win; an invalid one cannot).</summary>
     private static string Named(ConfigurationRow row) => row.Run.IsFlagged ? $"{row.Label} ({StatusText(row.Run)})" : row.Label;
+
+    /// <summary>One row per turn index of every multi-turn run of the model; null when it has none.</summary>
+    private static Table? TurnTable(ModelReport model)
+    {
+        var rows = model.Rows
+            .Where(r => r.Run.Turns is { Count: > 0 })
+            .SelectMany(r => r.Run.Turns!.Select(t => (IReadOnlyList<string>)
+            [
+                r.Label,
+                r.Run.Workload.Name,
+                t.Turn.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                $"{t.Completed}/{t.Requests}",
+                t.MeanInputTokens.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
+                Numbers.Milliseconds(t.Ttft.Median),
+                Numbers.Milliseconds(t.Ttft.At(99)),
+                Numbers.Milliseconds(t.Tpot.Median),
+            ]))
+            .ToList();
+        return rows.Count == 0
+            ? null
+            : new Table(["Configuration", "Workload", "Turn", "Completed", "Mean input tokens", "TTFT median (ms)", "TTFT p99 (ms)", "TPOT median (ms)"],
+                rows, new HashSet<int> { 2, 4, 5, 6, 7 });
+    }
 
     private static Table HardwareTable(ComparisonReport report)
     {

@@ -18,7 +18,7 @@ public static class WorkloadText
 
         var file = d.File is { } name ? $" {name} (sha256 {d.Sha256?[..Math.Min(12, d.Sha256.Length)]})" : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{d.Name}{file}, {d.Requests} requests; input tokens {Lengths(d.InputLens)}; output tokens {Lengths(d.OutputLens)}");
+            $"{d.Name}{file}, {d.Requests} requests{(d.Conversations is { } c ? $" in {c} conversations" : "")}; input tokens {Lengths(d.InputLens)}; output tokens {Lengths(d.OutputLens)}");
     }
 
     /// <summary>"; prefix-cache hit rate 12.5% (7.1–20.0% across 3 runs)" over the runs that recorded it; empty when none did.</summary>

@@ -45,6 +45,9 @@ public sealed record BenchmarkRun
     /// <summary>The engines' prefix-cache queries and hits over the timed window; null when not recorded.</summary>
     public Core.Metrics.PrefixCacheSummary? PrefixCache { get; init; }
 
+    /// <summary>Multi-turn runs: the figures of each turn index; null otherwise.</summary>
+    public IReadOnlyList<Core.Metrics.TurnMetrics>? Turns { get; init; }
+
     public required RunMetrics Metrics { get; init; }
 
     public HardwareInfo Hardware { get; init; } = HardwareInfo.Unknown;

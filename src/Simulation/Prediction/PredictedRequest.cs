@@ -14,7 +14,9 @@ public sealed record PredictedRequest(
     int PromptTokens,
     int OutputTokens,
     IReadOnlyList<double> TokenTimes,
-    int Preemptions)
+    int Preemptions,
+    int? Conversation = null,
+    int? Turn = null)
 {
     public double FirstTokenTime => TokenTimes.Count > 0 ? TokenTimes[0] : double.NaN;
 
@@ -34,6 +36,8 @@ public sealed record PredictedRequest(
     public RequestRecord ToRecord() => new()
     {
         Index = Index,
+        Conversation = Conversation,
+        Turn = Turn,
         StartS = Start,
         QueueS = Start - Arrival,
         TtftS = TokenTimes.Count > 0 ? Ttft : 0,

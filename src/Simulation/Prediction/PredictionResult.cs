@@ -8,9 +8,13 @@ public sealed record PredictionResult(
     double Duration,
     long Preemptions,
     long Steps,
-    long KvCapacityTokensPerReplica)
+    long KvCapacityTokensPerReplica,
+    PrefixCacheSummary? PrefixCache = null)
 {
-    /// <summary>The load generator's metrics over the predicted requests, computed by its own calculator.</summary>
-    public ServingMetrics Metrics(MetricsOptions? options = null) =>
-        MetricsCalculator.Compute(Requests.Select(r => r.ToRecord()).ToArray(), Duration, options);
+    /// <summary>The load generator's metrics over the predicted requests, computed by its own calculator, with the engines' prefix cache.</summary>
+    public ServingMetrics Metrics(MetricsOptions? options = null)
+    {
+        var metrics = MetricsCalculator.Compute(Requests.Select(r => r.ToRecord()).ToArray(), Duration, options);
+        return metrics with { GpuBench = metrics.GpuBench is { } ours ? ours with { PrefixCache = PrefixCache } : null };
+    }
 }

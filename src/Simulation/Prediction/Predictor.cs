@@ -15,20 +15,31 @@ public sealed class Predictor(GpuProfile gpu, ModelProfile model, EngineOptions 
 
     public PredictionResult Run(PredictionWorkload workload, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(workload);
         ArgumentOutOfRangeException.ThrowIfLessThan(replicas, 1);
         var engines = Enumerable.Range(0, replicas).Select(_ => new EngineCore(ReplicaModel)).ToArray();
         var random = new Random(workload.Seed);
-        var lengths = Enumerable.Range(0, workload.NumPrompts)
-            .Select(_ => (Input: Sample(random, workload.InputLen, workload.RangeRatio, 1), Output: Sample(random, workload.OutputLen, workload.RangeRatio, 1)))
-            .ToArray();
-        var arrivals = Arrivals(workload, random);
+        var requests = workload.Requests ?? [.. Enumerable.Range(0, workload.NumPrompts)
+            .Select(_ => new PredictionRequest(Sample(random, workload.InputLen, workload.RangeRatio, 1), Sample(random, workload.OutputLen, workload.RangeRatio, 1)))];
 
-        var starts = new double[workload.NumPrompts];
-        var replicaOf = new int[workload.NumPrompts];
-        var tokenTimes = new List<double>[workload.NumPrompts];
-        var requests = new EngineRequest[workload.NumPrompts];
-        var indexOf = new Dictionary<EngineRequest, int>(workload.NumPrompts);
+        // What holds one concurrency slot: a request, or a conversation's turns in order.
+        var units = requests.Select((r, i) => (Request: r, Index: i))
+            .GroupBy(x => x.Request.Conversation ?? -1 - x.Index)
+            .Select(g => g.OrderBy(x => x.Request.Turn).Select(x => x.Index).ToArray())
+            .ToArray();
+        var unitArrivals = requests.Any(r => r.SendAtS is not null)
+            ? [.. units.Select(u => requests[u[0]].SendAtS ?? 0)]
+            : Arrivals(units.Length, workload.RequestRate, workload.Burstiness, random);
+
+        var count = requests.Count;
+        var arrivals = new double[count];
+        var starts = new double[count];
+        var replicaOf = new int[count];
+        var tokenTimes = new List<double>[count];
+        var engineRequests = new EngineRequest[count];
+        var indexOf = new Dictionary<EngineRequest, (int Unit, int Turn)>(count);
         var ready = new Queue<int>();
+        var nextTurns = new PriorityQueue<(int Unit, int Turn), double>();
         var slots = workload.MaxConcurrency ?? int.MaxValue;
         var nextArrival = 0;
         var nextReplica = 0;
@@ -40,10 +51,20 @@ public sealed class Predictor(GpuProfile gpu, ModelProfile model, EngineOptions 
         {
             foreach (var output in produced)
             {
-                tokenTimes[indexOf[output.Request]].Add(output.Time);
-                if (output.Finished)
+                var (unit, turn) = indexOf[output.Request];
+                tokenTimes[units[unit][turn]].Add(output.Time);
+                if (!output.Finished)
                 {
-                    finished++;
+                    continue;
+                }
+
+                finished++;
+                if (turn + 1 < units[unit].Length)
+                {
+                    nextTurns.Enqueue((unit, turn + 1), output.Time + workload.ThinkTime);
+                }
+                else
+                {
                     slots++;
                 }
             }
@@ -51,7 +72,24 @@ public sealed class Predictor(GpuProfile gpu, ModelProfile model, EngineOptions 
             produced.Clear();
         }
 
-        while (finished < workload.NumPrompts)
+        void Send(int unit, int turn, double arrival)
+        {
+            var index = units[unit][turn];
+            var replica = nextReplica++ % engines.Length;
+            var r = requests[index];
+            var request = new EngineRequest($"req-{index}", r.InputLen, r.OutputLen, promptTokenIds: r.Conversation is { } c ? ConversationTokens(c, r.InputLen) : null);
+            engineRequests[index] = request;
+            indexOf[request] = (unit, turn);
+            arrivals[index] = arrival;
+            starts[index] = now;
+            replicaOf[index] = replica;
+            tokenTimes[index] = new List<double>(r.OutputLen);
+            engines[replica].Add(request, now);
+            engines[replica].Advance(now, outputs);
+            Record(outputs);
+        }
+
+        while (finished < count)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var engineTime = double.PositiveInfinity;
@@ -65,11 +103,19 @@ public sealed class Predictor(GpuProfile gpu, ModelProfile model, EngineOptions 
                 }
             }
 
-            var arrivalTime = nextArrival < arrivals.Length ? arrivals[nextArrival] : double.PositiveInfinity;
-            if (nextArrival < arrivals.Length && arrivalTime <= engineTime)
+            var arrivalTime = nextArrival < unitArrivals.Length ? unitArrivals[nextArrival] : double.PositiveInfinity;
+            var turnTime = nextTurns.TryPeek(out _, out var due) ? due : double.PositiveInfinity;
+            if (nextArrival < unitArrivals.Length && arrivalTime <= engineTime && arrivalTime <= turnTime)
             {
                 now = arrivalTime;
                 ready.Enqueue(nextArrival++);
+            }
+            else if (turnTime <= engineTime && turnTime < double.PositiveInfinity)
+            {
+                // The conversation's next turn: it already holds its slot.
+                now = turnTime;
+                var (unit, turn) = nextTurns.Dequeue();
+                Send(unit, turn, now);
             }
             else if (engineIndex >= 0)
             {
@@ -85,27 +131,39 @@ public sealed class Predictor(GpuProfile gpu, ModelProfile model, EngineOptions 
 
             while (slots > 0 && ready.Count > 0)
             {
-                var index = ready.Dequeue();
+                var unit = ready.Dequeue();
                 slots--;
-                var replica = nextReplica++ % engines.Length;
-                var (input, output) = lengths[index];
-                var request = new EngineRequest($"req-{index}", input, output);
-                requests[index] = request;
-                indexOf[request] = index;
-                starts[index] = now;
-                replicaOf[index] = replica;
-                tokenTimes[index] = new List<double>(output);
-                engines[replica].Add(request, now);
-                engines[replica].Advance(now, outputs);
-                Record(outputs);
+                Send(unit, 0, unitArrivals[unit]);
             }
         }
 
-        var predicted = Enumerable.Range(0, workload.NumPrompts)
-            .Select(i => new PredictedRequest(i, replicaOf[i], arrivals[i], starts[i], requests[i].PromptTokens, requests[i].OutputTokens, tokenTimes[i], requests[i].Preemptions))
+        var predicted = Enumerable.Range(0, count)
+            .Select(i => new PredictedRequest(i, replicaOf[i], arrivals[i], starts[i], engineRequests[i].PromptTokens, engineRequests[i].OutputTokens,
+                tokenTimes[i], engineRequests[i].Preemptions, requests[i].Conversation, requests[i].Turn))
             .ToArray();
-        var duration = predicted.Max(r => r.EndTime) - (arrivals.Length > 0 ? arrivals[0] : 0);
-        return new PredictionResult(predicted, duration, engines.Sum(e => e.Preemptions), engines.Sum(e => e.StepsCompleted), ReplicaModel.KvCapacityTokens);
+        var duration = predicted.Max(r => r.EndTime) - (unitArrivals.Length > 0 ? unitArrivals[0] : 0);
+        var prefixCache = workload.Requests is null
+            ? null
+            : new Core.Metrics.PrefixCacheSummary(engines.Sum(e => e.Pool.PrefixCacheQueries), engines.Sum(e => e.Pool.PrefixCacheHits));
+        return new PredictionResult(predicted, duration, engines.Sum(e => e.Preemptions), engines.Sum(e => e.StepsCompleted), ReplicaModel.KvCapacityTokens,
+            prefixCache);
+    }
+
+    /// <summary>
+    /// Token ids standing for a conversation's first <paramref name="length"/> tokens: the same at each position for
+    /// every turn of the conversation, so a turn's prompt starts with the previous turn's, as the real history does,
+    /// and the prefix cache finds it; other conversations' differ.
+    /// </summary>
+    private static int[] ConversationTokens(int conversation, int length)
+    {
+        var ids = new int[length];
+        for (var p = 0; p < length; p++)
+        {
+            var z = unchecked(((ulong)(uint)conversation << 32 | (uint)p) * 0x9E3779B97F4A7C15UL);
+            ids[p] = (int)((z ^ (z >> 29)) & 0x3FFFFFFF);
+        }
+
+        return ids;
     }
 
     private static int Sample(Random random, int length, double ratio, int minimum)
@@ -120,10 +178,10 @@ public sealed class Predictor(GpuProfile gpu, ModelProfile model, EngineOptions 
         return random.Next(low, high + 1);
     }
 
-    private static double[] Arrivals(PredictionWorkload workload, Random random)
+    private static double[] Arrivals(int count, double rate, double burstiness, Random random)
     {
-        var arrivals = new double[workload.NumPrompts];
-        if (double.IsPositiveInfinity(workload.RequestRate))
+        var arrivals = new double[count];
+        if (double.IsPositiveInfinity(rate))
         {
             return arrivals;
         }
@@ -132,7 +190,7 @@ public sealed class Predictor(GpuProfile gpu, ModelProfile model, EngineOptions 
         for (var i = 0; i < arrivals.Length; i++)
         {
             arrivals[i] = time;
-            time += Gamma(random, workload.Burstiness, 1 / (workload.RequestRate * workload.Burstiness));
+            time += Gamma(random, burstiness, 1 / (rate * burstiness));
         }
 
         return arrivals;

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using GpuBench.Simulator.Tokenization;
+using GpuBench.Simulation.Tokenization;
 
 namespace GpuBench.Simulator.Api;
 
@@ -16,10 +16,6 @@ public sealed record CompletionRequest(
     bool IgnoreEos,
     int MinTokens)
 {
-    // Tokens a chat template adds around each message, and to open the assistant's turn.
-    private const int TemplateTokensPerMessage = 4;
-    private const int TemplateTokensForReply = 3;
-
     public static CompletionRequest Parse(JsonElement body, bool chat, SyllableTokenizer tokenizer)
     {
         if (body.ValueKind != JsonValueKind.Object)
@@ -61,18 +57,8 @@ public sealed record CompletionRequest(
             throw ApiException.BadRequest("messages must be a non-empty array.", "messages");
         }
 
-        var ids = new List<int>();
-        foreach (var message in messages.EnumerateArray())
-        {
-            ids.AddRange(Enumerable.Repeat(0, TemplateTokensPerMessage));
-            if (message.TryGetProperty("content", out var content))
-            {
-                ids.AddRange(tokenizer.Encode(ContentText(content)));
-            }
-        }
-
-        ids.AddRange(Enumerable.Repeat(0, TemplateTokensForReply));
-        return ids;
+        return ChatTemplate.Apply(
+            messages.EnumerateArray().Select(m => m.TryGetProperty("content", out var content) ? ContentText(content) : ""), tokenizer);
     }
 
     public static List<int> TextPrompt(JsonElement body, SyllableTokenizer tokenizer)

@@ -3,7 +3,7 @@ using GpuBench.Simulation.Engine;
 using GpuBench.Simulation.Performance;
 using GpuBench.Simulation.Profiles;
 using GpuBench.Simulator.Cli;
-using GpuBench.Simulator.Tokenization;
+using GpuBench.Simulation.Tokenization;
 
 namespace GpuBench.Simulator.Serving;
 

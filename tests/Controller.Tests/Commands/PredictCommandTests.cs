@@ -96,4 +96,45 @@ public class PredictCommandTests
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("'vocab_size' is missing", result.Output, StringComparison.Ordinal);
     }
+
+    /// <summary>One conversation in one-syllable words, each one token of the simulator's tokenizer.</summary>
+    private const string Conversation = """
+        [{"id": "c0", "conversations": [
+          {"from": "human", "value": " ba be bi bo bu"}, {"from": "gpt", "value": " ka ke ki ko"},
+          {"from": "human", "value": " da de"}, {"from": "gpt", "value": " fa fe fi"}]}]
+        """;
+
+    [Fact]
+    public void Predict_replays_a_datasets_conversations_turn_by_turn_in_the_simulators_tokens()
+    {
+        var folder = Directory.CreateTempSubdirectory("gpubench-predict-").FullName;
+        var path = Path.Combine(folder, "chat.json");
+        File.WriteAllText(path, Conversation);
+
+        var result = GpuBenchApp.Run("predict", "--gpu", "h200", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--dataset-name", "sharegpt",
+            "--dataset-path", path, "--multi-turn", "--think-time", "0.5", "--num-prompts", "1", "--random-input-len", "999");
+        Directory.Delete(folder, recursive: true);
+
+        // Turn 0: (4 + 5) + 3 template tokens = 12, answer 4; turn 1: (4 + 5) + (4 + 4) + (4 + 2) + 3 = 26, answer 3.
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains(result.Lines(), l => l.StartsWith("Total input tokens:", StringComparison.Ordinal) && l.EndsWith(" 38", StringComparison.Ordinal));
+        Assert.Contains(result.Lines(), l => l.StartsWith("Total generated tokens:", StringComparison.Ordinal) && l.EndsWith(" 7", StringComparison.Ordinal));
+        Assert.Contains("Dataset: sharegpt (chat.json, sha256 ", result.Output, StringComparison.Ordinal);
+        Assert.Contains("2 requests in 1 conversations", result.Output, StringComparison.Ordinal);
+        Assert.Contains(result.Lines(), l => l.StartsWith("Turn 0: 1/1 completed, mean input 12 tokens", StringComparison.Ordinal));
+        Assert.Contains(result.Lines(), l => l.StartsWith("Turn 1: 1/1 completed, mean input 26 tokens", StringComparison.Ordinal));
+        Assert.Contains(result.Lines(), l => l.StartsWith("Prefix cache hit rate:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Predict_with_a_missing_dataset_file_says_which()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"gpubench-missing-{Guid.NewGuid():N}.json");
+
+        var result = GpuBenchApp.Run("predict", "--gpu", "h200", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--dataset-name", "sharegpt",
+            "--dataset-path", missing, "--num-prompts", "4");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(missing, result.Output, StringComparison.Ordinal);
+    }
 }

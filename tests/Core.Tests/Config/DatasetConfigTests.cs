@@ -69,4 +69,31 @@ public sealed class DatasetConfigTests : IDisposable
         Assert.Empty(reread.Errors.Select(e => e.ToString()));
         Assert.Equal(config.Workloads[0].Dataset, reread.Config!.Workloads[0].Dataset);
     }
+
+    [Fact]
+    public void Multi_turn_and_its_think_time_are_read_and_written_back()
+    {
+        File.WriteAllText(Path.Combine(_folder, "chat.json"), "[]");
+        var config = ConfigText.Load(WithDataset("{ name: sharegpt, path: chat.json, multi_turn: true, think_time: 1.5 }"), _folder).Config!;
+
+        var dataset = config.Workloads[0].Dataset!;
+        Assert.Equal((true, 1.5), (dataset.MultiTurn, dataset.ThinkTime));
+        Assert.Equal(dataset, ConfigText.Load(ConfigWriter.ToYaml(config), _folder).Config!.Workloads[0].Dataset);
+    }
+
+    [Fact]
+    public void Multi_turn_needs_sharegpt_and_chat_and_think_time_needs_multi_turn()
+    {
+        File.WriteAllText(Path.Combine(_folder, "p.jsonl"), "{}");
+        File.WriteAllText(Path.Combine(_folder, "chat.json"), "[]");
+
+        Assert.Equal(["config.yml:6:57: workloads[0].dataset.multi_turn: multi_turn replays ShareGPT conversations turn by turn; dataset 'custom' has no turns (use name: sharegpt)"],
+            ConfigText.Errors(WithDataset("{ name: custom, path: p.jsonl, multi_turn: true }"), _folder));
+        Assert.Equal(["config.yml:6:61: workloads[0].dataset.think_time: think_time is the pause between the turns of a conversation: set multi_turn: true"],
+            ConfigText.Errors(WithDataset("{ name: sharegpt, path: chat.json, think_time: 2 }"), _folder));
+        Assert.Contains(ConfigText.Errors(WithDataset("{ name: sharegpt, path: chat.json, multi_turn: true, think_time: -1 }"), _folder),
+            e => e.Contains("workloads[0].dataset.think_time: expected a number ≥ 0", StringComparison.Ordinal));
+        Assert.Equal(["config.yml:6:14: workloads[0].dataset: multi_turn sends each turn with its history as chat messages: use backend openai-chat"],
+            ConfigText.Errors(WithDataset("{ name: sharegpt, path: chat.json, multi_turn: true }\n    backend: openai"), _folder));
+    }
 }

@@ -17,6 +17,8 @@ public class ValidConfigTests
         // The article served all three with --trust-remote-code; the root config says so per model, not for every engine.
         Assert.All(result.Config!.Models, m => Assert.True(m.TrustRemoteCode, m.Name));
         Assert.DoesNotContain("--trust-remote-code", result.Config.Engine.ExtraArgs);
+        // The chat workload replays the repository's conversations turn by turn.
+        Assert.Equal(("sharegpt", true), (result.Config.Workload("chat").Dataset!.Name, result.Config.Workload("chat").Dataset!.MultiTurn));
     }
 
     [Fact]

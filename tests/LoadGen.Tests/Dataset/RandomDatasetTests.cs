@@ -23,6 +23,9 @@ public class RandomDatasetTests
         public async Task<int> CountAsync(string text, CancellationToken cancellationToken) => (await TokenizeAsync(text, cancellationToken)).Length;
 
         public Task<int[]> TokenizeChatAsync(string userMessage, CancellationToken cancellationToken) => TokenizeAsync(userMessage, cancellationToken);
+
+        public Task<int> CountChatAsync(IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("The random dataset counts no conversations.");
     }
 
     private static Task<SampleRequest[]> Build(int count, int input, int output, double ratio, int prefix, int seed) =>

@@ -28,6 +28,10 @@ internal sealed class WordTokenizer : ITextTokenizer
     public async Task<int[]> TokenizeChatAsync(string userMessage, CancellationToken cancellationToken) =>
         [.. Enumerable.Repeat(IdOf("<t>"), TemplateTokens), .. await TokenizeAsync(userMessage, cancellationToken)];
 
+    /// <summary>Each message is its words plus <see cref="TemplateTokens"/>; opening the assistant's turn adds <see cref="TemplateTokens"/> more.</summary>
+    public Task<int> CountChatAsync(IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken) =>
+        Task.FromResult(messages.Sum(m => TemplateTokens + Words(m.Content)) + TemplateTokens);
+
     private int IdOf(string word) => _ids.GetOrAdd(word, w =>
     {
         var id = _ids.Count;

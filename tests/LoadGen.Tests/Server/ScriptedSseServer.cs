@@ -140,7 +140,7 @@ public sealed class ScriptedSseServer : IAsyncDisposable
         var number = Interlocked.Increment(ref _requests) - 1;
         using var body = await JsonDocument.ParseAsync(context.Request.Body);
         var root = body.RootElement;
-        var prompt = chat ? root.GetProperty("messages")[0].GetProperty("content").GetString()! : root.GetProperty("prompt").GetString()!;
+        var prompt = chat ? root.GetProperty("messages")[root.GetProperty("messages").GetArrayLength() - 1].GetProperty("content").GetString()! : root.GetProperty("prompt").GetString()!;
         var maxTokens = root.GetProperty(chat ? "max_completion_tokens" : "max_tokens").GetInt32();
         var continuous = root.GetProperty("stream_options").TryGetProperty("continuous_usage_stats", out var c) && c.GetBoolean();
         var script = Script;

@@ -29,6 +29,24 @@ public class WorkloadTextTests
     }
 
     [Fact]
+    public void A_multi_turn_run_says_how_many_conversations_its_requests_are_the_turns_of()
+    {
+        var run = TestRuns.Make("h200", 1, 1000) with
+        {
+            Dataset = new DatasetSummary
+            {
+                Name = "sharegpt",
+                Requests = 5,
+                Conversations = 2,
+                InputLens = LengthStats.Of([10, 20, 30, 40, 50]),
+                OutputLens = LengthStats.Of([5, 5, 5, 5, 100]),
+            },
+        };
+
+        Assert.StartsWith("sharegpt, 5 requests in 2 conversations; input tokens median 30,", WorkloadText.Describe(run), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_run_without_a_recorded_dataset_is_the_random_one()
     {
         Assert.Equal("random, 1000 → 1000 tokens, 100 prompts", WorkloadText.Describe(TestRuns.Make("h200", 1, 1000)));

@@ -66,6 +66,28 @@ public sealed class GpuBenchResultsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_multi_turn_run_gets_a_row_per_turn_with_its_growing_prompts()
+    {
+        var plan = new RunPlanner(GpuCatalog.Default).Plan(LoadConfig());
+        // 20 conversations of two turns: the second turn's prompts carry the first turn (500 tokens) and a slower first token.
+        var records = TestCampaign.Requests(40, failures: 0)
+            .Select(r => r.Index % 2 == 0
+                ? r with { Conversation = r.Index / 2, Turn = 0 }
+                : r with { Conversation = r.Index / 2, Turn = 1, PromptTokens = 500, TtftS = 0.05, E2elS = 0.05 + 99 * 0.015 })
+            .ToList();
+        await TestCampaign.WriteRunAsync(Path.Combine(_root.FullName, "campaign-1", plan.Runs.Single().RelativePath), records);
+
+        var output = await GenerateAsync(plan);
+
+        var row = output.Report.Rows.Single();
+        Assert.Equal([0, 1], row.Run.Turns!.Select(t => t.Turn));
+        var markdown = await File.ReadAllTextAsync(output.MarkdownPath, TestContext.Current.CancellationToken);
+        Assert.Contains("**Per turn:**", markdown, StringComparison.Ordinal);
+        Assert.Contains($"| {row.Label} | smoke | 0 | 20/20 | 200 | 300 | 300 | 15.0 |", markdown, StringComparison.Ordinal);
+        Assert.Contains($"| {row.Label} | smoke | 1 | 20/20 | 500 | 50.0 | 50.0 | 15.0 |", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Failed_requests_in_a_campaign_run_make_it_invalid()
     {
         var plan = new RunPlanner(GpuCatalog.Default).Plan(LoadConfig());

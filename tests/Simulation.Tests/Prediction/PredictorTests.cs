@@ -64,4 +64,40 @@ public class PredictorTests
         });
         Assert.Equal(result.Requests.Max(r => r.EndTime), result.Duration);
     }
+
+    [Fact]
+    public void A_datasets_requests_are_predicted_with_their_own_lengths_and_a_traces_send_times()
+    {
+        var result = Predict("h100", new PredictionWorkload
+        {
+            Requests = [new(100, 10, SendAtS: 0), new(300, 30, SendAtS: 1.0), new(50, 5, SendAtS: 2.5)],
+        });
+
+        Assert.Equal([100, 300, 50], result.Requests.Select(r => r.PromptTokens));
+        Assert.Equal([10, 30, 5], result.Requests.Select(r => r.OutputTokens));
+        Assert.Equal([0, 1.0, 2.5], result.Requests.Select(r => r.Start));
+    }
+
+    [Fact]
+    public void A_conversations_turns_follow_its_answers_after_the_think_time_in_one_slot_and_find_the_previous_turn_cached()
+    {
+        // The simulator test's conversations (ConversationLoadTests): prompts of 47, 115 and 183 tokens, answers of 20.
+        PredictionRequest[] turns = [.. Enumerable.Range(0, 2).SelectMany(c => new[] { 47, 115, 183 }.Select((input, t) => new PredictionRequest(input, 20, c, t)))];
+
+        var result = Predict("h100", new PredictionWorkload { Requests = turns, MaxConcurrency = 1, ThinkTime = 0.5 });
+
+        var r = result.Requests;
+        Assert.Equal([0, 0, 0, 1, 1, 1], r.Select(x => x.Conversation!.Value));
+        Assert.Equal(0, r[0].Start);
+        Assert.Equal(r[0].EndTime + 0.5, r[1].Start, 9);
+        Assert.Equal(r[1].EndTime + 0.5, r[2].Start, 9);
+        Assert.Equal(r[2].EndTime, r[3].Start, 9);
+        Assert.Equal(r[3].EndTime + 0.5, r[4].Start, 9);
+
+        // As on the simulator: turn 1 finds 2 blocks of turn 0's prompt, turn 2 finds 7 of turn 1's; conversations share nothing.
+        Assert.Equal(new Core.Metrics.PrefixCacheSummary(2 * (47 + 115 + 183), 2 * (32 + 112)), result.PrefixCache);
+        var metrics = result.Metrics();
+        Assert.Equal([0, 1, 2], metrics.GpuBench!.Turns!.Select(t => t.Turn));
+        Assert.Equal(result.PrefixCache, metrics.GpuBench.PrefixCache);
+    }
 }

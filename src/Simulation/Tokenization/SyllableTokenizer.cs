@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace GpuBench.Simulator.Tokenization;
+namespace GpuBench.Simulation.Tokenization;
 
 /// <summary>
 /// A deterministic tokenizer with no vocabulary file. Ids 0–255 are raw bytes; higher ids are words of one to

@@ -1,6 +1,6 @@
-using GpuBench.Simulator.Tokenization;
+using GpuBench.Simulation.Tokenization;
 
-namespace GpuBench.Simulator.Tests.Tokenization;
+namespace GpuBench.Simulation.Tests.Tokenization;
 
 public class SyllableTokenizerTests
 {
