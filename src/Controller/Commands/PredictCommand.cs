@@ -8,7 +8,6 @@ using GpuBench.Core.Metrics;
 using GpuBench.Core.Planning;
 using GpuBench.LoadGen.Dataset;
 using GpuBench.LoadGen.Options;
-using GpuBench.Simulation.Engine;
 using GpuBench.Simulation.Prediction;
 using GpuBench.Simulation.Profiles;
 using GpuBench.Simulation.Profiles.HuggingFace;
