@@ -38,7 +38,7 @@ public class PlanCommandTests
                 "sim-pro6000 ; glm-4.5-air ; chat-slo ; 1 × 1 ; 0 ; $1.29",
             ],
             rows);
-        Assert.All(cells, c => Assert.Matches(c[2] switch { "smoke" => "^c16$", "chat" => "^c10$", _ => "^search c8…c32 from c[0-9]+$" }, c[6]));
+        Assert.All(cells, c => Assert.Matches(c[2] switch { "smoke" => "^c16$", "chat" => "^c5$", _ => "^search c8…c32 from c[0-9]+$" }, c[6]));
         Assert.All(cells, c => Assert.Matches(c[2] == "chat" ? "^unknown$" : "^([0-9]+ min )?[0-9]+ s$", c[7]));
         Assert.EndsWith("18 runs planned, 0 not planned.", result.Output.Trim());
     }

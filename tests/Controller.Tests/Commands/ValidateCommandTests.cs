@@ -65,7 +65,7 @@ public class ValidateCommandTests
         var result = GpuBenchApp.Run("validate", "-c", Path.Combine(Fixtures.RepositoryRoot, "config.yml"));
 
         Assert.Equal(0, result.ExitCode);
-        Assert.EndsWith("config.yml is valid: 3 servers, 3 models, 2 workloads → 12 runs.", result.Output.Trim());
+        Assert.EndsWith("config.yml is valid: 3 servers, 3 models, 3 workloads → 18 runs.", result.Output.Trim());
     }
 
     [Fact]
