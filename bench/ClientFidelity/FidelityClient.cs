@@ -35,8 +35,8 @@ public static class FidelityClient
             $"inline socket completions {Environment.GetEnvironmentVariable(InlineSocketCompletions.Variable)}");
         Console.WriteLine(
             "| streams | chunks/s | server late p99 / max (ms) | TTFT err p50 / p99 (ms) | arrival delay p50 / p99 / max (ms) " +
-            "| ITL err p50 (ms) | ITL err p99 (ms) | ITL err max (ms) | client CPU ms / 1,000 chunks | of which kernel | alloc B / chunk | GCs in window | GC pause in window (ms) | failed |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            "| ITL err p50 (ms) | ITL err p99 (ms) | ITL err max (ms) | client CPU ms / 1,000 chunks | alloc B / chunk | GCs in window | GC pause in window (ms) | failed |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 
         // A short unmeasured run warms up the JIT and the connection pool.
         await RunLevelAsync(http, runner, args, Math.Min(50, args.Streams.Min()), print: false);
@@ -46,12 +46,6 @@ public static class FidelityClient
         }
 
         return 0;
-    }
-
-    private static (double User, double System) ProcessorTimes()
-    {
-        using var process = Process.GetCurrentProcess();
-        return (process.UserProcessorTime.TotalSeconds, process.PrivilegedProcessorTime.TotalSeconds);
     }
 
     private static async Task RunLevelAsync(HttpClient http, LoadRunner runner, BenchArgs args, int streams, bool print)
@@ -68,13 +62,8 @@ public static class FidelityClient
         };
         var samples = Enumerable.Range(0, streams).Select(i => new SampleRequest(i, $"req-{i}", 3, args.Chunks)).ToArray();
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
-        var (user, system) = ProcessorTimes();
         var result = await runner.RunAsync(options, samples, null, CancellationToken.None);
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
-        var (userAfter, systemAfter) = ProcessorTimes();
-        // The kernel's share of the process's CPU over the run (sockets, epoll, page faults, scheduling): the part of
-        // the client's CPU per chunk that no change to the client's own code removes.
-        var kernelShare = (systemAfter - system) / Math.Max(1e-9, userAfter - user + systemAfter - system);
         var emissions = await http.GetFromJsonAsync<Dictionary<string, Emission>>(new Uri(args.Url, "emissions"))
             ?? throw new InvalidOperationException("no emissions");
         if (!print)
@@ -126,7 +115,7 @@ public static class FidelityClient
         Console.WriteLine(
             $"| {streams} | {chunksPerS:0} | {F(P(late, 99))} / {F(late[^1])} | {F(P(ttft, 50))} / {F(P(ttft, 99))} " +
             $"| {F(P(delay, 50))} / {F(P(delay, 99))} / {F(delay[^1])} | {F(P(itl, 50))} | {F(P(itl, 99))} | {F(itl[^1])} " +
-            $"| {m.GpuBench.ClientCpuMsPer1000Chunks:0.0} | {m.GpuBench.ClientCpuMsPer1000Chunks * kernelShare:0.0} | {allocated / (double)m.GpuBench.Chunks:0} " +
+            $"| {m.GpuBench.ClientCpuMsPer1000Chunks:0.0} | {allocated / (double)m.GpuBench.Chunks:0} " +
             $"| {m.GpuBench.ClientGcCollections} | {m.GpuBench.ClientGcPauseMs:0.0} | {m.Failed} |");
         if (emissions.Values.Sum(e => e.BlockedSends) is > 0 and var blocked)
         {

@@ -141,23 +141,20 @@ internal static class Benchmark
     {
         var load = new StreamLoad(target.Urls, streams).RunAsync(options.Warmup, options.Duration, cancellationToken);
         await Task.Delay(options.Warmup, cancellationToken);
-        var cpuBefore = target.Proxy is { } p ? ProcessCpu.Seconds(p.Id) : ((double User, double System)?)null;
+        var cpuBefore = target.Proxy is { } p ? ProcessCpu.Seconds(p.Id) : (double?)null;
         var machineBefore = ProcessCpu.Machine();
         var started = Stopwatch.GetTimestamp();
         var startedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         await Task.Delay(options.Duration, cancellationToken);
         var endedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var cpuAfter = target.Proxy is { } q ? ProcessCpu.Seconds(q.Id) : ((double User, double System)?)null;
-        var (cpu, kernelShare) = cpuBefore is { } b && cpuAfter is { } a
-            ? (a.User + a.System - b.User - b.System, a.User + a.System > b.User + b.System ? (a.System - b.System) / (a.User + a.System - b.User - b.System) : 0)
-            : ((double?)null, (double?)null);
+        var cpu = target.Proxy is { } q ? ProcessCpu.Seconds(q.Id) - cpuBefore : null;
         var machineAfter = ProcessCpu.Machine();
         var window = Stopwatch.GetElapsedTime(started);
         var samples = await load;
         var busy = 100 * (machineAfter.Busy - machineBefore.Busy) / (machineAfter.Total - machineBefore.Total);
         // The recorder writes once a second; by now (the load has stopped) it has written the window's last second.
         var runtime = target.StatsFile is null ? null : RuntimeStatsWindow.Read(target.StatsFile, startedUnixMs, endedUnixMs);
-        return RunResult.Of(target.Path, streams, round, options.Duration, samples, cpu * options.Duration.TotalSeconds / window.TotalSeconds, busy) with { ProxyRuntime = runtime, ProxyKernelShare = kernelShare };
+        return RunResult.Of(target.Path, streams, round, options.Duration, samples, cpu * options.Duration.TotalSeconds / window.TotalSeconds, busy) with { ProxyRuntime = runtime };
     }
 
     // What else the machine was running: a shared machine's figures are only as good as its idle cores.

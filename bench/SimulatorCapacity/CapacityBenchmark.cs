@@ -86,13 +86,11 @@ public static class CapacityBenchmark
         deadline.CancelAfter(TimeSpan.FromSeconds(seconds));
         long windowStartTokens = 0;
         var windowStart = TimeSpan.Zero;
-        JsonElement windowStartStats = default;
         var sampler = Task.Run(async () =>
         {
             await Task.Delay(warmup, deadline.Token).ContinueWith(_ => { }, TaskScheduler.Default);
             windowStartTokens = received.Sum();
             windowStart = stopwatch.Elapsed;
-            windowStartStats = await StatsAsync(http, cancellationToken);
         }, CancellationToken.None);
 
         var clients = Enumerable.Range(0, streams).Select(i => Task.Run(async () =>
@@ -131,7 +129,6 @@ public static class CapacityBenchmark
         var windowTokens = received.Sum() - windowStartTokens;
         var rate = windowTokens / (elapsed - windowStart).TotalSeconds;
         var emission = after.GetProperty("emission");
-        var window = WindowLateness(windowStartStats, after);
         var cpu = after.GetProperty("cpu_seconds").GetDouble() - before.GetProperty("cpu_seconds").GetDouble();
         var uptime = after.GetProperty("uptime_seconds").GetDouble() - before.GetProperty("uptime_seconds").GetDouble();
 
@@ -143,30 +140,8 @@ public static class CapacityBenchmark
             Server CPU (cores busy):        {cpu / uptime:F2}   ({Environment.ProcessorCount} visible to this process)
             Chunk lateness, written - due (whole run, ms):
               chunks {emission.GetProperty("chunks").GetInt64()}, mean {emission.GetProperty("meanMs").GetDouble():F2}, p50 <= {emission.GetProperty("p50Ms").GetDouble():F1}, p99 <= {emission.GetProperty("p99Ms").GetDouble():F1}, p99.9 <= {emission.GetProperty("p999Ms").GetDouble():F1}, max {emission.GetProperty("maxMs").GetDouble():F1}
-            Chunk lateness, written - due (measured window, ms):
-              chunks {window.Chunks}, mean {window.MeanMs:F2}, p50 <= {window.P50Ms:F1}, p99 <= {window.P99Ms:F1}, p99.9 <= {window.P999Ms:F1}
             """));
         return failures == 0 ? 0 : 1;
-    }
-
-    /// <summary>
-    /// Lateness of the chunks written inside the measured window: the difference of the server's histogram at
-    /// its start and end (start-up, warm-up and the first burst of requests left out). Percentiles are bucket
-    /// upper bounds (0.1 ms wide up to 20 ms); a percentile above the last bound reads as infinity.
-    /// </summary>
-    private static EmissionSummary WindowLateness(JsonElement start, JsonElement end)
-    {
-        static (long[] Counts, double SumMs) Read(JsonElement stats) =>
-            stats.ValueKind != JsonValueKind.Object
-                ? ([], 0)
-                : ([.. stats.GetProperty("emission_histogram").GetProperty("counts").EnumerateArray().Select(c => c.GetInt64())],
-                    stats.GetProperty("emission_histogram").GetProperty("sum_ms").GetDouble());
-        var (before, sumBefore) = Read(start);
-        var (after, sumAfter) = Read(end);
-        var counts = after.Select((count, i) => count - (i < before.Length ? before[i] : 0)).ToArray();
-        var chunks = counts.Sum();
-        double At(double p) => EmissionStats.Percentile(counts, p, double.PositiveInfinity);
-        return new EmissionSummary(chunks, chunks == 0 ? 0 : (sumAfter - sumBefore) / chunks, At(0.5), At(0.99), At(0.999), double.NaN);
     }
 
     private static Task<JsonElement> StatsAsync(HttpClient http, CancellationToken cancellationToken) =>

@@ -8,20 +8,19 @@ internal static class ProcessCpu
     // USER_HZ: the unit of /proc times; 100 on every Linux build this runs on.
     private const double TicksPerSecond = 100;
 
-    /// <summary>User and system (kernel) CPU seconds of the process and of its direct children.</summary>
-    public static (double User, double System) Seconds(int pid)
+    /// <summary>User + system CPU seconds of the process and of its direct children.</summary>
+    public static double Seconds(int pid)
     {
-        var (user, system) = Ticks(pid);
+        long ticks = Ticks(pid);
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (int.TryParse(Path.GetFileName(dir), out var child) && child != pid && ParentOf(child) == pid)
             {
-                var (childUser, childSystem) = Ticks(child);
-                (user, system) = (user + childUser, system + childSystem);
+                ticks += Ticks(child);
             }
         }
 
-        return (user / TicksPerSecond, system / TicksPerSecond);
+        return ticks / TicksPerSecond;
     }
 
     /// <summary>Busy and total CPU seconds of the machine, summed over cores.</summary>
@@ -48,9 +47,9 @@ internal static class ProcessCpu
         }
     }
 
-    private static (long User, long System) Ticks(int pid) => Stat(pid) is { } f
-        ? (long.Parse(f[11], CultureInfo.InvariantCulture), long.Parse(f[12], CultureInfo.InvariantCulture))
-        : (0, 0);
+    private static long Ticks(int pid) => Stat(pid) is { } f
+        ? long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture)
+        : 0;
 
     private static int ParentOf(int pid) => Stat(pid) is { } f ? int.Parse(f[1], CultureInfo.InvariantCulture) : -1;
 }

@@ -9,22 +9,22 @@ internal static class ResultTable
     public static string Render(RoundSummary summary)
     {
         var text = new StringBuilder();
-        text.AppendLine("| streams | round | path | chunks/s | TTFT p50 / p99 ms | added TTFT p50 / p99 ms | chunk delay p50 / p99 ms | added chunk p50 / p99 ms | proxy CPU (cores) | CPU ms / 1k chunks | of which kernel | machine busy | streams done | errors |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        text.AppendLine("| streams | round | path | chunks/s | TTFT p50 / p99 ms | added TTFT p50 / p99 ms | chunk delay p50 / p99 ms | added chunk p50 / p99 ms | proxy CPU (cores) | CPU ms / 1k chunks | machine busy | streams done | errors |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in summary.Runs)
         {
             var added = Added.To(r, summary.Runs);
-            text.AppendLine(Invariant($"| {r.Streams} | {r.Round} | {r.Path} | {r.ChunksPerSecond:F0} | {r.TtftP50Ms:F2} / {r.TtftP99Ms:F2} | {Signed(added.TtftP50Ms)} / {Signed(added.TtftP99Ms)} | {r.ChunkP50Ms:F2} / {r.ChunkP99Ms:F2} | {Signed(added.ChunkP50Ms)} / {Signed(added.ChunkP99Ms)} | {Opt(r.ProxyCpuCores, "F2")} | {Opt(r.CpuMsPerThousandChunks, "F1")} | {Opt(r.KernelMsPerThousandChunks, "F1")} | {r.MachineBusyPercent:F0}% | {r.StreamsCompleted} | {r.Errors} |"));
+            text.AppendLine(Invariant($"| {r.Streams} | {r.Round} | {r.Path} | {r.ChunksPerSecond:F0} | {r.TtftP50Ms:F2} / {r.TtftP99Ms:F2} | {Signed(added.TtftP50Ms)} / {Signed(added.TtftP99Ms)} | {r.ChunkP50Ms:F2} / {r.ChunkP99Ms:F2} | {Signed(added.ChunkP50Ms)} / {Signed(added.ChunkP99Ms)} | {Opt(r.ProxyCpuCores, "F2")} | {Opt(r.CpuMsPerThousandChunks, "F1")} | {r.MachineBusyPercent:F0}% | {r.StreamsCompleted} | {r.Errors} |"));
         }
 
         text.AppendLine();
         text.AppendLine("Over the rounds, each against direct in its own round: median (min..max).");
         text.AppendLine();
-        text.AppendLine("| streams | path | rounds | added TTFT p50 ms | added TTFT p99 ms | added chunk p50 ms | added chunk p99 ms | chunks/s / direct | proxy CPU (cores) | CPU ms / 1k chunks | of which kernel |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        text.AppendLine("| streams | path | rounds | added TTFT p50 ms | added TTFT p99 ms | added chunk p50 ms | added chunk p99 ms | chunks/s / direct | proxy CPU (cores) | CPU ms / 1k chunks |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var p in summary.Paths)
         {
-            text.AppendLine(Invariant($"| {p.Streams} | {p.Path} | {p.Rounds} | {Median(p.AddedTtftP50Ms)} | {Median(p.AddedTtftP99Ms)} | {Median(p.AddedChunkP50Ms)} | {Median(p.AddedChunkP99Ms)} | {Median(p.ChunksPerSecondRatioToDirect, Fixed("F3"))} | {Median(p.ProxyCpuCores, Fixed("F2"))} | {Median(p.CpuMsPerThousandChunks, Fixed("F1"))} | {Median(p.KernelMsPerThousandChunks, Fixed("F1"))} |"));
+            text.AppendLine(Invariant($"| {p.Streams} | {p.Path} | {p.Rounds} | {Median(p.AddedTtftP50Ms)} | {Median(p.AddedTtftP99Ms)} | {Median(p.AddedChunkP50Ms)} | {Median(p.AddedChunkP99Ms)} | {Median(p.ChunksPerSecondRatioToDirect, Fixed("F3"))} | {Median(p.ProxyCpuCores, Fixed("F2"))} | {Median(p.CpuMsPerThousandChunks, Fixed("F1"))} |"));
         }
 
         if (summary.Paired.Length > 0)

@@ -41,11 +41,7 @@ internal sealed record PathSummary(
     Spread AddedChunkP99Ms,
     Spread ChunksPerSecondRatioToDirect,
     Spread? ProxyCpuCores,
-    Spread? CpuMsPerThousandChunks)
-{
-    /// <summary>Of the CPU ms per thousand chunks, the kernel's (system time).</summary>
-    public Spread? KernelMsPerThousandChunks { get; init; }
-}
+    Spread? CpuMsPerThousandChunks);
 
 /// <summary>
 /// A gateway against NGINX round by round: each difference is the gateway's added p99 minus NGINX's in the same
@@ -103,12 +99,7 @@ internal sealed record RoundSummary(RunResult[] Runs, PathSummary[] Paths, Paire
             Spread.Of(added.Select(a => a.ChunkP99Ms)),
             Spread.Of(added.Select(a => a.ChunksPerSecondRatio)),
             cpu.Length == 0 ? null : Spread.Of(cpu.Select(r => r.ProxyCpuCores!.Value)),
-            cpu.Length == 0 ? null : Spread.Of(cpu.Select(r => r.CpuMsPerThousandChunks!.Value)))
-        {
-            KernelMsPerThousandChunks = cpu.Any(r => r.KernelMsPerThousandChunks is null) || cpu.Length == 0
-                ? null
-                : Spread.Of(cpu.Select(r => r.KernelMsPerThousandChunks!.Value)),
-        };
+            cpu.Length == 0 ? null : Spread.Of(cpu.Select(r => r.CpuMsPerThousandChunks!.Value)));
     }
 
     // Rounds are matched by number: a gateway and NGINX measured against the same direct run.

@@ -33,14 +33,8 @@ internal sealed record RunResult(
     /// <summary>The gateway's GC, thread pool and upstream connections during the window; null for other paths.</summary>
     public RuntimeStatsWindow? ProxyRuntime { get; init; }
 
-    /// <summary>The share of the proxy's CPU time spent in the kernel (system time: sockets, epoll, scheduling).</summary>
-    public double? ProxyKernelShare { get; init; }
-
     /// <summary>CPU milliseconds the proxy spent per thousand chunks it passed on.</summary>
     public double? CpuMsPerThousandChunks => ProxyCpuCores * 1000 * 1000 / ChunksPerSecond;
-
-    /// <summary>Of <see cref="CpuMsPerThousandChunks"/>, the kernel's (system time).</summary>
-    public double? KernelMsPerThousandChunks => CpuMsPerThousandChunks * ProxyKernelShare;
 
     private static int[] Sorted(IEnumerable<int> values)
     {

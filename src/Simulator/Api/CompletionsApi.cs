@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using GpuBench.Simulation.Engine;
@@ -138,11 +137,11 @@ public static class CompletionsApi
 
             await body.FlushAsync(cancellationToken);
             var now = services.Engine.Now;
-            services.Emission.Record(now, CollectionsMarshal.AsSpan(dueTimes));
-            if (scheduled is not null && written is not null)
+            foreach (var due in dueTimes)
             {
-                scheduled.AddRange(dueTimes);
-                written.AddRange(Enumerable.Repeat(now, dueTimes.Count));
+                services.Emission.Record(now - due);
+                scheduled?.Add(due);
+                written?.Add(now);
             }
         }
 

@@ -57,15 +57,8 @@ public static class ServerApi
             uptime_seconds = engine.Now,
             cpu_seconds = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds,
             emission = emission.Snapshot(),
-            emission_histogram = EmissionHistogram(emission),
         }));
         return app;
-    }
-
-    private static object EmissionHistogram(EmissionStats emission)
-    {
-        var (counts, sumMs) = emission.Histogram();
-        return new { upper_bounds_ms = EmissionStats.UpperBoundsMs, counts, sum_ms = sumMs };
     }
 
     private static async Task<IResult> WithBody(HttpContext context, ServedModel model, Func<JsonElement, IResult> handle)

@@ -32,13 +32,6 @@ public sealed record SimulatorOptions
     /// <summary>Mean length of a completion that stops on its own (end-of-sequence) when ignore_eos is off.</summary>
     public int EosMeanTokens { get; init; } = 256;
 
-    /// <summary>
-    /// Whether each request gets uvicorn's access line, as vLLM's API server writes by default. Off with
-    /// --disable-uvicorn-access-log, --uvicorn-log-level warning (or higher), and with --disable-log-requests /
-    /// --no-enable-log-requests.
-    /// </summary>
-    public bool AccessLog { get; init; } = true;
-
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
     public string PrimaryModelName => ServedModelNames.Count > 0 ? ServedModelNames[0] : Model;

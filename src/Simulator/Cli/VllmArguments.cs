@@ -103,13 +103,6 @@ public static class VllmArguments
                     engine = engine with { GpuMemoryUtilization = double.Parse(Value(), CultureInfo.InvariantCulture) };
                     break;
                 case "otlp-traces-endpoint": options = options with { OtlpTracesEndpoint = Value() }; break;
-                case "disable-uvicorn-access-log" or "disable-log-requests" or "no-enable-log-requests":
-                    options = options with { AccessLog = false };
-                    break;
-                case "enable-log-requests" or "no-disable-log-requests": break;
-                case "uvicorn-log-level":
-                    options = options with { AccessLog = Value() is not ("warning" or "error" or "critical") };
-                    break;
                 case "sim-gpu": gpu = Value(); break;
                 case "sim-gpu-count": gpuCount = Int(); break;
                 case "sim-ground-truth-log": options = options with { GroundTruthLog = Value() }; break;

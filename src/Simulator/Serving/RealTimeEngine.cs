@@ -11,9 +11,8 @@ namespace GpuBench.Simulator.Serving;
 /// </summary>
 public sealed partial class RealTimeEngine : IHostedService, IDisposable
 {
-    // Waits longer than this wait on the inbox signal (whole milliseconds, woken by new requests); the rest is one
-    // sub-millisecond sleep (new requests are taken right after it).
-    private const double SignalSeconds = 0.002;
+    // Below this, sleeping risks overshooting the deadline by a scheduler tick; the rest is spent yielding.
+    private const double SpinSeconds = 0.0015;
 
     private readonly EngineCore[] _cores;
     private readonly Dictionary<EngineRequest, EngineCore> _coreOf = [];
@@ -177,22 +176,20 @@ public sealed partial class RealTimeEngine : IHostedService, IDisposable
                 return true;
             }
 
-            if (!_inbox.IsEmpty)
+            if (remaining > SpinSeconds)
             {
-                return false;
-            }
-
-            var signalMs = (int)((remaining - SignalSeconds) * 1000);
-            if (signalMs >= 1)
-            {
-                if (_signal.WaitOne(signalMs))
+                if (_signal.WaitOne(TimeSpan.FromSeconds(remaining - SpinSeconds)))
                 {
                     return false;
                 }
             }
+            else if (!_inbox.IsEmpty)
+            {
+                return false;
+            }
             else
             {
-                PreciseSleep.For(remaining);
+                Thread.Yield();
             }
         }
     }

@@ -10,7 +10,6 @@ public static class SimulatorApp
     {
         var builder = WebApplication.CreateBuilder();
         builder.UseVllmCommandLine(options);
-        builder.UseVllmLogging(options);
         builder.AddServiceDefaults();
         builder.Services.AddSimulator(options);
         var app = builder.Build();

@@ -4,7 +4,6 @@ using GpuBench.Simulation.Profiles;
 using GpuBench.Simulator.Api;
 using GpuBench.Simulator.Cli;
 using GpuBench.Simulator.Metrics;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
 namespace GpuBench.Simulator.Serving;
 
@@ -23,25 +22,9 @@ public static partial class SimulatorExtensions
         return builder;
     }
 
-    /// <summary>
-    /// Logs as vLLM's API server does: one line per message, and per request at most uvicorn's access line
-    /// (<see cref="AccessLog"/>), none when the command line turns request logs off. ASP.NET Core's per-request
-    /// lines (request starting/finished, endpoint executing/executed) are not written.
-    /// </summary>
-    public static WebApplicationBuilder UseVllmLogging(this WebApplicationBuilder builder, SimulatorOptions options)
-    {
-        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter(AccessLog.Category, options.AccessLog ? LogLevel.Information : LogLevel.None);
-        return builder;
-    }
-
     public static IServiceCollection AddSimulator(this IServiceCollection services, SimulatorOptions options)
     {
         services.AddSingleton(options);
-        // A chunk's flush sends it on the thread that wrote it, not on one of Kestrel's I/O queues: one hop less
-        // per chunk. The streams' writers only copy bytes and never block.
-        services.Configure<SocketTransportOptions>(sockets => sockets.UnsafePreferInlineScheduling = true);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ServedModel(options, GpuCatalog.Default, ModelCatalog.Default));
         services.AddSingleton<IReadOnlyList<EngineCore>>(sp =>
@@ -82,12 +65,6 @@ public static partial class SimulatorExtensions
 
         LogStarting(logger, model.Name, model.Gpu.Name, model.Settings.TensorParallel, model.Settings.PipelineParallel, model.Replica.KvCapacityTokens, model.Settings.MaxNumSeqs, model.Settings.MaxNumBatchedTokens);
         app.Services.GetRequiredService<VllmMetrics>();
-        if (model.Options.AccessLog)
-        {
-            var access = new AccessLog(app.Services.GetRequiredService<ILoggerFactory>());
-            app.Use(access.InvokeAsync);
-        }
-
         app.MapCompletionsApi();
         app.MapServerApi();
         return app;

@@ -59,24 +59,6 @@ public class RoundSummaryTests
     }
 
     [Fact]
-    public void The_kernels_part_of_cpu_per_chunk_is_its_share_of_the_proxys_cpu()
-    {
-        RunResult[] runs =
-        [
-            Run("direct", round: 1, ttftP99: 20),
-            Run("nginx", round: 1, ttftP99: 21, cpu: 0.2) with { ProxyKernelShare = 0.75 },
-            Run("direct", round: 2, ttftP99: 20),
-            Run("nginx", round: 2, ttftP99: 21, cpu: 0.2) with { ProxyKernelShare = 0.5 },
-        ];
-
-        // 0.2 cores over 1,000 chunks/s: 0.2 ms a chunk, 200 ms per thousand; three quarters, then half, of it in the kernel.
-        Assert.Equal(150, runs[1].KernelMsPerThousandChunks!.Value, 9);
-        var nginx = Assert.Single(RoundSummary.Of(runs).Paths);
-        Assert.Equal(new Spread(125, 100, 150), nginx.KernelMsPerThousandChunks);
-        Assert.Null(RoundSummary.Of([runs[0], Run("gateway", round: 1, ttftP99: 21, cpu: 0.2)]).Paths[0].KernelMsPerThousandChunks);
-    }
-
-    [Fact]
     public void Each_number_of_streams_is_summarised_on_its_own()
     {
         RunResult[] runs =
